@@ -1,0 +1,87 @@
+# LTX Studio Desktop — developer tasks. The two set-up commands are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SHARED ?= ../shared
+
+# Qt offscreen + Xvfb runtime libraries on a bare Debian 12 / Ubuntu (docs: ../shared/design/STACK-NOTES.md §2),
+# plus imagemagick for screenshots.
+APT_PACKAGES := libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6 fonts-dejavu-core \
+  libdbus-1-3 libpulse0 libgssapi-krb5-2 libxrandr2 libx11-6 libxext6 \
+  xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-util1 \
+  libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-shm0 libxcb-sync1 \
+  libxcb-xfixes0 libxcb-glx0 imagemagick
+
+# Engine tests run in a process where importing Qt fails, proving the core works without it.
+NO_QT   := LTXSTUDIO_FORBID_QT=1
+PYTEST  := QT_QPA_PLATFORM=offscreen QT_LOGGING_RULES="qt.multimedia.*=false" PYTEST_QT_API=pyside6 $(BIN)/pytest
+DESELECT := -m "not bench and not soak and not package"
+
+.PHONY: help run sandbox test lint fmt typecheck contracts test-engine test-ui sysdeps venv clean
+
+help:
+	@echo "make run    - set up .venv and open the app (offline sandbox when no API key is stored)"
+	@echo "make test   - set up .venv (+ system packages when root) and run lint, types, import contracts, tests"
+	@echo "make sandbox - serve the offline LTX API sandbox on 127.0.0.1:8765"
+	@echo "make lint | fmt | typecheck | contracts | test-engine | test-ui | clean"
+
+# ----------------------------------------------------------------------------- set-up
+sysdeps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if ! $(PYTHON) -c "import ensurepip, venv" 2>/dev/null; then missing="$$missing python3-venv"; fi; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then echo "note: not a Debian-like system; install the Qt runtime libraries yourself:$$missing"; exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else \
+	  echo "warning: missing system packages (run 'make test' as root or apt-get install them):$$missing"; \
+	fi
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; v=sys.version_info; sys.exit(0 if (3,11) <= v[:2] < (3,14) else "ltxstudio needs Python 3.11-3.13, found %d.%d" % v[:2])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# ----------------------------------------------------------------------------- run
+run: sysdeps $(STAMP)
+	$(BIN)/ltxstudio
+
+sandbox: $(STAMP)
+	$(BIN)/ltxstudio sandbox
+
+# ----------------------------------------------------------------------------- checks
+lint: $(STAMP)
+	$(BIN)/ruff check ltxstudio tests
+	$(BIN)/ruff format --check ltxstudio tests
+
+fmt: $(STAMP)
+	$(BIN)/ruff format ltxstudio tests
+	$(BIN)/ruff check --fix ltxstudio tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+contracts: $(STAMP)
+	$(BIN)/lint-imports
+
+test-engine: $(STAMP)
+	$(NO_QT) $(PYTEST) -p no:pytest-qt $(DESELECT) --ignore=tests/ui tests
+
+test-ui: $(STAMP)
+	@if [ -d tests/ui ]; then $(PYTEST) $(DESELECT) tests/ui; fi
+
+test: sysdeps $(STAMP) lint typecheck contracts test-engine test-ui
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .import_linter_cache

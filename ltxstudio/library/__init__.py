@@ -1,0 +1,1 @@
+"""Clips and takes with full provenance, stored atomically; undoable active-take switches. No Qt."""
