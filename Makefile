@@ -9,24 +9,25 @@ STAMP  := $(VENV)/.installed-stamp
 SHARED ?= ../shared
 
 # Qt offscreen + Xvfb runtime libraries on a bare Debian 12 / Ubuntu (docs: ../shared/design/STACK-NOTES.md §2),
-# plus imagemagick for screenshots.
+# plus imagemagick for screenshots and the ffmpeg CLI (a baseline in benchmarks, odd fixtures in media tests).
 APT_PACKAGES := libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6 fonts-dejavu-core \
   libdbus-1-3 libpulse0 libgssapi-krb5-2 libxrandr2 libx11-6 libxext6 \
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-util1 \
   libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-shm0 libxcb-sync1 \
-  libxcb-xfixes0 libxcb-glx0 imagemagick
+  libxcb-xfixes0 libxcb-glx0 imagemagick ffmpeg
 
 # Engine tests run in a process where importing Qt fails, proving the core works without it.
 NO_QT   := LTXSTUDIO_FORBID_QT=1
 PYTEST  := QT_QPA_PLATFORM=offscreen QT_LOGGING_RULES="qt.multimedia.*=false" PYTEST_QT_API=pyside6 $(BIN)/pytest
 DESELECT := -m "not bench and not soak and not package"
 
-.PHONY: help run sandbox test lint fmt typecheck contracts test-engine test-ui sysdeps venv clean
+.PHONY: help run sandbox test lint fmt typecheck contracts test-engine test-ui bench sysdeps venv clean
 
 help:
 	@echo "make run    - set up .venv and open the app (offline sandbox when no API key is stored)"
 	@echo "make test   - set up .venv (+ system packages when root) and run lint, types, import contracts, tests"
 	@echo "make sandbox - serve the offline LTX API sandbox on 127.0.0.1:8765"
+	@echo "make bench  - benchmarks (BENCH=name to pick some); figures go to docs/PERFORMANCE.md"
 	@echo "make lint | fmt | typecheck | contracts | test-engine | test-ui | clean"
 
 # ----------------------------------------------------------------------------- set-up
@@ -82,6 +83,10 @@ test-ui: $(STAMP)
 	@if [ -d tests/ui ]; then $(PYTEST) $(DESELECT) tests/ui; fi
 
 test: sysdeps $(STAMP) lint typecheck contracts test-engine test-ui
+
+# Figures against a baseline measured in the same run; writes docs/PERFORMANCE.md, fails on a missed target.
+bench: sysdeps $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.benchmarks $(BENCH)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .import_linter_cache
