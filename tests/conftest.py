@@ -82,7 +82,7 @@ def _no_outside_network() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(
+def isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """Fresh XDG dirs per test and no API key or base URL leaking in from the developer's shell."""
