@@ -1,0 +1,375 @@
+"""The job journal: SQLite (WAL, `synchronous=FULL`), one row per job, versioned schema.
+
+Crash safety comes from the order of writes, which the runner follows: the intent (state
+SUBMITTING, `submitted_at`) is committed *before* a POST is sent and the remote id right after the
+answer, so a kill at any instant leaves a row that says exactly what may have happened.
+
+Several processes (the GUI and a CLI) may share the journal. A job is driven by one live process
+at a time: it holds a lease (`lease_owner`, `lease_until`). A save only succeeds for rows that are
+unleased, leased by the saver, expired, or leased by a process that is provably dead (same host,
+pid gone), so a stale process can never overwrite another's progress or submit its job again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ltxstudio.core.catalog import Endpoint
+from ltxstudio.core.remote import FailureInfo, FailureKind, JobRef
+from ltxstudio.jobs.model import Job, JobOutput, JobSpec, JobState
+
+SCHEMA_VERSION = 1
+_E4 = Decimal(10_000)
+
+_SCHEMA_V1 = """
+CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    estimate_e4 INTEGER NOT NULL,
+    backend TEXT NOT NULL,
+    approved INTEGER NOT NULL DEFAULT 0,
+    remote_endpoint TEXT,
+    remote_id TEXT,
+    remote_created_at TEXT,
+    remote_request_id TEXT,
+    submitted_at REAL,
+    finished_at REAL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_retry_at REAL,
+    error TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    prepared TEXT,
+    result_urls TEXT NOT NULL DEFAULT '{}',
+    outputs TEXT NOT NULL DEFAULT '[]',
+    timings TEXT NOT NULL DEFAULT '{}',
+    retry_of TEXT,
+    lease_owner TEXT,
+    lease_until REAL
+);
+CREATE INDEX jobs_by_state ON jobs(state);
+CREATE INDEX jobs_by_submitted ON jobs(submitted_at);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+#: user_version → script taking the schema to the next version.
+MIGRATIONS: dict[int, str] = {0: _SCHEMA_V1}
+
+_COLUMNS = [
+    "id",
+    "seq",
+    "state",
+    "spec",
+    "created_at",
+    "updated_at",
+    "estimate_e4",
+    "backend",
+    "approved",
+    "remote_endpoint",
+    "remote_id",
+    "remote_created_at",
+    "remote_request_id",
+    "submitted_at",
+    "finished_at",
+    "attempts",
+    "next_retry_at",
+    "error",
+    "note",
+    "prepared",
+    "result_urls",
+    "outputs",
+    "timings",
+    "retry_of",
+]
+
+
+class LeaseConflict(RuntimeError):
+    """Another live process is driving this job."""
+
+
+def new_owner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(4).hex()}"
+
+
+def owner_is_dead(owner: str) -> bool:
+    """True only when the owner is provably gone: a process on this host that no longer runs."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class Journal:
+    def __init__(self, path: Path, owner: str | None = None) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.owner = owner or new_owner_id()
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA busy_timeout=30000")
+        self._db.create_function("owner_is_dead", 1, owner_is_dead, deterministic=False)
+        self._migrate()
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ---------------------------------------------------------------- schema
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"{self.path} is from a newer ltxstudio (schema {version} > {SCHEMA_VERSION})"
+            )
+        while version < SCHEMA_VERSION:
+            with self._transaction():
+                for statement in _statements(MIGRATIONS[version]):
+                    self._db.execute(statement)
+                version += 1
+                self._db.execute(f"PRAGMA user_version={version}")
+
+    def _transaction(self) -> _Tx:
+        return _Tx(self._db)
+
+    # ---------------------------------------------------------------- jobs
+
+    def load_all(self) -> list[Job]:
+        rows = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM jobs ORDER BY seq")
+        return [row_to_job(row) for row in rows]
+
+    def load(self, job_id: str) -> Job | None:
+        row = self._db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM jobs WHERE id = ?", (job_id,)
+        ).fetchone()
+        return row_to_job(row) if row else None
+
+    def load_updated_since(self, since: float) -> list[Job]:
+        rows = self._db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM jobs WHERE updated_at > ? ORDER BY seq", (since,)
+        )
+        return [row_to_job(row) for row in rows]
+
+    def ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT id FROM jobs")}
+
+    def max_seq(self) -> int:
+        return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM jobs").fetchone()[0])
+
+    def insert(self, jobs: Iterable[Job]) -> None:
+        placeholders = ", ".join("?" for _ in _COLUMNS)
+        with self._transaction():
+            self._db.executemany(
+                f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({placeholders})",
+                [job_to_row(j) for j in jobs],
+            )
+
+    def save(self, job: Job, now: float) -> None:
+        """Write the whole row; refused (LeaseConflict) if another live process holds it."""
+        assignments = ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
+        cursor = self._db.execute(
+            f"UPDATE jobs SET {assignments} WHERE id = ? AND {_FREE_FOR_ME}",
+            (*job_to_row(job)[1:], job.id, self.owner, now),
+        )
+        if cursor.rowcount != 1:
+            raise LeaseConflict(f"job {job.id} is being driven by another ltxstudio process")
+
+    def save_many(self, jobs: Iterable[Job], now: float) -> None:
+        with self._transaction():
+            for job in jobs:
+                self.save(job, now)
+
+    def delete(self, job_id: str, now: float) -> None:
+        cursor = self._db.execute(
+            f"DELETE FROM jobs WHERE id = ? AND {_FREE_FOR_ME}", (job_id, self.owner, now)
+        )
+        if cursor.rowcount != 1:
+            raise LeaseConflict(f"job {job_id} is being driven by another ltxstudio process")
+
+    # ---------------------------------------------------------------- leases
+
+    def claim(self, job_id: str, now: float, ttl: float) -> bool:
+        cursor = self._db.execute(
+            f"UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE id = ? AND {_FREE_FOR_ME}",
+            (self.owner, now + ttl, job_id, self.owner, now),
+        )
+        return cursor.rowcount == 1
+
+    def renew(self, now: float, ttl: float) -> None:
+        self._db.execute(
+            "UPDATE jobs SET lease_until = ? WHERE lease_owner = ?", (now + ttl, self.owner)
+        )
+
+    def release(self, job_id: str | None = None) -> None:
+        if job_id is None:
+            self._db.execute(
+                "UPDATE jobs SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
+                (self.owner,),
+            )
+        else:
+            self._db.execute(
+                "UPDATE jobs SET lease_owner = NULL, lease_until = NULL "
+                "WHERE id = ? AND lease_owner = ?",
+                (job_id, self.owner),
+            )
+
+    def leased_elsewhere(self, now: float) -> set[str]:
+        rows = self._db.execute(
+            f"SELECT id FROM jobs WHERE lease_owner IS NOT NULL AND NOT ({_FREE_FOR_ME})",
+            (self.owner, now),
+        )
+        return {row[0] for row in rows}
+
+    # ---------------------------------------------------------------- meta
+
+    def get_meta(self, key: str) -> Any:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_meta(self, key: str, value: Any) -> None:
+        if value is None:
+            self._db.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self._db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value)),
+            )
+
+    def data_version(self) -> int:
+        """Changes when another connection commits (cheap multi-process change detection)."""
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+
+_FREE_FOR_ME = (
+    "(lease_owner IS NULL OR lease_owner = ? OR lease_until < ? OR owner_is_dead(lease_owner))"
+)
+
+
+class _Tx:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+# -------------------------------------------------------------------- row codec
+
+
+def job_to_row(job: Job) -> tuple[Any, ...]:
+    remote = job.remote
+    return (
+        job.id,
+        job.seq,
+        job.state.value,
+        json.dumps(spec_to_json(job.spec)),
+        job.created_at,
+        job.updated_at,
+        int(job.estimate_usd * _E4),
+        job.backend,
+        int(job.approved),
+        remote.endpoint.value if remote else None,
+        remote.id if remote else None,
+        remote.created_at if remote else None,
+        remote.request_id if remote else None,
+        job.submitted_at,
+        job.finished_at,
+        job.attempts,
+        job.next_retry_at,
+        json.dumps(asdict(job.error)) if job.error else None,
+        job.note,
+        json.dumps(job.prepared) if job.prepared is not None else None,
+        json.dumps(dict(job.result_urls)),
+        json.dumps([asdict(o) for o in job.outputs]),
+        json.dumps(dict(job.timings)),
+        job.retry_of,
+    )
+
+
+def row_to_job(row: tuple[Any, ...]) -> Job:
+    r = dict(zip(_COLUMNS, row, strict=True))
+    remote = (
+        JobRef(
+            Endpoint(r["remote_endpoint"]),
+            r["remote_id"],
+            r["remote_created_at"],
+            r["remote_request_id"],
+        )
+        if r["remote_id"]
+        else None
+    )
+    error = None
+    if r["error"]:
+        e = json.loads(r["error"])
+        error = FailureInfo(FailureKind(e.pop("kind")), **e)
+    return Job(
+        id=r["id"],
+        seq=r["seq"],
+        spec=spec_from_json(json.loads(r["spec"])),
+        state=JobState(r["state"]),
+        created_at=r["created_at"],
+        updated_at=r["updated_at"],
+        estimate_usd=Decimal(r["estimate_e4"]) / _E4,
+        backend=r["backend"],
+        approved=bool(r["approved"]),
+        remote=remote,
+        submitted_at=r["submitted_at"],
+        finished_at=r["finished_at"],
+        attempts=r["attempts"],
+        next_retry_at=r["next_retry_at"],
+        error=error,
+        note=r["note"],
+        prepared=json.loads(r["prepared"]) if r["prepared"] else None,
+        result_urls=json.loads(r["result_urls"]),
+        outputs=tuple(JobOutput(**o) for o in json.loads(r["outputs"])),
+        timings=json.loads(r["timings"]),
+        retry_of=r["retry_of"],
+    )
+
+
+def spec_to_json(spec: JobSpec) -> dict[str, Any]:
+    return {
+        "endpoint": spec.endpoint.value,
+        "params": dict(spec.params),
+        "media": dict(spec.media),
+        "surface": spec.surface,
+        "output_path": spec.output_path,
+        "lineage": dict(spec.lineage),
+    }
+
+
+def spec_from_json(data: dict[str, Any]) -> JobSpec:
+    return JobSpec(
+        endpoint=Endpoint(data["endpoint"]),
+        params=data.get("params", {}),
+        media=data.get("media", {}),
+        surface=data.get("surface", "v2"),
+        output_path=data.get("output_path"),
+        lineage=data.get("lineage", {}),
+    )

@@ -1,0 +1,191 @@
+"""Jobs as data: the states a generation goes through and the one table of legal transitions.
+
+A `Job` is a frozen record; the store replaces it on every change, so a view can never hold a
+half-updated job. `JobSpec` is what the user asked for, before any upload: the API fields, the
+local media, where the result should go, and an opaque `lineage` the session uses to attach the
+result to a clip (the engine never looks inside it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from ltxstudio.core.catalog import Endpoint
+from ltxstudio.core.remote import FailureInfo, JobRef
+
+
+class JobState(StrEnum):
+    DRAFT = "draft"
+    QUEUED = "queued"
+    AWAITING_APPROVAL = "awaiting_approval"  # would cross the budget; the user decides
+    UPLOADING = "uploading"
+    SUBMITTING = "submitting"  # the POST may be in flight: from here on, it may be billed
+    PENDING = "pending"  # accepted by the API, waiting for a GPU
+    PROCESSING = "processing"
+    DOWNLOADING = "downloading"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"  # the API forgot it (24 h retention) before we collected the result
+    OUTCOME_UNKNOWN = "outcome_unknown"  # a submit may have been accepted; never auto-resent
+
+    @property
+    def terminal(self) -> bool:
+        return self in TERMINAL
+
+    @property
+    def remote(self) -> bool:
+        """Counts against the account's concurrency (the API may be working on it)."""
+        return self in REMOTE
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+TERMINAL = frozenset(
+    {
+        JobState.COMPLETED,
+        JobState.FAILED,
+        JobState.CANCELLED,
+        JobState.EXPIRED,
+        JobState.OUTCOME_UNKNOWN,
+    }
+)
+REMOTE = frozenset({JobState.SUBMITTING, JobState.PENDING, JobState.PROCESSING})
+#: States a live runner drives; after a crash these are re-attached or resolved.
+ACTIVE = frozenset(
+    {
+        JobState.UPLOADING,
+        JobState.SUBMITTING,
+        JobState.PENDING,
+        JobState.PROCESSING,
+        JobState.DOWNLOADING,
+    }
+)
+
+_S = JobState
+#: The one place transitions are decided. Requeueing (→ QUEUED) is legal wherever the API has
+#: provably not accepted the job yet: uploads are free and a refused submit was not billed.
+TRANSITIONS: Mapping[JobState, frozenset[JobState]] = {
+    _S.DRAFT: frozenset({_S.QUEUED, _S.CANCELLED}),
+    _S.QUEUED: frozenset({_S.AWAITING_APPROVAL, _S.UPLOADING, _S.CANCELLED, _S.FAILED}),
+    _S.AWAITING_APPROVAL: frozenset({_S.QUEUED, _S.CANCELLED}),
+    _S.UPLOADING: frozenset({_S.SUBMITTING, _S.QUEUED, _S.FAILED, _S.CANCELLED}),
+    _S.SUBMITTING: frozenset(
+        {
+            _S.PENDING,  # v2 accepted
+            _S.DOWNLOADING,  # v1: the answer is the video itself
+            _S.QUEUED,  # provably refused (429, 402, 503, connect error): not billed
+            _S.FAILED,  # rejected as invalid (400, 422): not billed
+            _S.OUTCOME_UNKNOWN,
+            _S.CANCELLED,  # only when the request provably never left
+        }
+    ),
+    _S.PENDING: frozenset({_S.PROCESSING, _S.DOWNLOADING, _S.FAILED, _S.EXPIRED, _S.CANCELLED}),
+    _S.PROCESSING: frozenset({_S.DOWNLOADING, _S.FAILED, _S.EXPIRED, _S.CANCELLED}),
+    _S.DOWNLOADING: frozenset({_S.COMPLETED, _S.FAILED, _S.EXPIRED, _S.CANCELLED}),
+    _S.COMPLETED: frozenset(),
+    _S.FAILED: frozenset(),
+    _S.CANCELLED: frozenset(),
+    _S.EXPIRED: frozenset(),
+    _S.OUTCOME_UNKNOWN: frozenset(),
+}
+
+_LABELS = {
+    _S.DRAFT: "draft",
+    _S.QUEUED: "queued",
+    _S.AWAITING_APPROVAL: "needs approval",
+    _S.UPLOADING: "uploading",
+    _S.SUBMITTING: "submitting",
+    _S.PENDING: "pending",
+    _S.PROCESSING: "processing",
+    _S.DOWNLOADING: "downloading",
+    _S.COMPLETED: "done",
+    _S.FAILED: "failed",
+    _S.CANCELLED: "cancelled",
+    _S.EXPIRED: "expired",
+    _S.OUTCOME_UNKNOWN: "outcome unknown — check before resubmitting",
+}
+
+
+class IllegalTransition(ValueError):
+    def __init__(self, job_id: str, old: JobState, new: JobState) -> None:
+        super().__init__(f"job {job_id}: {old.value} → {new.value} is not a legal transition")
+
+
+def check_transition(job_id: str, old: JobState, new: JobState) -> None:
+    if new != old and new not in TRANSITIONS[old]:
+        raise IllegalTransition(job_id, old, new)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """What to generate. `params` are the API's own fields (prompt, model, duration, …);
+    `media` maps an API field (`image_uri`, `audio_uri`, …) to a local path or a URI."""
+
+    endpoint: Endpoint
+    params: Mapping[str, Any]
+    media: Mapping[str, str] = field(default_factory=dict)
+    surface: str = "v2"
+    #: Where the user wants the result (CLI `-o`); None = only the library.
+    output_path: str | None = None
+    #: Opaque to the engine: how the session links the result to a clip and take.
+    lineage: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        prompt = str(self.params.get("prompt") or "").strip()
+        return prompt.splitlines()[0][:80] if prompt else self.endpoint.value
+
+
+@dataclass(frozen=True)
+class JobOutput:
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    seq: int  # queue order: lower runs first
+    spec: JobSpec
+    state: JobState
+    created_at: float
+    updated_at: float
+    estimate_usd: Decimal
+    #: Where it was (or will be) sent: "sandbox" or the live base URL. A job never moves.
+    backend: str
+    approved: bool = False
+    remote: JobRef | None = None
+    submitted_at: float | None = None
+    finished_at: float | None = None
+    attempts: int = 0
+    next_retry_at: float | None = None
+    error: FailureInfo | None = None
+    #: A sentence for the user on terminal and waiting states ("expired after 24 h", …).
+    note: str = ""
+    #: After uploads: the request body with media replaced by URIs (re-used on a requeue).
+    prepared: Mapping[str, Any] | None = None
+    result_urls: Mapping[str, str] = field(default_factory=dict)
+    outputs: tuple[JobOutput, ...] = ()
+    #: Seconds spent per phase (upload, submit, queue, render, download).
+    timings: Mapping[str, float] = field(default_factory=dict)
+    #: 0..1 while uploading or downloading; not journaled.
+    progress: float | None = None
+    #: A retry of this job (an explicit new submission) points back at it.
+    retry_of: str | None = None
+
+    @property
+    def charged(self) -> bool:
+        """Whether the API may have billed it (estimate counts toward spend)."""
+        if self.submitted_at is None:
+            return False
+        if self.state is JobState.FAILED and not self.outputs:
+            return False  # the API does not bill generations it failed or refused
+        return not (self.state is JobState.CANCELLED and self.remote is None)

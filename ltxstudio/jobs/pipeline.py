@@ -1,0 +1,385 @@
+"""One job's way through the API: upload → submit → poll → download → finalize.
+
+Each phase commits the journal *before* its side effect, so a crash at any instant leaves a row
+that says what may have happened. The one rule above all: once a submit may have reached the
+API, it is never sent again automatically; an unclear outcome becomes OUTCOME_UNKNOWN and the
+user decides.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, assert_never
+
+from ltxstudio.core.backoff import backoff_delay
+from ltxstudio.core.catalog import RETENTION_SECONDS
+from ltxstudio.core.remote import (
+    ApiFailure,
+    Completed,
+    Failed,
+    FailureInfo,
+    FailureKind,
+    Pending,
+    Processing,
+)
+from ltxstudio.jobs.model import Job, JobOutput, JobState
+
+if TYPE_CHECKING:
+    from ltxstudio.jobs.runner import Runner
+
+log = logging.getLogger("ltxstudio.jobs")
+
+_RESULT_SUFFIX = {"video_url": ".mp4", "exr_frames_url": ".zip"}
+
+UNKNOWN_NOTE = (
+    "ltxstudio cannot tell whether LTX accepted this submission (it may be billed); "
+    "check before resubmitting"
+)
+
+
+Step = Callable[[Job], Awaitable[Job | None]]
+
+
+class Pipeline:
+    def __init__(self, runner: Runner) -> None:
+        self.r = runner
+        self.store = runner.store
+        self.clock = runner.clock
+        self.backend = runner.backend
+
+    # ------------------------------------------------------------------ driving
+
+    async def drive(self, job: Job) -> None:
+        steps: list[Step]
+        match job.state:
+            case JobState.QUEUED:
+                steps = [self.prepare, self.submit, self.poll, self.download, self.finish]
+            case JobState.PENDING | JobState.PROCESSING:
+                steps = [self.poll, self.download, self.finish]
+            case JobState.DOWNLOADING:
+                steps = [self.download, self.finish]
+            case _:
+                return
+        current: Job | None = job
+        for step in steps:
+            if current is None:
+                return
+            current = await step(current)
+
+    # ------------------------------------------------------------------ upload
+
+    async def prepare(self, job: Job) -> Job | None:
+        started = self.clock.monotonic()
+        job = self.store.update(job.id, state=JobState.UPLOADING, progress=0.0, note="")
+        try:
+            body = job.prepared or await self.backend.prepare(job.spec, self._progress(job.id))
+        except ApiFailure as failure:
+            self._refused(job, failure, phase="upload")
+            return None
+        except (OSError, ValueError) as exc:  # a local file vanished or cannot be read
+            self._fail(job, FailureInfo(FailureKind.INVALID_REQUEST, str(exc)))
+            return None
+        return self.store.update(
+            job.id, prepared=dict(body), progress=None, timings=self._timed(job, "upload", started)
+        )
+
+    # ------------------------------------------------------------------ submit
+
+    async def submit(self, job: Job) -> Job | None:
+        body = job.prepared
+        assert body is not None
+        started = self.clock.monotonic()
+        # The intent is committed before the request leaves: a crash from here on is "unknown".
+        job = self.store.update(
+            job.id, state=JobState.SUBMITTING, submitted_at=self.clock.time(), progress=None
+        )
+        endpoint = job.spec.endpoint
+        try:
+            if job.spec.surface == "v1":
+                dest = self._result_path(job, "video_url")
+                got = await self.backend.generate_sync(endpoint, body, dest, self._progress(job.id))
+            else:
+                ref = await self.backend.submit(endpoint, body)
+        except ApiFailure as failure:
+            self._submit_failed(job, failure)
+            return None
+        except Exception as exc:  # whatever broke, the POST may have been sent
+            log.exception("job %s: unexpected error while submitting", job.id)
+            self._finish_as(job, JobState.OUTCOME_UNKNOWN, f"{UNKNOWN_NOTE} ({exc})")
+            return None
+        self.r.submit_accepted()
+        timings = self._timed(job, "submit", started)
+        if job.spec.surface == "v1":
+            output = JobOutput(str(got.path), got.size, got.sha256)
+            return self.store.update(
+                job.id, state=JobState.DOWNLOADING, outputs=(output,), timings=timings, attempts=0
+            )
+        log.info(
+            "job %s submitted: %s %s (x-request-id %s)", job.id, endpoint, ref.id, ref.request_id
+        )
+        return self.store.update(
+            job.id, state=JobState.PENDING, remote=ref, timings=timings, attempts=0
+        )
+
+    def _submit_failed(self, job: Job, failure: ApiFailure) -> None:
+        match failure.kind:
+            case FailureKind.OUTCOME_UNKNOWN | FailureKind.TIMEOUT | FailureKind.PROTOCOL:
+                self._finish_as(
+                    job, JobState.OUTCOME_UNKNOWN, f"{UNKNOWN_NOTE}: {failure}", failure.info()
+                )
+                return None
+            case (
+                FailureKind.INSUFFICIENT_FUNDS
+                | FailureKind.AUTHENTICATION
+                | FailureKind.CONCURRENCY_LIMITED
+                | FailureKind.RATE_LIMITED
+                | FailureKind.SERVER
+                | FailureKind.CONNECTION
+            ):
+                self._refused(job, failure, phase="submit")
+                return None
+            case (
+                FailureKind.INVALID_REQUEST
+                | FailureKind.CONTENT_FILTERED
+                | FailureKind.REQUEST_TOO_LARGE
+                | FailureKind.NOT_FOUND
+            ):
+                self._fail(job, failure.info())
+                return None
+            case _:
+                assert_never(failure.kind)
+
+    def _refused(self, job: Job, failure: ApiFailure, *, phase: str) -> None:
+        """The API did not take the job (nothing billed): back to the queue, maybe hold it."""
+        now = self.clock.time()
+        attempts = job.attempts + 1
+        match failure.kind:
+            case FailureKind.INSUFFICIENT_FUNDS:
+                self.r.hold_for_funds(failure)
+                delay = 0.0
+            case FailureKind.AUTHENTICATION:
+                self.r.hold_for_auth(failure)
+                delay = 0.0
+            case FailureKind.CONCURRENCY_LIMITED:
+                self.r.concurrency_refused(job.id)
+                delay = failure.retry_after or backoff_delay(attempts, base=5.0, cap=120.0)
+            case FailureKind.RATE_LIMITED | FailureKind.SERVER | FailureKind.CONNECTION:
+                delay = failure.retry_after or backoff_delay(attempts, base=2.0, cap=300.0)
+            case _:
+                self._fail(job, failure.info())
+                return
+        log.info("job %s: %s refused (%s); back in the queue", job.id, phase, failure.kind.value)
+        self.store.update(
+            job.id,
+            state=JobState.QUEUED,
+            submitted_at=None,
+            attempts=attempts,
+            next_retry_at=now + delay if delay else None,
+            error=failure.info(),
+            note=_refusal_note(failure, delay),
+            progress=None,
+        )
+
+    # ------------------------------------------------------------------ poll
+
+    async def poll(self, job: Job) -> Job | None:
+        if job.state is JobState.DOWNLOADING:  # v1: the submit's answer was the video
+            return job
+        remote = job.remote
+        assert remote is not None
+        started = self.clock.monotonic()
+        while True:
+            if self._past_retention(job):
+                self._expire(job, "LTX keeps a job for 24 h; this one is gone")
+                return None
+            try:
+                status = await self.backend.status(remote)
+            except ApiFailure as failure:
+                outcome = await self._read_failed(job, failure, "status check")
+                if outcome is None:
+                    return None
+                job = outcome
+                continue
+            match status:
+                case Pending():
+                    job = self.store.update(job.id, state=JobState.PENDING, attempts=0, note="")
+                case Processing():
+                    job = self.store.update(job.id, state=JobState.PROCESSING, attempts=0, note="")
+                case Completed(result=result):
+                    return self.store.update(
+                        job.id,
+                        state=JobState.DOWNLOADING,
+                        result_urls=dict(result),
+                        attempts=0,
+                        next_retry_at=None,
+                        note="",
+                        timings=self._timed(job, "render", started),
+                    )
+                case Failed(error_type=error_type, message=message):
+                    kind = (
+                        FailureKind.CONTENT_FILTERED
+                        if error_type == "content_filtered_error"
+                        else FailureKind.SERVER
+                    )
+                    info = FailureInfo(kind, message, None, error_type, remote.request_id)
+                    self._fail(job, info)
+                    return None
+                case _:
+                    assert_never(status)
+            await self.clock.sleep(self.r.config.poll_interval)
+            job = self.store.get(job.id)
+
+    async def _read_failed(self, job: Job, failure: ApiFailure, what: str) -> Job | None:
+        """A poll or download went wrong: wait and go on, or stop driving (None)."""
+        match failure.kind:
+            case FailureKind.NOT_FOUND:
+                self._expire(job, f"LTX no longer has this job or its result ({what}: 404)")
+                return None
+            case FailureKind.AUTHENTICATION:
+                self.r.hold_for_auth(failure)
+                return None  # stays attached; re-driven when the queue resumes
+            case FailureKind.INSUFFICIENT_FUNDS:
+                self.r.hold_for_funds(failure)
+                return None
+            case (
+                FailureKind.RATE_LIMITED
+                | FailureKind.CONCURRENCY_LIMITED
+                | FailureKind.SERVER
+                | FailureKind.TIMEOUT
+                | FailureKind.CONNECTION
+                | FailureKind.PROTOCOL
+                | FailureKind.OUTCOME_UNKNOWN
+                | FailureKind.INVALID_REQUEST
+                | FailureKind.CONTENT_FILTERED
+                | FailureKind.REQUEST_TOO_LARGE
+            ):
+                # The job is paid for or on its way: never give up on a blip, only on retention.
+                attempts = job.attempts + 1
+                delay = failure.retry_after or backoff_delay(attempts, base=2.0, cap=120.0)
+                job = self.store.update(
+                    job.id,
+                    attempts=attempts,
+                    next_retry_at=self.clock.time() + delay,
+                    error=failure.info(),
+                    note=f"{what} failed ({failure.kind.value}); retrying in {delay:.0f} s",
+                )
+                await self.clock.sleep(delay)
+                return self.store.update(job.id, next_retry_at=None)
+            case _:
+                assert_never(failure.kind)
+
+    # ------------------------------------------------------------------ download
+
+    async def download(self, job: Job) -> Job | None:
+        started = self.clock.monotonic()
+        done = {Path(o.path).stem for o in job.outputs}
+        for key, url in job.result_urls.items():
+            if key in done:
+                continue
+            while True:
+                if self._past_retention(job):
+                    self._expire(job, "the result expired before it was downloaded")
+                    return None
+                try:
+                    got = await self.backend.download(
+                        url, self._result_path(job, key), self._progress(job.id)
+                    )
+                except ApiFailure as failure:
+                    outcome = await self._read_failed(job, failure, "download")
+                    if outcome is None:
+                        return None
+                    job = outcome
+                    continue
+                output = JobOutput(str(got.path), got.size, got.sha256)
+                job = self.store.update(
+                    job.id, outputs=(*job.outputs, output), progress=None, attempts=0, note=""
+                )
+                break
+        return self.store.update(job.id, timings=self._timed(job, "download", started))
+
+    # ------------------------------------------------------------------ finish
+
+    async def finish(self, job: Job) -> None:
+        if self.r.finalize is not None:
+            try:
+                await self.r.finalize(job)
+            except Exception as exc:  # the paid result must be kept and reported
+                log.exception("job %s: finalizing failed", job.id)
+                where = ", ".join(o.path for o in job.outputs)
+                info = FailureInfo(FailureKind.PROTOCOL, f"could not file the result: {exc}")
+                self._finish_as(job, JobState.FAILED, f"the result is safe at {where}", info)
+                return
+        self._finish_as(job, JobState.COMPLETED, "")
+
+    # ------------------------------------------------------------------ helpers
+
+    def _fail(self, job: Job, info: FailureInfo) -> None:
+        self._finish_as(job, JobState.FAILED, info.message, info)
+
+    def _expire(self, job: Job, note: str) -> None:
+        self._finish_as(job, JobState.EXPIRED, note)
+
+    def _finish_as(
+        self, job: Job, state: JobState, note: str, info: FailureInfo | None = None
+    ) -> None:
+        job = self.store.update(
+            job.id,
+            state=state,
+            note=note,
+            error=None if state is JobState.COMPLETED else (info or job.error),
+            finished_at=self.clock.time(),
+            progress=None,
+            next_retry_at=None,
+        )
+        log.info(
+            "job %s %s: %s %s, estimate $%s, remote %s, x-request-id %s, timings %s%s",
+            job.id,
+            state.value,
+            job.spec.endpoint.value,
+            job.spec.params.get("model", "-"),
+            job.estimate_usd,
+            job.remote.id if job.remote else "-",
+            (info.request_id if info else None) or (job.remote.request_id if job.remote else "-"),
+            {k: round(v, 2) for k, v in job.timings.items()},
+            f" — {note}" if note else "",
+        )
+
+    def _past_retention(self, job: Job) -> bool:
+        since = job.submitted_at or job.created_at
+        return self.clock.time() - since > RETENTION_SECONDS + 3600
+
+    def _result_path(self, job: Job, key: str) -> Path:
+        return self.r.results_dir / job.id / f"{key}{_RESULT_SUFFIX.get(key, '.bin')}"
+
+    def _progress(self, job_id: str) -> Callable[[int, int | None], None]:
+        last = [-1]
+
+        def report(done: int, total: int | None) -> None:
+            if not total:
+                return
+            percent = int(100 * done / total)
+            if percent != last[0]:  # throttle at the source: one event per visible change
+                last[0] = percent
+                self.store.update(job_id, progress=percent / 100)
+
+        return report
+
+    def _timed(self, job: Job, phase: str, started: float) -> dict[str, float]:
+        spent = self.clock.monotonic() - started
+        return {**job.timings, phase: job.timings.get(phase, 0.0) + spent}
+
+
+def _refusal_note(failure: ApiFailure, delay: float) -> str:
+    match failure.kind:
+        case FailureKind.INSUFFICIENT_FUNDS:
+            return f"not enough funds: {failure.message}"
+        case FailureKind.AUTHENTICATION:
+            return "the API key was refused"
+        case FailureKind.CONCURRENCY_LIMITED:
+            return f"retry in {delay:.0f} s (429 concurrency limit)"
+        case FailureKind.RATE_LIMITED:
+            return f"retry in {delay:.0f} s (429 rate limit)"
+        case _:
+            return f"retry in {delay:.0f} s ({failure.kind.value})"

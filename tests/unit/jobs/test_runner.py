@@ -1,0 +1,257 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ltxstudio.core.catalog import Endpoint
+from ltxstudio.core.remote import FailureKind, JobRef
+from ltxstudio.jobs.journal import Journal
+from ltxstudio.jobs.model import JobState
+from ltxstudio.jobs.runner import HoldReason, Runner, RunnerConfig
+from ltxstudio.jobs.store import JobStore
+from tests.support.fake_backend import failure
+from tests.unit.jobs.conftest import Engine
+
+pytestmark = pytest.mark.asyncio
+Make = Callable[..., Engine]
+
+
+async def test_happy_path_respects_concurrency_and_keeps_results(make_engine: Make) -> None:
+    e = make_engine(RunnerConfig(concurrency=2))
+    jobs = e.add(5)
+    done = await e.run_until_settled(jobs)
+    assert [j.state for j in done] == [JobState.COMPLETED] * 5
+    assert e.backend.max_remote_active == 2
+    assert len(e.backend.accepted) == 5
+    for job in done:
+        assert job.remote is not None
+        assert job.remote.request_id == f"req-{job.remote.id}"
+        (out,) = job.outputs
+        assert (
+            Path(out.path).read_bytes() == f"https://storage.example/{job.remote.id}.mp4".encode()
+        )
+        assert len(out.sha256) == 64
+        assert {"upload", "submit", "render", "download"} <= job.timings.keys()
+        assert job.charged
+
+
+async def test_v1_surface_streams_the_answer(make_engine: Make) -> None:
+    e = make_engine()
+    from ltxstudio.jobs.model import JobSpec
+
+    job = e.store.add(
+        JobSpec(Endpoint.TEXT_TO_VIDEO, {"prompt": "x"}, surface="v1"),
+        estimate_usd=Decimal(1),
+        backend="fake",
+    )
+    (done,) = await e.run_until_settled([job])
+    assert done.state is JobState.COMPLETED
+    assert done.remote is None
+    assert Path(done.outputs[0].path).read_bytes() == b"v1-video"
+
+
+async def test_concurrency_refusal_lowers_the_limit_and_requeues(make_engine: Make) -> None:
+    e = make_engine(RunnerConfig(concurrency=3))
+    e.backend.fail("submit", None, None, failure(FailureKind.CONCURRENCY_LIMITED, retry_after=7))
+    jobs = e.add(4)
+    done = await e.run_until_settled(jobs)
+    assert all(j.state is JobState.COMPLETED for j in done)
+    assert e.backend.attempted_submits == 5
+    assert len(e.backend.accepted) == 4  # the refused one was not accepted, then sent once more
+    assert 7 in e.clock.sleeps or e.clock.monotonic() >= 7  # waited out Retry-After
+    assert e.runner.limit == 2  # lowered to what was running; raised only after clean submits
+
+
+async def test_insufficient_funds_pauses_the_queue_not_the_jobs(make_engine: Make) -> None:
+    e = make_engine(RunnerConfig(concurrency=1))
+    e.backend.fail(
+        "submit",
+        None,
+        failure(
+            FailureKind.INSUFFICIENT_FUNDS,
+            "Insufficient funds. Required: 64 credits",
+            status=402,
+            details={"required_amount": 64, "required_unit": "credits"},
+        ),
+    )
+    jobs = e.add(3)
+    settled = await e.run_until_settled(jobs)
+    hold = e.runner.hold
+    assert hold is not None
+    assert (hold.reason, hold.required_amount, hold.required_unit) == (
+        HoldReason.FUNDS,
+        64,
+        "credits",
+    )
+    assert [j.state for j in settled] == [JobState.COMPLETED, JobState.QUEUED, JobState.QUEUED]
+    assert settled[1].submitted_at is None  # refused: not billed, not counted as spend
+    e.runner.resume()
+    done = await e.run_until_settled(jobs)
+    assert all(j.state is JobState.COMPLETED for j in done)
+    assert len(e.backend.accepted) == 3
+
+
+async def test_unclear_submit_is_never_resent(make_engine: Make) -> None:
+    e = make_engine()
+    e.backend.fail("submit", failure(FailureKind.OUTCOME_UNKNOWN, "read timeout after sending"))
+    (job,) = e.add(1)
+    (done,) = await e.run_until_settled([job])
+    assert done.state is JobState.OUTCOME_UNKNOWN
+    assert "check before resubmitting" in done.note
+    assert e.backend.attempted_submits == 1
+    assert done.charged  # counted as possibly billed
+
+
+async def test_invalid_request_fails_without_charge(make_engine: Make) -> None:
+    e = make_engine()
+    e.backend.fail("submit", failure(FailureKind.INVALID_REQUEST, "duration 7 s is not available"))
+    (job,) = e.add(1)
+    (done,) = await e.run_until_settled([job])
+    assert done.state is JobState.FAILED
+    assert done.note == "duration 7 s is not available"
+    assert not done.charged
+
+
+async def test_poll_blips_are_retried_and_404_expires(make_engine: Make) -> None:
+    e = make_engine()
+    e.backend.fail(
+        "status",
+        failure(FailureKind.SERVER, status=503),
+        failure(FailureKind.TIMEOUT),
+        failure(FailureKind.RATE_LIMITED, retry_after=30),
+    )
+    e.backend.fail("download", failure(FailureKind.CONNECTION))
+    (job,) = e.add(1)
+    (done,) = await e.run_until_settled([job])
+    assert done.state is JobState.COMPLETED
+    assert 30 in e.clock.sleeps  # Retry-After was honoured through the injected clock
+    e.backend.fail("status", failure(FailureKind.NOT_FOUND, status=404))
+    (job2,) = e.add(1)
+    (gone,) = await e.run_until_settled([job2])
+    assert gone.state is JobState.EXPIRED
+    assert "404" in gone.note
+
+
+async def test_budget_holds_a_job_for_approval(make_engine: Make) -> None:
+    e = make_engine(RunnerConfig(daily_budget_usd=Decimal("1.00")))
+    jobs = e.add(2)
+    settled = await e.run_until_settled(jobs)
+    assert settled[0].state is JobState.COMPLETED
+    assert settled[1].state is JobState.AWAITING_APPROVAL
+    assert "$0.28 over" in settled[1].note
+    assert e.runner.status().spent_today_usd == Decimal("0.64")
+    e.runner.approve(jobs[1].id)
+    done = await e.run_until_settled(jobs)
+    assert done[1].state is JobState.COMPLETED
+
+
+async def test_user_pause_survives_a_restart_and_cancel_says_what_it_means(
+    make_engine: Make, tmp_path: Path
+) -> None:
+    e = make_engine()
+    e.runner.pause()
+    jobs = e.add(2)
+    settled = await e.run_until_settled(jobs)
+    assert all(j.state is JobState.QUEUED for j in settled)
+    await e.stop()
+    again = Runner(e.store, e.backend, e.clock, tmp_path / "results")
+    assert again.hold is not None
+    assert again.hold.reason is HoldReason.USER
+    cancelled = again.cancel(jobs[0].id)
+    assert cancelled.state is JobState.CANCELLED
+    assert "nothing was charged" in cancelled.note
+
+
+async def test_cancel_of_an_accepted_job_warns_it_may_bill(make_engine: Make) -> None:
+    e = make_engine()
+    e.backend.render_seconds = 1e9
+    (job,) = e.add(1)
+    e.start()
+    await e.reach(job.id, JobState.PROCESSING)
+    cancelled = e.runner.cancel(job.id)
+    assert "may still finish and bill" in cancelled.note
+    assert cancelled.charged
+
+
+async def test_reorder_changes_what_runs_first(make_engine: Make) -> None:
+    e = make_engine(RunnerConfig(concurrency=1))
+    jobs = e.add(3)
+    e.store.move(jobs[2].id, 0)
+    assert [j.id for j in e.store] == [jobs[2].id, jobs[0].id, jobs[1].id]
+    await e.run_until_settled(jobs)
+    order = sorted(e.store, key=lambda j: j.submitted_at or 0)
+    assert order[0].id == jobs[2].id
+
+
+async def test_recovery_after_a_crash(make_engine: Make, tmp_path: Path) -> None:
+    e = make_engine()
+    uploading, submitting, pending = e.add(3)
+    e.store.update(uploading.id, state=JobState.UPLOADING)
+    e.store.update(submitting.id, state=JobState.UPLOADING, prepared={"prompt": "x"})
+    e.store.update(submitting.id, state=JobState.SUBMITTING, submitted_at=e.clock.time())
+    e.backend.remote["r-old"] = e.clock.time()
+    for state in (JobState.UPLOADING, JobState.SUBMITTING):
+        e.store.update(pending.id, state=state, submitted_at=e.clock.time())
+    e.store.update(
+        pending.id, state=JobState.PENDING, remote=JobRef(Endpoint.TEXT_TO_VIDEO, "r-old")
+    )
+    # a new process opens the same journal
+    journal = Journal(tmp_path / "journal.db")
+    store = JobStore(journal, e.clock)
+    runner = Runner(store, e.backend, e.clock, tmp_path / "results")
+    task = asyncio.get_running_loop().create_task(runner.run())
+    try:
+        done = await asyncio.wait_for(runner.drain([uploading.id, submitting.id, pending.id]), 30)
+    finally:
+        await runner.stop()
+        await task
+        journal.close()
+    states = {j.id: j.state for j in done}
+    assert states[uploading.id] is JobState.COMPLETED
+    assert states[submitting.id] is JobState.OUTCOME_UNKNOWN
+    assert states[pending.id] is JobState.COMPLETED
+    assert "r-old" not in e.backend.accepted  # re-attached, not resubmitted
+    assert len(e.backend.accepted) == 1  # only the requeued upload was submitted
+
+
+async def test_a_job_leased_by_a_live_process_is_left_alone(
+    make_engine: Make, tmp_path: Path
+) -> None:
+    e = make_engine()
+    (job,) = e.add(1)
+    other = Journal(tmp_path / "journal.db")
+    try:
+        assert other.claim(job.id, e.clock.time(), ttl=3600)  # a live process drives it
+        e.start()
+        # Let the runner idle through ten minutes of simulated time: it must not touch the job.
+        target = e.clock.time() + 600
+        while e.clock.time() < target:
+            await e.clock.sleep(60)
+        assert e.store.get(job.id).state is JobState.QUEUED
+        assert e.backend.attempted_submits == 0
+        other.release(job.id)  # that process finished with it
+        e.runner.wake()
+        (done,) = await e.run_until_settled([job])
+        assert done.state is JobState.COMPLETED
+        assert e.backend.attempted_submits == 1
+    finally:
+        other.close()
+
+
+async def test_finalizer_failure_keeps_the_result(make_engine: Make) -> None:
+    e = make_engine()
+
+    async def broken(job: object) -> None:
+        raise OSError("disk full")
+
+    e.runner.finalize = broken
+    (job,) = e.add(1)
+    (done,) = await e.run_until_settled([job])
+    assert done.state is JobState.FAILED
+    assert "the result is safe at" in done.note
+    assert Path(done.outputs[0].path).exists()
+    assert done.charged
