@@ -98,8 +98,8 @@ class UndoStack:
         self._record(
             Action(
                 "delete take",
-                lambda: lib.restore_take(take.id) and None,
-                lambda: lib.delete_take(take.id) and None,
+                lambda: lib.restore_take(take.id),
+                lambda: lib.delete_take(take.id),
             )
         )
 
