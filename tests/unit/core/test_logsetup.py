@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from ltxstudio.core.logsetup import RedactSecrets, configure
+
+
+def test_secrets_bearer_tokens_and_data_uris_never_reach_the_log(tmp_path: Path) -> None:
+    key = "ltx-test-KEY-0123456789"
+    RedactSecrets.register(key)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    path = configure(tmp_path, level=logging.DEBUG)
+    try:
+        log = logging.getLogger("ltxstudio.test")
+        log.debug("header Authorization: Bearer %s", key)
+        log.info("config %r", {"api_key": key})
+        log.info("body data:image/png;base64,%s", "A" * 500)
+        try:
+            raise RuntimeError(f"failed with {key}")
+        except RuntimeError:
+            log.exception("boom")
+        for handler in root.handlers:
+            handler.flush()
+    finally:
+        for handler in root.handlers[len(before) :]:
+            root.removeHandler(handler)
+            handler.close()
+    assert path is not None
+    text = path.read_text()
+    assert key not in text
+    assert "AAAA" * 20 not in text
+    assert text.count("<redacted>") >= 3
+    assert "RuntimeError: failed with <redacted>" in text
