@@ -4,8 +4,10 @@ Every mutation goes through `add`, `update`, `move` or `remove`; each validates,
 journal, then emits exactly one event, so the queue panel, the CLI's progress lines and the
 runner all see the same sequence. Views never mutate jobs; they call the session.
 
-Events (napari EventedList style): `added(index, job)`, `changed(index, old, new, fields)`,
-`moved(old_index, new_index, job)`, `removed(index, job)`.
+Events come in before/after pairs where a list view must know in advance (Qt's begin/end row
+calls, napari's EventedList): `adding(index)` / `added(index, job)`, `moving(src, dst)` /
+`moved(src, dst, job)`, `removing(index, job)` / `removed(index, job)`; and
+`changed(index, old, new, fields)` after a job was replaced.
 """
 
 from __future__ import annotations
@@ -35,7 +37,10 @@ class JobStore:
     def __init__(self, journal: Journal, clock: Clock) -> None:
         self.journal = journal
         self.clock = clock
+        self.adding: Signal[[int]] = Signal("jobs.adding")
         self.added: Signal[[int, Job]] = Signal("jobs.added")
+        self.moving: Signal[[int, int]] = Signal("jobs.moving")
+        self.removing: Signal[[int, Job]] = Signal("jobs.removing")
         self.changed: Signal[[int, Job, Job, frozenset[str]]] = Signal("jobs.changed")
         self.moved: Signal[[int, int, Job]] = Signal("jobs.moved")
         self.removed: Signal[[int, Job]] = Signal("jobs.removed")
@@ -90,6 +95,7 @@ class JobStore:
             retry_of=retry_of,
         )
         self.journal.insert([job])
+        self.adding.emit(len(self._jobs))
         self._jobs.append(job)
         self._index[job.id] = len(self._jobs) - 1
         self.added.emit(len(self._jobs) - 1, job)
@@ -136,6 +142,7 @@ class JobStore:
                 renumbered.append(j)
             jobs[i] = j
         self.journal.save_many(renumbered, now)
+        self.moving.emit(src, to_index)
         self._jobs = jobs
         self._index = {j.id: i for i, j in enumerate(jobs)}
         self.moved.emit(src, to_index, jobs[to_index])
@@ -145,6 +152,7 @@ class JobStore:
         if not (job.state.terminal or job.state is JobState.DRAFT):
             raise ValueError(f"cancel the job before removing it (it is {job.state.label})")
         self.journal.delete(job_id, self.clock.time())
+        self.removing.emit(self._index[job_id], job)
         index = self._index.pop(job_id)
         del self._jobs[index]
         self._index = {j.id: i for i, j in enumerate(self._jobs)}
@@ -181,6 +189,7 @@ class JobStore:
             if fresh.id in self._index:
                 self.reload(fresh.id)
             else:
+                self.adding.emit(len(self._jobs))
                 self._jobs.append(fresh)
                 self._index[fresh.id] = len(self._jobs) - 1
                 self.added.emit(len(self._jobs) - 1, fresh)
