@@ -126,6 +126,10 @@ class JobTableModel(QAbstractTableModel):
             return self.tr(HEADERS[Column(section)])
         return None
 
+    @property
+    def store(self) -> JobStore:
+        return self._store
+
     def job_at(self, row: int) -> Job:
         return self._store[row]
 
