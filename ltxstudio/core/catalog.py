@@ -306,30 +306,54 @@ def allowed_durations(model: Model, resolution: Resolution, fps: int) -> tuple[i
     return tuple(sorted(found))
 
 
-def generation_problem(
+@dataclass(frozen=True)
+class Problem:
+    """A request field that the catalog rejects, and why."""
+
+    field: str
+    message: str
+
+
+def generation_check(
     model: Model, resolution: Resolution, fps: int, duration: int | None
-) -> str | None:
+) -> Problem | None:
     """Why this text/image-to-video combination is impossible, or None. `duration` None = auto."""
     resolutions = allowed_resolutions(model)
     if resolution not in resolutions:
         names = ", ".join(str(r) for r in resolutions)
-        return f"resolution {resolution} is not available for {model.value}; allowed: {names}"
+        return Problem(
+            "resolution",
+            f"resolution {resolution} is not available for {model.value}; allowed: {names}",
+        )
     rates = allowed_fps(model, resolution)
     if fps not in rates:
         names = ", ".join(str(f) for f in rates)
-        return f"fps {fps} is not available for {model.value} at {resolution}; allowed: {names}"
+        return Problem(
+            "fps", f"fps {fps} is not available for {model.value} at {resolution}; allowed: {names}"
+        )
     if duration is None:
         if model not in AUTO_DURATION_MODELS:
-            return f"automatic duration (null) needs an LTX-2.5 model, not {model.value}"
+            return Problem(
+                "duration", f"automatic duration (null) needs an LTX-2.5 model, not {model.value}"
+            )
         return None
     durations = allowed_durations(model, resolution, fps)
     if duration not in durations:
         names = ", ".join(str(d) for d in durations)
-        return (
+        return Problem(
+            "duration",
             f"duration {duration} s is not available for {model.value} at {resolution} "
-            f"{fps} fps; allowed: {names}"
+            f"{fps} fps; allowed: {names}",
         )
     return None
+
+
+def generation_problem(
+    model: Model, resolution: Resolution, fps: int, duration: int | None
+) -> str | None:
+    """The message of `generation_check`, for callers that only need the sentence."""
+    problem = generation_check(model, resolution, fps, duration)
+    return problem.message if problem else None
 
 
 def a2v_max_seconds(model: Model, resolution: Resolution) -> float | None:
