@@ -65,6 +65,8 @@ def redact_url(url: str) -> str:
         return "<unparseable URL>"
     if parts.scheme == "data":
         return redact_data_uri(url)
+    if not parts.netloc:  # not a URL at all: show its start, never a query
+        return url.split("?", 1)[0][:60]
     host = parts.hostname or ""
     port = f":{parts.port}" if parts.port else ""
     suffix = "?…" if parts.query else ""

@@ -98,8 +98,9 @@ async def stream_body(
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding not in ("", "identity"):
         raise ApiProtocolError(f"unexpected Content-Encoding {encoding!r} on a media download")
-    # Raw bytes: Range offsets count stored bytes, so nothing may be decoded on the way.
-    async for chunk in response.aiter_raw():
+    # Range offsets count stored bytes, so nothing may be decoded on the way: with the
+    # encoding checked to be identity, aiter_bytes yields exactly the bytes on the wire.
+    async for chunk in response.aiter_bytes():
         part.write(chunk)
         if progress is not None:
             progress(part.size, total)
