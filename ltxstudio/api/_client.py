@@ -74,6 +74,24 @@ ASGIApp = Callable[
 ]
 
 
+class InProcessTransport(httpx.ASGITransport):
+    """`ASGITransport` that reports an app's dropped connection as httpx does for a socket.
+
+    An in-process app (the sandbox's "reset" fault) can only drop a connection by raising
+    `ConnectionError` mid-response; over a socket httpx would raise `ReadError`. Mapping it keeps
+    the retry and "outcome unknown" rules identical in-process and over the network. Any other
+    exception from the app is a bug and propagates unchanged.
+    """
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except ConnectionError as exc:
+            raise httpx.ReadError(
+                f"in-process app dropped the connection: {exc}", request=request
+            ) from exc
+
+
 @dataclass(frozen=True)
 class Timeouts:
     """Seconds. `connect` is short everywhere; the read timeout depends on the call."""
@@ -122,7 +140,7 @@ class LtxClient:
         RedactSecrets.register(api_key)  # second line of defence for any log handler
         install_httpx_url_filter()
         if asgi_app is not None:
-            transport = httpx.ASGITransport(app=asgi_app)
+            transport = InProcessTransport(app=asgi_app)
         self.timeouts = timeouts or Timeouts()
         self.poll_interval = poll_interval
         self.clock: Clock = clock or SystemClock()

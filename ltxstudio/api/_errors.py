@@ -6,7 +6,7 @@
     │                                      error_type, request_id, retry_after, details
     └── ApiError                           + hint
         ├── RequestValidationError         rejected before any network call: field, allowed
-        ├── ApiConnectionError             could not reach the server (nothing was sent)
+        ├── ApiConnectionError             no connection (from a submit: nothing was sent)
         │   └── ApiTimeoutError            read/write timeout of a safe call
         ├── SubmitOutcomeUnknown           a generation POST that may have created a job;
         │                                  never re-sent automatically (see _retry.py)
@@ -113,8 +113,9 @@ class RequestValidationError(ApiError, ValueError):
 
 
 class ApiConnectionError(ApiError):
-    """The server could not be reached; for a submit, nothing was sent (a submit that may have
-    been sent raises `SubmitOutcomeUnknown` instead)."""
+    """The server could not be reached, or a safe call's connection failed. From a submit it
+    always means nothing was sent: a submit that may have been sent raises
+    `SubmitOutcomeUnknown` instead."""
 
     kind = FailureKind.CONNECTION
 

@@ -192,13 +192,14 @@ class RequestLoop:
                 self._log_answer(call, where, response, t0, attempt, error=error)
             except httpx.RequestError as exc:
                 outcome = TransportFailure(phase_of(exc))
-                error = self._connection_error(exc, where, request_id)
+                detail = f"{type(exc).__name__} ({self._scrub(str(exc)) or 'no detail'})"
+                error = self._connection_error(exc, f"{where}: {detail}", request_id)
                 log.warning(
                     "%s failed after %.0f ms (attempt %d): %s%s",
                     where,
                     (time.perf_counter() - t0) * 1000,
                     attempt,
-                    error.message,
+                    detail,
                     _job(call),
                 )
             finally:
@@ -245,12 +246,14 @@ class RequestLoop:
         log.error("%s: outcome unknown, not re-sending (%s)", self._where(call), cause.message)
         return unknown
 
+    @staticmethod
     def _connection_error(
-        self, exc: httpx.RequestError, where: str, request_id: str | None
+        exc: httpx.RequestError, message: str, request_id: str | None
     ) -> ApiConnectionError:
-        detail = self._scrub(str(exc)) or "no detail"
-        cls = ApiTimeoutError if isinstance(exc, httpx.TimeoutException) else ApiConnectionError
-        return cls(f"{where}: {type(exc).__name__} ({detail})", request_id=request_id)
+        # Nothing sent (even a connect timeout) is CONNECTION: safe to send again later.
+        timeout = isinstance(exc, httpx.TimeoutException) and phase_of(exc) is not Phase.NOT_SENT
+        cls = ApiTimeoutError if timeout else ApiConnectionError
+        return cls(message, request_id=request_id)
 
     def _log_answer(
         self,

@@ -104,6 +104,12 @@ async def stream_body(
         part.write(chunk)
         if progress is not None:
             progress(part.size, total)
+    if total is not None and part.size < total:
+        # Over a socket h11 reports a short body itself; an in-process app cannot, so say it
+        # the same way: a cut transfer, which a download resumes and a submit cannot.
+        raise httpx.RemoteProtocolError(
+            f"the body ended after {part.size} of {total} bytes", request=response.request
+        )
 
 
 def content_length(response: httpx.Response) -> int | None:

@@ -555,3 +555,63 @@ async def test_small_files_go_inline_and_big_ones_must_upload(
         with pytest.raises(RequestValidationError, match="unsupported"):
             await client.upload(tmp_path / "notes.txt")
     assert script.seen == []
+
+
+class ShortStream(httpx.AsyncByteStream):
+    """Ends cleanly after `data[:cut]` although the headers announced more (a truncated body)."""
+
+    def __init__(self, data: bytes, cut: int) -> None:
+        self.data, self.cut = data, cut
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        yield self.data[: self.cut]
+
+
+async def test_a_body_that_ends_short_resumes_like_a_dropped_one(
+    script: Script, clock: ManualClock, tmp_path: Path, video_bytes: bytes
+) -> None:
+    size, cut = len(video_bytes), len(video_bytes) // 2
+    script.on(
+        "GET",
+        "/out/v.mp4",
+        httpx.Response(
+            200, stream=ShortStream(video_bytes, cut), headers={"content-length": str(size)}
+        ),
+        httpx.Response(
+            206,
+            content=video_bytes[cut:],
+            headers={"content-range": f"bytes {cut}-{size - 1}/{size}"},
+        ),
+    )
+    async with make_client(script, clock) as client:
+        result = await client.download(f"{STORAGE}/out/v.mp4", tmp_path / "v.mp4")
+    assert result.size == size
+    assert (tmp_path / "v.mp4").read_bytes() == video_bytes
+    assert script.seen[1].headers["range"] == f"bytes={cut}-"
+
+
+# ------------------------------------------------------------------ in-process apps
+
+
+def dropping_app(body: bytes, *, status: int = 200) -> object:
+    """An ASGI app that starts an answer, sends part of it, then drops the connection."""
+
+    async def app(scope: dict[str, object], receive: object, send: Callable[..., object]) -> None:
+        assert scope["type"] == "http"
+        await send({"type": "http.response.start", "status": status, "headers": []})  # type: ignore[misc]
+        await send({"type": "http.response.body", "body": body[:10], "more_body": True})  # type: ignore[misc]
+        raise ConnectionResetError("dropped")
+
+    return app
+
+
+async def test_an_in_process_drop_is_a_transport_failure(clock: ManualClock) -> None:
+    client = LtxClient(KEY, asgi_app=dropping_app(b"x" * 100), clock=clock)  # type: ignore[arg-type]
+    async with client:
+        assert client.base_url == "http://sandbox.localhost"
+        with pytest.raises(SubmitOutcomeUnknown):  # mid-answer on a submit: may be accepted
+            await client.submit(t2v())
+        with pytest.raises(Exception, match="dropped the connection") as caught:
+            await client.status(client.handle_for("text-to-video", "j"))
+    assert caught.value.kind is FailureKind.CONNECTION
+    assert len(clock.sleeps) == 4  # the poll was retried up to the attempt limit (5)
