@@ -181,6 +181,8 @@ class LtxClient:
 
     def handle_for(self, endpoint: Endpoint | str, job_id: str) -> JobHandle:
         """Rebuild a handle from a stored `(endpoint, id)`, e.g. after a restart."""
+        if not job_id or not job_id.strip():
+            raise ValueError("a job id is a non-empty string")
         return JobHandle(Endpoint(endpoint), job_id)
 
     async def submit(self, request: GenerationRequest) -> JobHandle:
@@ -205,11 +207,10 @@ class LtxClient:
             try:
                 answer = response.json()
                 job_id, created_at = answer["id"], answer.get("created_at")
-                handle = JobHandle(endpoint, job_id, created_at, request_id)
-                if not isinstance(job_id, str) or not (
-                    created_at is None or isinstance(created_at, str)
-                ):
-                    raise TypeError("id/created_at are not strings")
+                if not isinstance(job_id, str) or not job_id.strip():
+                    raise TypeError("id is not a non-empty string")
+                if created_at is not None and not isinstance(created_at, str):
+                    raise TypeError("created_at is not a string")
             except (ValueError, KeyError, TypeError) as exc:
                 raise SubmitOutcomeUnknown(
                     f"POST /v2/{endpoint.value} answered {response.status_code} but the body "
@@ -218,10 +219,8 @@ class LtxClient:
                     status=response.status_code,
                     request_id=request_id,
                 ) from None
-            log.info(
-                "submitted %s job=%s request_id=%s", endpoint.value, handle.id, request_id or "-"
-            )
-            return handle
+            log.info("submitted %s job=%s request_id=%s", endpoint.value, job_id, request_id or "-")
+            return JobHandle(endpoint, job_id, created_at, request_id)
 
         return await self._loop.run(call, accepted)
 
