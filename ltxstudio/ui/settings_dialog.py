@@ -134,12 +134,12 @@ class SettingsDialog(QDialog):
         browse.clicked.connect(self._browse)
         self.notifications = QCheckBox(self.tr("Notify me when jobs finish or fail"))
         self.theme = QComboBox()
-        for value, label in (
+        for theme, name in (
             (Theme.SYSTEM, "Follow the system"),
             (Theme.LIGHT, "Light"),
             (Theme.DARK, "Dark"),
         ):
-            self.theme.addItem(self.tr(label), value)
+            self.theme.addItem(self.tr(name), theme)
         oform = QFormLayout(other)
         lib_row = QHBoxLayout()
         lib_row.addWidget(self.library, 1)
