@@ -1,0 +1,425 @@
+"""The generate dock: mode, prompt, media, the catalog-driven controls, the estimate, Generate.
+
+Every control is filled from `core.catalog` for the current mode and model, so an impossible
+combination cannot be chosen; when a change forces another value (1440p is not offered by
+LTX-2.5 Pro), the panel switches to the nearest one and says so. Generate stays disabled, with
+the reason in its tooltip and under it, until the request has no problem left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ltxstudio.core import catalog
+from ltxstudio.core.catalog import Model, Resolution, Tier
+from ltxstudio.core.pricing import UnpricedError, format_usd
+from ltxstudio.session.history import Presets
+from ltxstudio.session.requests import GenerateRequest, Mode
+from ltxstudio.ui.media_picker import AUDIO_FILTER, IMAGE_FILTER, Inspector, MediaPicker
+from ltxstudio.ui.prompt_editor import PromptEditor
+
+Estimator = Callable[[GenerateRequest, float | None], Decimal]
+
+_MODE_LABEL = {Mode.TEXT: "Text", Mode.IMAGE: "Image", Mode.AUDIO: "Audio"}
+_CAMERA_LABEL = {m: m.replace("_", " ") for m in catalog.CAMERA_MOTIONS}
+
+
+def resolution_label(res: Resolution) -> str:
+    tier = res.tier
+    name = tier.value if tier else str(res)
+    return f"{name} {'9:16 portrait' if res.portrait else '16:9'} ({res.width}×{res.height})"
+
+
+class GeneratePanel(QWidget):
+    generate_requested = Signal(object)  # GenerateRequest
+
+    def __init__(
+        self,
+        estimate: Estimator,
+        *,
+        history_search: Callable[[str], list[str]] | None = None,
+        presets: Presets | None = None,
+        image_inspector: Inspector | None = None,
+        audio_inspector: Inspector | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("generatePanel")
+        self._estimate = estimate
+        self._presets = presets
+        self._filling = False
+
+        self.mode_group = QButtonGroup(self)
+        mode_row = QHBoxLayout()
+        mode_row.addWidget(QLabel(self.tr("Make video from")))
+        for mode in Mode:
+            button = QToolButton()
+            button.setText(self.tr(_MODE_LABEL[mode]))
+            button.setCheckable(True)
+            button.setAccessibleName(self.tr("%1 to video").replace("%1", _MODE_LABEL[mode]))
+            button.setProperty("mode", mode.value)
+            self.mode_group.addButton(button)
+            mode_row.addWidget(button)
+        mode_row.addStretch(1)
+        self.mode_group.buttons()[0].setChecked(True)
+
+        self.prompt = PromptEditor(history_search)
+        self.image = MediaPicker(self.tr("First frame"), IMAGE_FILTER, image_inspector)
+        self.last_frame = MediaPicker(
+            self.tr("Last frame (optional)"), IMAGE_FILTER, image_inspector
+        )
+        self.audio = MediaPicker(self.tr("Soundtrack (2–20 s)"), AUDIO_FILTER, audio_inspector)
+
+        self.model = QComboBox()
+        self.model.setAccessibleName(self.tr("Model"))
+        self.resolution = QComboBox()
+        self.resolution.setAccessibleName(self.tr("Resolution"))
+        self.fps = QComboBox()
+        self.fps.setAccessibleName(self.tr("Frames per second"))
+        self.duration = QComboBox()
+        self.duration.setAccessibleName(self.tr("Duration"))
+        self.camera = QComboBox()
+        self.camera.setAccessibleName(self.tr("Camera motion"))
+        self.audio_on = QCheckBox(self.tr("Generate audio"))
+        self.audio_on.setChecked(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Model"), self.model)
+        form.addRow(self.tr("Resolution"), self.resolution)
+        form.addRow(self.tr("FPS"), self.fps)
+        form.addRow(self.tr("Duration"), self.duration)
+        form.addRow(self.tr("Camera"), self.camera)
+        form.addRow("", self.audio_on)
+        self.form = form
+
+        self.note = QLabel()
+        self.note.setObjectName("generateNote")
+        self.note.setWordWrap(True)
+        self.cost = QLabel()
+        self.cost.setObjectName("generateCost")
+        self.cost.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.presets_button = QToolButton()
+        self.presets_button.setText(self.tr("Presets"))
+        self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.presets_button.setEnabled(presets is not None)
+        self.presets_menu = QMenu(self)
+        self.presets_menu.aboutToShow.connect(self._fill_presets_menu)
+        self.presets_button.setMenu(self.presets_menu)
+        self.generate_button = QPushButton(self.tr("Generate   Ctrl+Enter"))
+        self.generate_button.setObjectName("generateButton")
+        self.generate_button.setDefault(True)
+        self.generate_button.setMinimumHeight(36)
+        self.generate_button.clicked.connect(self.trigger_generate)
+        self.reason = QLabel()
+        self.reason.setObjectName("generateReason")
+        self.reason.setWordWrap(True)
+
+        cost_row = QHBoxLayout()
+        cost_row.addWidget(self.presets_button)
+        cost_row.addStretch(1)
+        cost_row.addWidget(QLabel(self.tr("Estimated cost")))
+        cost_row.addWidget(self.cost)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(mode_row)
+        layout.addWidget(self.prompt, 1)
+        layout.addWidget(self.image)
+        layout.addWidget(self.last_frame)
+        layout.addWidget(self.audio)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addLayout(cost_row)
+        layout.addWidget(self.generate_button)
+        layout.addWidget(self.reason)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        self.mode_group.buttonToggled.connect(self._on_mode_toggled)
+        self.model.currentIndexChanged.connect(lambda _i: self._refill("model"))
+        self.resolution.currentIndexChanged.connect(lambda _i: self._refill("resolution"))
+        self.fps.currentIndexChanged.connect(lambda _i: self._refill("fps"))
+        self.duration.currentIndexChanged.connect(lambda _i: self._update())
+        self.camera.currentIndexChanged.connect(lambda _i: self._update())
+        self.audio_on.toggled.connect(lambda _on: self._update())
+        self.prompt.text_changed.connect(lambda _t: self._update())
+        self.prompt.lint_changed.connect(lambda _l: self._update())
+        for picker in (self.image, self.last_frame, self.audio):
+            picker.changed.connect(self._update)
+        self._refill("mode")
+
+    # ------------------------------------------------------------------ reading the form
+
+    @property
+    def mode(self) -> Mode:
+        button = self.mode_group.checkedButton()
+        return Mode(button.property("mode")) if button is not None else Mode.TEXT
+
+    def set_mode(self, mode: Mode) -> None:
+        for button in self.mode_group.buttons():
+            if button.property("mode") == mode.value:
+                button.setChecked(True)
+
+    def request(self) -> GenerateRequest:
+        mode = self.mode
+        return GenerateRequest(
+            mode=mode,
+            prompt=self.prompt.text(),
+            model=Model(self.model.currentData()),
+            resolution=self.resolution.currentData(),
+            fps=self.fps.currentData() or catalog.DEFAULT_FPS,
+            duration=self.duration.currentData(),
+            generate_audio=self.audio_on.isChecked(),
+            camera_motion=self.camera.currentData() if self.camera.isEnabled() else None,
+            image=str(self.image.path) if self.image.path and mode is not Mode.TEXT else None,
+            last_frame=(
+                str(self.last_frame.path) if self.last_frame.path and mode is Mode.IMAGE else None
+            ),
+            audio=str(self.audio.path) if self.audio.path and mode is Mode.AUDIO else None,
+        )
+
+    def blocking_reason(self) -> str | None:
+        req = self.request()
+        problems = req.problems()
+        if problems:
+            return problems[0].message
+        prompt_error = self.prompt.blocking_problem()
+        if prompt_error and not (req.mode is Mode.AUDIO and req.image):
+            return prompt_error
+        pickers = {
+            Mode.TEXT: (),
+            Mode.IMAGE: (self.image, self.last_frame),
+            Mode.AUDIO: (self.image, self.audio),
+        }
+        for picker in pickers[req.mode]:
+            issue = picker.blocking_issue()
+            if issue and picker.path is not None:
+                return f"{picker.accessibleName()}: {issue}"
+        return None
+
+    def trigger_generate(self) -> None:
+        if self.blocking_reason() is None:
+            self.generate_requested.emit(self.request())
+
+    # ------------------------------------------------------------------ presets
+
+    def preset_values(self) -> dict[str, Any]:
+        req = self.request()
+        return {
+            "mode": req.mode.value,
+            "prompt": req.prompt,
+            "model": req.model.value,
+            "resolution": str(req.resolution) if req.resolution else None,
+            "fps": req.fps,
+            "duration": req.duration,
+            "generate_audio": req.generate_audio,
+            "camera_motion": req.camera_motion,
+        }
+
+    def apply_values(self, values: dict[str, Any]) -> None:
+        self.set_mode(Mode(values.get("mode", self.mode.value)))
+        if "prompt" in values:
+            self.prompt.set_text(str(values["prompt"]))
+        _select(self.model, values.get("model"))
+        res = values.get("resolution")
+        _select(self.resolution, Resolution.parse(res) if res else None)
+        _select(self.fps, values.get("fps"))
+        _select(self.duration, values.get("duration"))
+        _select(self.camera, values.get("camera_motion"))
+        self.audio_on.setChecked(bool(values.get("generate_audio", True)))
+        self._update()
+
+    def _fill_presets_menu(self) -> None:
+        menu = self.presets_menu
+        menu.clear()
+        if self._presets is None:
+            return
+        presets = self._presets
+        menu.addAction(self.tr("Save current settings as preset…"), self._save_preset)
+        names = presets.names()
+        if names:
+            menu.addSeparator()
+            remove = QMenu(self.tr("Delete preset"), menu)
+            for name in names:
+                menu.addAction(name, self._applier(presets, name))
+                remove.addAction(name, self._deleter(presets, name))
+            menu.addMenu(remove)
+
+    def _save_preset(self) -> None:
+        if self._presets is None:
+            return
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Save preset"))
+        dialog.setLabelText(self.tr("Name:"))
+        presets, values = self._presets, self.preset_values()
+
+        def save(name: str) -> None:
+            if name.strip():
+                presets.save(name, values)
+
+        dialog.textValueSelected.connect(save)
+        dialog.open()
+
+    def _applier(self, presets: Presets, name: str) -> Callable[[], None]:
+        return lambda: self.apply_values(presets.get(name))
+
+    @staticmethod
+    def _deleter(presets: Presets, name: str) -> Callable[[], None]:
+        return lambda: presets.delete(name)
+
+    # ------------------------------------------------------------------ catalog-driven filling
+
+    def _on_mode_toggled(self, _button: object, checked: bool) -> None:
+        if checked:
+            self._refill("mode")
+
+    def _refill(self, changed: str) -> None:
+        if self._filling:
+            return
+        self._filling = True
+        notes: list[str] = []
+        try:
+            mode = self.mode
+            endpoint = mode.endpoint
+            if changed == "mode":
+                models = catalog.ENDPOINT_MODELS[endpoint]
+                notes += _refill(self.model, [(m.label, m.value) for m in models], "model")
+            model = Model(self.model.currentData())
+            if changed in ("mode", "model"):
+                if mode is Mode.AUDIO:
+                    options: list[tuple[str, Any]] = [(self.tr("Auto (from the image)"), None)]
+                    for res in catalog.tier_resolutions(tuple(catalog.ALL_TIERS)):
+                        limit = catalog.a2v_max_seconds(model, res)
+                        if limit is not None:
+                            options.append((f"{resolution_label(res)} · ≤ {limit:g} s", res))
+                else:
+                    options = [(resolution_label(r), r) for r in catalog.allowed_resolutions(model)]
+                notes += _refill(self.resolution, options, "resolution")
+            res = self.resolution.currentData()
+            if changed in ("mode", "model", "resolution") and mode is not Mode.AUDIO:
+                fps_values = catalog.allowed_fps(model, res)
+                notes += _refill(self.fps, [(f"{f} fps", f) for f in fps_values], "fps")
+            if mode is not Mode.AUDIO:
+                fps = self.fps.currentData()
+                durations = catalog.allowed_durations(model, res, fps)
+                options = [(f"{d} s", d) for d in durations]
+                if model in catalog.AUTO_DURATION_MODELS:
+                    options.insert(0, (self.tr("Auto (model decides)"), None))
+                notes += _refill(self.duration, options, "duration")
+            if changed in ("mode", "model"):
+                cams: list[tuple[str, Any]] = [(self.tr("None"), None)]
+                cams += [(_CAMERA_LABEL[c], c) for c in catalog.CAMERA_MOTIONS]
+                _refill(self.camera, cams, "camera")
+        finally:
+            self._filling = False
+        self._layout_for(mode, model)
+        self.note.setText(" ".join(notes))
+        self._update()
+
+    def _layout_for(self, mode: Mode, model: Model) -> None:
+        generative = mode is not Mode.AUDIO
+        for widget in (self.fps, self.duration, self.camera, self.audio_on):
+            self.form.setRowVisible(widget, generative)
+        self.image.setVisible(mode is not Mode.TEXT)
+        title = self.tr("First frame") if mode is Mode.IMAGE else self.tr("Image (optional)")
+        self.image.title.setText(f"<b>{title}</b>")
+        self.last_frame.setVisible(mode is Mode.IMAGE)
+        self.audio.setVisible(mode is Mode.AUDIO)
+        # LTX Desktop offers camera motion only on Pro models; its effect on Fast is unknown.
+        pro = model.is_pro
+        self.camera.setEnabled(pro)
+        self.camera.setToolTip("" if pro else self.tr("Camera motion presets need a Pro model"))
+
+    def _update(self) -> None:
+        if self._filling:
+            return
+        req = self.request()
+        self.prompt.set_context(
+            camera_motion=req.camera_motion, audio=req.generate_audio or req.mode is Mode.AUDIO
+        )
+        seconds = self.audio.inspection.seconds if self.audio.inspection else None
+        try:
+            usd = self._estimate(req, seconds)
+            text = format_usd(usd)
+            if req.duration is None and req.mode is not Mode.AUDIO:
+                text = self.tr("up to %1").replace("%1", text)
+            if req.mode is Mode.AUDIO and seconds is None:
+                text = self.tr("$0.10–0.17 per second of audio")
+        except (UnpricedError, ValueError):
+            text = "—"
+        self.cost.setText(text)
+        reason = self.blocking_reason()
+        self.generate_button.setEnabled(reason is None)
+        self.generate_button.setToolTip(reason or self.tr("Queue this generation (Ctrl+Enter)"))
+        self.reason.setText(reason or "")
+
+
+def _select(combo: QComboBox, value: Any) -> bool:
+    for i in range(combo.count()):
+        if combo.itemData(i) == value:
+            combo.setCurrentIndex(i)
+            return True
+    return False
+
+
+def _refill(combo: QComboBox, options: list[tuple[str, Any]], what: str) -> list[str]:
+    """Replace the choices, keeping the current one if still allowed; else say what changed."""
+    previous, previous_text = combo.currentData(), combo.currentText()
+    had_value = combo.count() > 0
+    combo.blockSignals(True)
+    combo.clear()
+    for label, value in options:
+        combo.addItem(label, value)
+    kept = _select(combo, previous)
+    if not kept and what == "resolution" and isinstance(previous, Resolution):
+        kept = _select(combo, _nearest(previous, [v for _l, v in options]))
+    if not kept:
+        combo.setCurrentIndex(_default_index(options, what))
+    combo.blockSignals(False)
+    if had_value and not kept and previous is not None and what != "camera":
+        return [f"{previous_text} is not available here; now {combo.currentText()}."]
+    return []
+
+
+def _nearest(previous: Resolution, options: list[Any]) -> Resolution | None:
+    same_orientation = [
+        r for r in options if isinstance(r, Resolution) and r.portrait == previous.portrait
+    ]
+    if not same_orientation:
+        return None
+    return min(same_orientation, key=lambda r: abs(r.pixels - previous.pixels))
+
+
+def _default_index(options: list[tuple[str, Any]], what: str) -> int:
+    values = [v for _l, v in options]
+    preferred: dict[str, Any] = {
+        "model": catalog.Model.LTX_2_3_PRO.value,
+        "resolution": Resolution.of(Tier.P1080),
+        "fps": catalog.DEFAULT_FPS,
+        "duration": 6,
+    }
+    target = preferred.get(what)
+    return values.index(target) if target in values else 0

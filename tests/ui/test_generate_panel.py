@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from ltxstudio.core.catalog import Model, Resolution
+from ltxstudio.core.pricing import estimate_usd
+from ltxstudio.session.history import Presets
+from ltxstudio.session.requests import GenerateRequest, Mode
+from ltxstudio.ui.generate_panel import GeneratePanel, _select
+
+GOOD = (
+    "A lighthouse stands on a cliff at dusk. Its beam begins to sweep the fog. Waves crash "
+    "below as gulls circle. The camera slowly dollies in. We hear the foghorn and the wind."
+)
+
+
+def estimate(req: GenerateRequest, audio_seconds: float | None) -> Decimal:
+    return estimate_usd(req.cost_basis(audio_seconds))
+
+
+def panel(qtbot: QtBot, tmp_path: Path) -> GeneratePanel:
+    p = GeneratePanel(estimate, presets=Presets(tmp_path / "presets.json"))
+    qtbot.addWidget(p)
+    p.show()
+    return p
+
+
+def items(combo: object) -> list[object]:
+    return [combo.itemData(i) for i in range(combo.count())]  # type: ignore[attr-defined]
+
+
+def test_controls_follow_the_catalog(qtbot: QtBot, tmp_path: Path) -> None:
+    p = panel(qtbot, tmp_path)
+    assert p.model.currentData() == "ltx-2-3-pro"
+    assert p.resolution.currentData() == Resolution(1920, 1080)
+    assert items(p.duration) == [2, 3, 4, 5, 6, 8, 10]
+    assert not p.generate_button.isEnabled()
+    assert p.reason.text() == "the prompt is empty"
+    p.prompt.set_text(GOOD)
+    assert p.generate_button.isEnabled()
+    assert p.cost.text() == "$0.48"  # 6 s at 1080p on 2.3 Pro
+    # Fast at 1080p 24 fps may run 20 s; 4K may not, and switching says so.
+    _select(p.model, "ltx-2-3-fast")
+    assert 20 in items(p.duration)
+    _select(p.duration, 20)
+    _select(p.resolution, Resolution(3840, 2160))
+    assert 20 not in items(p.duration)
+    assert "20 s is not available here; now 6 s." in p.note.text()
+    # LTX-2.5 Pro has no 1440p/4K: the resolution falls back to the nearest allowed
+    _select(p.model, "ltx-2-5-pro")
+    assert p.resolution.currentData() == Resolution(1920, 1080)
+    assert None in items(p.duration)  # automatic duration exists for 2.5
+    assert 48 not in items(p.fps)
+    # camera motion only on Pro
+    _select(p.model, "ltx-2-5-fast")
+    assert not p.camera.isEnabled()
+
+
+def test_modes_show_the_right_pickers_and_block_with_reasons(qtbot: QtBot, tmp_path: Path) -> None:
+    p = panel(qtbot, tmp_path)
+    p.prompt.set_text(GOOD)
+    p.set_mode(Mode.IMAGE)
+    assert p.image.isVisible()
+    assert p.last_frame.isVisible()
+    assert not p.audio.isVisible()
+    assert p.reason.text() == "image-to-video needs a first-frame image"
+    p.image.set_path(tmp_path / "first.png")
+    assert p.generate_button.isEnabled()
+    req = p.request()
+    assert req.media() == {"image_uri": str(tmp_path / "first.png")}
+    p.set_mode(Mode.AUDIO)
+    assert [Model(m) for m in items(p.model)] == [
+        Model.LTX_2_3_PRO,
+        Model.LTX_2_5_FAST,
+        Model.LTX_2_5_PRO,
+    ]
+    assert not p.fps.isVisible()
+    assert p.reason.text().startswith("audio-to-video needs a soundtrack")
+    assert p.cost.text() == "$0.10–0.17 per second of audio"
+
+
+def test_ctrl_enter_emits_the_request_and_presets_round_trip(qtbot: QtBot, tmp_path: Path) -> None:
+    p = panel(qtbot, tmp_path)
+    p.prompt.set_text(GOOD)
+    _select(p.duration, 8)
+    with qtbot.waitSignal(p.generate_requested) as blocker:
+        p.trigger_generate()
+    (req,) = blocker.args
+    assert req.params()["duration"] == 8
+    values = p.preset_values()
+    p.prompt.set_text("")
+    _select(p.duration, 4)
+    p.apply_values(values)
+    assert p.prompt.text() == GOOD
+    assert p.duration.currentData() == 8
