@@ -21,6 +21,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Literal
 
+import httpx
+
 from ltxstudio.api import (
     AudioToVideo,
     Completed,
@@ -189,3 +191,21 @@ async def test_v1_with_inline_inputs(
     assert after["jobs_created"] == before["jobs_created"]  # v1 makes no v2 job
     assert result.request_id
     check_video(result.path, expect)
+
+
+@pytest.mark.asyncio
+async def test_storage_refuses_a_bearer_key_so_each_download_above_proves_none_was_sent(
+    served: ServedSandbox, clock: ManualClock, tmp_path: Path
+) -> None:
+    async with client_for(served, clock) as client:
+        handle = await client.submit(CASES[Endpoint.TEXT_TO_VIDEO][0]({}))
+        await served.idle()
+        status = await client.poll(handle)
+        assert isinstance(status, Completed)
+        url = status.result["video_url"]
+        async with httpx.AsyncClient() as raw:  # what a careless client would do
+            leaked = await raw.get(url, headers={"Authorization": f"Bearer {TEST_KEY}"})
+        assert leaked.status_code == 400
+        assert "Authorization" in leaked.text
+        result = await client.download(url, tmp_path / "ok.mp4")  # ours: accepted
+    assert result.size > 0
