@@ -221,10 +221,9 @@ class RequestLoop:
             match decision.verdict:
                 case Verdict.RETRY:
                     log.info("%s: retrying in %.2f s%s", where, decision.delay, _job(call))
-                    if self._on_retry is not None:
-                        self._on_retry(
-                            RetryNotice(call.kind, attempt, decision.delay, error, call.job_id)
-                        )
+                    self._notify(
+                        RetryNotice(call.kind, attempt, decision.delay, error, call.job_id)
+                    )
                     await self.clock.sleep(decision.delay)
                 case Verdict.FAIL:
                     if decision.reason:
@@ -234,6 +233,14 @@ class RequestLoop:
                     raise self.outcome_unknown(call, error) from error
                 case _:
                     assert_never(decision.verdict)
+
+    def _notify(self, notice: RetryNotice) -> None:
+        if self._on_retry is None:
+            return
+        try:
+            self._on_retry(notice)
+        except Exception:  # noqa: BLE001 - an observer must not abort the request it watches
+            log.exception("on_retry observer failed")
 
     def outcome_unknown(self, call: Call, cause: ApiError) -> SubmitOutcomeUnknown:
         unknown = SubmitOutcomeUnknown(
