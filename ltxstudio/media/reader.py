@@ -1,0 +1,161 @@
+"""`FrameReader`: the exact frame covering a time, from one open video, decoding forward when
+that is cheaper than seeking.
+
+The frame shown at time t is the last frame whose presentation time is <= t (frame n covers
+[n/fps, (n+1)/fps) for constant-rate video; for variable-rate video, until the next frame). The
+reader keeps the decoder position between calls. For a target ahead of the current frame it
+decodes forward unless a keyframe lies between the two (then a seek skips work); with no
+keyframe index it decodes forward up to `forward_seconds`. Seeking lands on the keyframe at or
+before the target and decodes up to it, which is what makes the result exact.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterator
+from contextlib import ExitStack
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import av
+
+from ltxstudio.core.timebase import as_fps
+from ltxstudio.media.errors import MediaError
+from ltxstudio.media.frames import open_video, stream_sar
+
+#: 1 µs, well under a frame: keeps float times that sit on a boundary on the right side of it.
+_EPS = Fraction(1, 1_000_000)
+
+
+class FrameReader:
+    """Exact frames by time from one video file. Not thread-safe: one caller at a time."""
+
+    def __init__(self, path: Path | str, *, forward_seconds: float = 2.0) -> None:
+        self.path = Path(path)
+        self._stack = ExitStack()
+        self.container, self.stream = self._stack.enter_context(open_video(self.path))
+        s = self.stream
+        self.time_base = Fraction(s.time_base) if s.time_base else Fraction(1, 90_000)
+        rate = s.average_rate or s.guessed_rate or s.base_rate
+        self.fps = as_fps(Fraction(rate)) if rate else Fraction(25)
+        self.sar = stream_sar(s)
+        self._forward_pts = round(forward_seconds / self.time_base)
+        self._keyframes = self._keyframe_index()
+        self._frames: Iterator[Any] | None = None
+        self._current: Any | None = None  # last frame handed out or passed, pts <= some target
+        self._next: Any | None = None  # one frame of lookahead (decides where _current ends)
+        self._eof = False
+        self.seeks = 0  # for tests and benchmarks: how often a target needed a seek
+        self.decoded = 0  # frames decoded so far
+        self.start_pts = self._first_pts()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self) -> FrameReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ queries
+
+    def target_pts(self, seconds: float) -> int:
+        """The stream timestamp `seconds` after the first frame."""
+        t = Fraction(max(0.0, seconds)).limit_denominator(10_000_000)
+        return self.start_pts + math.floor(t / self.time_base + _EPS / self.time_base)
+
+    def seconds(self, pts: int) -> float:
+        return float((pts - self.start_pts) * self.time_base)
+
+    def index_of(self, pts: int) -> int:
+        """The nominal frame index of a timestamp (exact for constant-rate video)."""
+        return max(0, round((pts - self.start_pts) * self.time_base * self.fps))
+
+    def frame_at(self, seconds: float) -> tuple[Any, int]:
+        """The decoded frame covering `seconds` and the pts where it stops covering (the next
+        frame's pts; a huge number for the last frame)."""
+        target = self.target_pts(seconds)
+        cur = self._current
+        if cur is None or cur.pts > target or self._should_seek(cur.pts, target):
+            self._seek(target)
+        self._advance(target)
+        assert self._current is not None
+        end = self._next.pts if self._next is not None else 2**62
+        return self._current, end
+
+    # ------------------------------------------------------------------ internals
+
+    def _keyframe_index(self) -> list[int]:
+        try:
+            entries = self.stream.index_entries
+            return sorted(e.timestamp for e in entries if e.is_keyframe)
+        except (AttributeError, TypeError, ValueError):
+            return []
+
+    def _first_pts(self) -> int:
+        frame = self._decode_next()
+        if frame is None:
+            raise MediaError("undecodable", f"{self.path.name}: no video frame could be decoded.")
+        self._current = frame
+        self._next = self._decode_next()
+        return int(frame.pts)
+
+    def _should_seek(self, current: int, target: int) -> bool:
+        if target <= current:
+            return False
+        if self._keyframes:
+            # A keyframe between here and the target: seeking decodes fewer frames.
+            k = bisect.bisect_right(self._keyframes, target) - 1
+            return k >= 0 and self._keyframes[k] > current + 0
+        return target - current > self._forward_pts
+
+    def _decode_next(self) -> Any | None:
+        if self._eof:
+            return None
+        if self._frames is None:
+            self._frames = self._decode_iter()
+        try:
+            while True:
+                frame = next(self._frames)
+                if frame.pts is None:
+                    continue
+                self.decoded += 1
+                return frame
+        except StopIteration:
+            self._eof = True
+            return None
+
+    def _decode_iter(self) -> Iterator[Any]:
+        for packet in self.container.demux(self.stream):
+            try:
+                yield from packet.decode()
+            except av.InvalidDataError:
+                continue  # a damaged packet: skip it, the decoder resynchronises
+
+    def _seek(self, target: int) -> None:
+        self.seeks += 1
+        back = 0
+        while True:
+            at = max(self.start_pts, target - back)
+            self.container.seek(at, stream=self.stream, backward=True, any_frame=False)
+            self._frames = None
+            self._eof = False
+            first = self._decode_next()
+            if first is None or first.pts <= target or at <= self.start_pts:
+                break
+            # The demuxer landed after the target (a coarse index): step further back.
+            back = max(back * 2, round(1 / self.time_base))
+        if first is None:
+            raise MediaError("undecodable", f"{self.path.name}: nothing decodes after a seek.")
+        self._current = first
+        self._next = self._decode_next()
+
+    def _advance(self, target: int) -> None:
+        while self._next is not None and self._next.pts <= target:
+            self._current = self._next
+            self._next = self._decode_next()
