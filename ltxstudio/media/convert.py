@@ -328,20 +328,31 @@ def _even(value: float) -> int:
     return max(2, round(value / 2) * 2)
 
 
+def _upright_size(src: Path) -> tuple[int, int]:
+    """The display size of the first frame (rotation and pixel aspect applied)."""
+    with open_video(src) as (container, stream):
+        sar = stream_sar(stream)
+        for frame in container.decode(stream):
+            h, w = to_rgb(frame, None, sar).shape[:2]
+            return w, h
+    raise MediaError("undecodable", f"{src.name}: no video frame could be decoded.")
+
+
 def _transcode(src: Path, dst: Path, plan: VideoPlan, cancel: CancelToken | None) -> None:
+    # Every output stream must exist before the first packet is muxed, so the geometry (which
+    # needs the rotation, known only from a decoded frame) is settled first.
+    geometry = plan.geometry(*_upright_size(src))
     with open_video(src) as (inp, vin), av.open(str(dst), "w", format="mp4") as out:
         rate = Fraction(vin.average_rate or vin.guessed_rate or 25).limit_denominator(1001)
         sar = stream_sar(vin)
         ain = inp.streams.audio[0] if inp.streams.audio else None
+        vout = _video_stream(out, rate, geometry)
         max_seconds = None if plan.max_frames is None else float(plan.max_frames / rate)
         audio = _AacWriter(out, ain, max_seconds) if ain is not None else None
-        vout: Any = None
-        geometry: Geometry | None = None
         written = 0
         video_done = False
-        audio_done = ain is None
-        streams = [vin] if ain is None else [vin, ain]
-        for packet in inp.demux(streams):
+        audio_done = audio is None
+        for packet in inp.demux([vin] if ain is None else [vin, ain]):
             if video_done and audio_done:
                 break
             try:
@@ -349,26 +360,19 @@ def _transcode(src: Path, dst: Path, plan: VideoPlan, cancel: CancelToken | None
             except av.InvalidDataError:
                 continue
             for frame in frames:
-                if packet.stream is vin:
-                    if video_done:
-                        continue
+                if packet.stream is vin and not video_done:
                     if written % 8 == 0:
                         check_cancel(cancel)
-                    upright = to_rgb(frame, None, sar)
-                    if geometry is None:
-                        geometry = plan.geometry(upright.shape[1], upright.shape[0])
-                        vout = _video_stream(out, rate, geometry)
-                    picture = av.VideoFrame.from_ndarray(geometry.place(upright), "rgb24")
-                    picture = picture.reformat(format="yuv420p")
+                    picture = av.VideoFrame.from_ndarray(
+                        geometry.place(to_rgb(frame, None, sar)), "rgb24"
+                    ).reformat(format="yuv420p")
                     picture.pts = written
                     picture.time_base = 1 / rate
                     out.mux(vout.encode(picture))
                     written += 1
                     video_done = plan.max_frames is not None and written >= plan.max_frames
-                elif audio is not None and not audio_done:
+                elif packet.stream is not vin and audio is not None and not audio_done:
                     audio_done = not audio.write(frame)
-        if vout is None:
-            raise MediaError("undecodable", f"{src.name}: no video frame could be decoded.")
         out.mux(vout.encode(None))
         if audio is not None:
             audio.close()
