@@ -21,10 +21,11 @@ from ltxstudio.media.scrub import ScrubDecoder
 
 PROXY_WIDTH = 480
 #: How close a proxy frame is to the master frame scaled to the same width: the mean absolute
-#: difference per channel (0-255 scale). Measured ~1-2 on the test patterns at CRF 18;
-#: the bound leaves room for other content while still catching a wrong frame (which differs
-#: by tens on moving content, and always in its frame-index stripes).
-PROXY_TOLERANCE = 6.0
+#: difference per channel, 0-255 scale. Measured at CRF 18: 1.4-2.3 on smooth gradients, 8.4-9.3
+#: on full-frame random noise (the worst case for any encoder). Adjacent frames can be closer
+#: than this on slow content, so tests also require the proxy frame to be nearer to its own
+#: master frame than to the neighbours, and check the frame-index stripes.
+PROXY_TOLERANCE = 10.0
 
 
 def proxy_path(source: Path | str, cache_dir: Path, width: int = PROXY_WIDTH) -> Path:

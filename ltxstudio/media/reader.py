@@ -25,8 +25,9 @@ from ltxstudio.core.timebase import as_fps
 from ltxstudio.media.errors import MediaError
 from ltxstudio.media.frames import open_video, stream_sar
 
-#: 1 µs, well under a frame: keeps float times that sit on a boundary on the right side of it.
-_EPS = Fraction(1, 1_000_000)
+#: Frames closer than this to the current one are decoded forward even past a keyframe: a seek
+#: would throw away the decoded lookahead frame and restart the demuxer to save at most this.
+_FORWARD_FRAMES = 4
 
 
 class FrameReader:
@@ -42,6 +43,7 @@ class FrameReader:
         self.fps = as_fps(Fraction(rate)) if rate else Fraction(25)
         self.sar = stream_sar(s)
         self._forward_pts = round(forward_seconds / self.time_base)
+        self._near = round(_FORWARD_FRAMES / self.fps / self.time_base)
         self._keyframes = self._keyframe_index()
         self._frames: Iterator[Any] | None = None
         self._current: Any | None = None  # last frame handed out or passed, pts <= some target
@@ -65,9 +67,13 @@ class FrameReader:
     # ------------------------------------------------------------------ queries
 
     def target_pts(self, seconds: float) -> int:
-        """The stream timestamp `seconds` after the first frame."""
+        """The stream timestamp `seconds` after the first frame, to the nearest tick.
+
+        Nearest, not floor: containers store frame times rounded to their time base (Matroska:
+        1 ms), so frame 31 at 24 fps starts at tick 1292 although 31/24 s is 1291.67 ms.
+        """
         t = Fraction(max(0.0, seconds)).limit_denominator(10_000_000)
-        return self.start_pts + math.floor(t / self.time_base + _EPS / self.time_base)
+        return self.start_pts + math.floor(t / self.time_base + Fraction(1, 2))
 
     def seconds(self, pts: int) -> float:
         return float((pts - self.start_pts) * self.time_base)
@@ -109,9 +115,10 @@ class FrameReader:
         if target <= current:
             return False
         if self._keyframes:
-            # A keyframe between here and the target: seeking decodes fewer frames.
+            # A keyframe well past the current frame and before the target: seeking to it
+            # decodes fewer frames than going on from here.
             k = bisect.bisect_right(self._keyframes, target) - 1
-            return k >= 0 and self._keyframes[k] > current + 0
+            return k >= 0 and self._keyframes[k] > current + self._near
         return target - current > self._forward_pts
 
     def _decode_next(self) -> Any | None:
