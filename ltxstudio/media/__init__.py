@@ -7,6 +7,7 @@ it off the event loop: `await media.run(fn, ...)`, or `await media.run_cancellab
 the long jobs that take a `cancel` token (thumbnails, waveform, proxies, conversions).
 """
 
+from ltxstudio.media.autofix import FixResult, autofix, choose_fixes
 from ltxstudio.media.checks import check, check_info, errors, max_file_bytes, transport_cap
 from ltxstudio.media.convert import convert
 from ltxstudio.media.errors import Cancelled, CancelToken, MediaError
@@ -43,6 +44,7 @@ __all__ = [
     "Code",
     "Fix",
     "FixKind",
+    "FixResult",
     "Frame",
     "ImageInfo",
     "Lane",
@@ -57,9 +59,11 @@ __all__ = [
     "Transport",
     "VideoStreamInfo",
     "Waveform",
+    "autofix",
     "build_proxy",
     "check",
     "check_info",
+    "choose_fixes",
     "convert",
     "describe",
     "errors",

@@ -35,6 +35,10 @@ class CancelToken:
     def cancelled(self) -> bool:
         return self._event.is_set()
 
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until cancelled or `timeout` passes; True when cancelled."""
+        return self._event.wait(timeout)
+
     def check(self) -> None:
         """Raise `Cancelled` if the token was set."""
         if self._event.is_set():

@@ -84,7 +84,8 @@ def test_broken_files_are_one_problem(matrix: Matrix, name: str, code: Code) -> 
 def test_interrupted_download(matrix: Matrix) -> None:
     problems = check(matrix["truncated-faststart.mp4"], Role.REFRAME_SOURCE)
     truncated = [p for p in problems if p.code is Code.TRUNCATED]
-    assert truncated and truncated[0].message == (
+    assert truncated
+    assert truncated[0].message == (
         "truncated-faststart.mp4 is cut short: its index points past the end of the file."
     )
 
@@ -113,7 +114,8 @@ def test_video_as_image_is_wrong_kind(matrix: Matrix) -> None:
     assert problem.message == (
         "h264.mp4 is a video; the image-to-video start frame needs an image (PNG, JPEG or WEBP)."
     )
-    assert problem.hint and not problem.fixes
+    assert problem.hint
+    assert not problem.fixes
 
 
 def test_image_size_caps_per_transport(matrix: Matrix) -> None:
@@ -126,7 +128,8 @@ def test_image_size_caps_per_transport(matrix: Matrix) -> None:
     assert problem.code is Code.TOO_MANY_BYTES
     assert problem.message.startswith(f"image is {size / 1e6:.1f} MB (")
     assert "a data URI holds at most 7.0 MB of image." in problem.message
-    assert problem.hint and "upload" in problem.hint
+    assert problem.hint
+    assert "upload" in problem.hint
     (fix,) = problem.fixes
     assert fix.kind is FixKind.IMAGE_DOWNSCALE
     assert fix.max_bytes == max_file_bytes(MediaKind.IMAGE, "image/png", Transport.DATA_URI)
@@ -155,7 +158,8 @@ def test_short_audio_sentence(matrix: Matrix) -> None:
     (problem,) = check(matrix["short.m4a"], Role.SOUNDTRACK)
     assert problem.code is Code.AUDIO_TOO_SHORT
     assert problem.message == "audio is 1.4 s; audio-to-video needs 2–20 s."
-    assert not problem.fixes and problem.hint
+    assert not problem.fixes
+    assert problem.hint
 
 
 def test_long_audio_offers_a_trim(matrix: Matrix) -> None:
@@ -222,7 +226,8 @@ def test_video_as_soundtrack_offers_extraction(matrix: Matrix) -> None:
     assert problem.code is Code.WRONG_KIND
     assert problem.fixes[0].kind is FixKind.AUDIO_TO_AAC
     (silent,) = check(matrix["silent.mp4"], Role.SOUNDTRACK)
-    assert silent.code is Code.WRONG_KIND and not silent.fixes
+    assert silent.code is Code.WRONG_KIND
+    assert not silent.fixes
 
 
 # ------------------------------------------------------------------ video
@@ -233,7 +238,8 @@ def test_too_few_frames_boundary(matrix: Matrix) -> None:
     (problem,) = errors(check(matrix["72frames.mp4"], Role.RETAKE_SOURCE))
     assert problem.code is Code.VIDEO_TOO_FEW_FRAMES
     assert problem.message == (
-        "video has 72 frames at 24 fps; retake needs at least 73 frames (3.04 s at this frame rate)."
+        "video has 72 frames at 24 fps; retake needs at least 73 frames "
+        "(3.04 s at this frame rate)."
     )
 
 
@@ -284,7 +290,8 @@ def test_too_large_for_edits(matrix: Matrix) -> None:
     )
     assert large.fixes[0].kind is FixKind.VIDEO_SCALE_DOWN
     four_k = codes(check(matrix["4k.mp4"], Role.RETAKE_SOURCE))
-    assert Code.VIDEO_TOO_LARGE not in four_k and Code.VIDEO_OUTPUT_1080P in four_k
+    assert Code.VIDEO_TOO_LARGE not in four_k
+    assert Code.VIDEO_OUTPUT_1080P in four_k
 
 
 def test_hdr_frame_cap(matrix: Matrix) -> None:
@@ -362,7 +369,8 @@ def fake_video(
 def test_hdr_caps_per_tier(size: tuple[int, int], cap: int) -> None:
     assert check_info(fake_video(*size, cap), Role.HDR_SOURCE) == []
     (problem,) = check_info(fake_video(*size, cap + 1), Role.HDR_SOURCE)
-    assert problem.code is Code.VIDEO_TOO_MANY_FRAMES and f"at most {cap} frames" in problem.message
+    assert problem.code is Code.VIDEO_TOO_MANY_FRAMES
+    assert f"at most {cap} frames" in problem.message
 
 
 def test_reframe_limits() -> None:
@@ -375,9 +383,8 @@ def test_reframe_limits() -> None:
     assert many.code is Code.VIDEO_TOO_MANY_FRAMES  # 30.0 s, but over 1800 frames
     assert many.fixes[0].max_frames == 1800
     (small,) = check_info(fake_video(48, 48, 100), Role.REFRAME_SOURCE)
-    assert small.code is Code.VIDEO_SIDE and small.message == (
-        "video is 48x48; reframe takes sides of 64–4096 px."
-    )
+    assert small.code is Code.VIDEO_SIDE
+    assert small.message == ("video is 48x48; reframe takes sides of 64–4096 px.")
 
 
 def test_aspect_tolerance() -> None:
@@ -391,6 +398,7 @@ def test_aspect_tolerance() -> None:
 def test_video_bytes_over_data_uri_cap() -> None:
     info = dataclasses.replace(fake_video(1920, 1080, 100), size_bytes=20_000_000)
     (problem,) = check_info(info, Role.HDR_SOURCE, Transport.DATA_URI)
-    assert problem.code is Code.TOO_MANY_BYTES and not problem.fixes
+    assert problem.code is Code.TOO_MANY_BYTES
+    assert not problem.fixes
     assert problem.hint == "send it through the upload route instead (up to 100.0 MB)"
     assert check_info(info, Role.HDR_SOURCE, Transport.UPLOAD) == []
