@@ -7,6 +7,12 @@ reader keeps the decoder position between calls. For a target ahead of the curre
 decodes forward unless a keyframe lies between the two (then a seek skips work); with no
 keyframe index it decodes forward up to `forward_seconds`. Seeking lands on the keyframe at or
 before the target and decodes up to it, which is what makes the result exact.
+
+On the way to a target, frames nobody references (most B-frames) that start well before the
+target are not decoded at all (`skip_frame=NONREF`, switched per packet): they cannot be the
+answer and no other frame needs them. That roughly halves the work of a jump. If the frame found
+then starts that far before the target too (a long frame of variable-rate video), a skipped
+frame might have been the answer, so the target is decoded again without skipping.
 """
 
 from __future__ import annotations
@@ -44,6 +50,12 @@ class FrameReader:
         self.sar = stream_sar(s)
         self._forward_pts = round(forward_seconds / self.time_base)
         self._near = round(_FORWARD_FRAMES / self.fps / self.time_base)
+        # Non-reference frames starting this far before the target are skipped.
+        self._skip_margin = round(2 / self.fps / self.time_base)
+        self._goal: int | None = None
+        self._skip_allowed = True
+        self._skipped = False  # a packet went to the decoder with NONREF since the last seek
+        self._skip_mode = "DEFAULT"
         self._keyframes = self._keyframe_index()
         self._frames: Iterator[Any] | None = None
         self._current: Any | None = None  # last frame handed out or passed, pts <= some target
@@ -51,6 +63,7 @@ class FrameReader:
         self._eof = False
         self.seeks = 0  # for tests and benchmarks: how often a target needed a seek
         self.decoded = 0  # frames decoded so far
+        self.redone = 0  # targets decoded again because a skipped frame might have been the one
         self.start_pts = self._first_pts()
 
     # ------------------------------------------------------------------ lifecycle
@@ -86,10 +99,21 @@ class FrameReader:
         """The decoded frame covering `seconds` and the pts where it stops covering (the next
         frame's pts; a huge number for the last frame)."""
         target = self.target_pts(seconds)
-        cur = self._current
-        if cur is None or cur.pts > target or self._should_seek(cur.pts, target):
-            self._seek(target)
-        self._advance(target)
+        self._goal = target
+        try:
+            cur = self._current
+            if cur is None or cur.pts > target or self._should_seek(cur.pts, target):
+                self._seek(target)
+            self._advance(target)
+            assert self._current is not None
+            if self._skipped and self._current.pts < target - self._skip_margin:
+                self._skip_allowed = False
+                self.redone += 1
+                self._seek(target)
+                self._advance(target)
+        finally:
+            self._goal = None
+            self._skip_allowed = True
         assert self._current is not None
         end = self._next.pts if self._next is not None else 2**62
         return self._current, end
@@ -139,13 +163,28 @@ class FrameReader:
 
     def _decode_iter(self) -> Iterator[Any]:
         for packet in self.container.demux(self.stream):
+            self._set_skip(packet.pts)
             try:
                 yield from packet.decode()
             except av.InvalidDataError:
                 continue  # a damaged packet: skip it, the decoder resynchronises
 
+    def _set_skip(self, pts: int | None) -> None:
+        skip = (
+            self._skip_allowed
+            and self._goal is not None
+            and pts is not None
+            and pts < self._goal - self._skip_margin
+        )
+        mode = "NONREF" if skip else "DEFAULT"
+        if mode != self._skip_mode:
+            self.stream.codec_context.skip_frame = mode
+            self._skip_mode = mode
+        self._skipped = self._skipped or skip
+
     def _seek(self, target: int) -> None:
         self.seeks += 1
+        self._skipped = False
         back = 0
         while True:
             at = max(self.start_pts, target - back)

@@ -24,6 +24,35 @@ from tests.support.media_factory import (
     make_video,
 )
 
+#: A variable-rate clip with B-frames and some 300 ms frames: a skipped (unreferenced) frame can
+#: then be the one a time falls in.
+VFR_B_DURATIONS = [
+    40,
+    40,
+    300,
+    40,
+    40,
+    40,
+    300,
+    40,
+    40,
+    300,
+    40,
+    40,
+    40,
+    300,
+    40,
+    40,
+    40,
+    40,
+    300,
+    40,
+    40,
+    300,
+    40,
+    40,
+] * 2
+
 #: Frame durations (ms) of the VFR case: 24 distinct frames, 0.96 s, intervals 20-100 ms.
 VFR_DURATIONS = [
     40,
@@ -135,6 +164,14 @@ BUILDERS: dict[str, Callable[[Path], Path]] = {
     ),
     "ntsc.mp4": lambda p: make_video(p, seconds=1, fps=Fraction(30000, 1001), audio=None),
     "vfr.mkv": lambda p: make_vfr_video(p, durations_ms=VFR_DURATIONS),
+    "vfr-bframes.mkv": lambda p: make_vfr_video(
+        p,
+        durations_ms=VFR_B_DURATIONS,
+        options={"preset": "fast", "bf": "3", "x264-params": "keyint=48"},
+    ),
+    "bframes-gop48.mp4": lambda p: make_video(
+        p, seconds=2, gop=48, audio=None, options={"preset": "fast", "bf": "3"}
+    ),
     "rot90.mp4": lambda p: make_rotated_video(p, rotation=90),
     "rot270.mp4": lambda p: make_rotated_video(p, rotation=270),
     "portrait.mp4": lambda p: make_video(p, width=180, height=320, seconds=1),

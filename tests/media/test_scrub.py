@@ -21,7 +21,8 @@ from ltxstudio.media import (
     probe,
 )
 from ltxstudio.media.frames import RGB, to_rgb
-from tests.media.conftest import VFR_DURATIONS, Matrix
+from ltxstudio.media.reader import FrameReader
+from tests.media.conftest import VFR_B_DURATIONS, VFR_DURATIONS, Matrix
 from tests.support.media_factory import read_frame_index
 
 pytestmark = pytest.mark.timeout(120)
@@ -61,7 +62,20 @@ def random_times(
 
 
 @pytest.mark.parametrize(
-    "name", ["h264-bframes.mp4", "h264.mkv", "ntsc.mp4", "vp9.webm", "vfr.mkv", "rot90.mp4"]
+    "name",
+    [
+        "h264-bframes.mp4",
+        "bframes-gop48.mp4",
+        "h264.mkv",
+        "ntsc.mp4",
+        "vp9.webm",
+        "vfr.mkv",
+        "vfr-bframes.mkv",
+        "rot90.mp4",
+        "h265.mp4",
+        "av1.mkv",
+        "prores.mov",
+    ],
 )
 def test_master_frames_are_pixel_identical(matrix: Matrix, name: str) -> None:
     path = matrix[name]
@@ -73,6 +87,30 @@ def test_master_frames_are_pixel_identical(matrix: Matrix, name: str) -> None:
             assert np.array_equal(frame.image, frames[k][1]), f"{name}: t={t:.4f} is not frame {k}"
             assert index_of(frame.image, rotation) == k
             assert frame.time == pytest.approx(frames[k][0], abs=1e-6)
+
+
+def test_a_jump_skips_unreferenced_frames(matrix: Matrix) -> None:
+    path = matrix["bframes-gop48.mp4"]
+    with FrameReader(path) as reader:
+        frame, _ = reader.frame_at(40 / 24 + 0.01)
+        assert read_frame_index(frame.to_ndarray(format="rgb24")) == 40
+        # 41 frames lie between the keyframe and the target; the B-frames nobody references
+        # were never decoded.
+        assert reader.decoded < 30
+        assert reader.redone == 0
+
+
+def test_long_vfr_frames_are_redone_without_skipping(matrix: Matrix) -> None:
+    path = matrix["vfr-bframes.mkv"]
+    starts = np.cumsum([0, *VFR_B_DURATIONS[:-1]])
+    order = list(range(len(starts)))
+    random.Random(2).shuffle(order)
+    with FrameReader(path) as reader:
+        for n in order:
+            t = (starts[n] + 0.9 * VFR_B_DURATIONS[n]) / 1000
+            frame, _ = reader.frame_at(float(t))
+            assert read_frame_index(frame.to_ndarray(format="rgb24")) == n
+        assert reader.redone >= 1  # the safety net was needed, and it held
 
 
 def test_frame_starts_exactly_on_the_boundary(matrix: Matrix) -> None:

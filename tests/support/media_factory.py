@@ -207,12 +207,13 @@ def make_vfr_video(
     durations_ms: list[int],
     width: int = 320,
     height: int = 180,
+    options: dict[str, str] | None = None,
 ) -> Path:
     """Variable frame rate: frame n lasts `durations_ms[n]` ms (time base 1/1000) and shows n."""
     with av.open(str(path), "w", format=_CONTAINER_BY_SUFFIX.get(path.suffix)) as out:
         stream = out.add_stream("libx264", rate=25)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.options = {"preset": "ultrafast"}
+        stream.options = {"preset": "ultrafast", **(options or {})}
         stream.time_base = Fraction(1, 1000)
         stream.codec_context.time_base = Fraction(1, 1000)
         pts = 0
