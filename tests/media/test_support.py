@@ -169,3 +169,16 @@ def test_rotation_matches_ffmpeg_autorotate(matrix: Matrix, tmp_path: Path, name
     theirs = np.fromfile(raw, np.uint8).reshape(ours.shape)
     assert ours.shape == (320, 180, 3)
     assert np.array_equal(ours, theirs)
+
+
+@pytest.mark.asyncio
+async def test_proxy_builds_in_the_background_lane(matrix: Matrix, tmp_path: Path) -> None:
+    from ltxstudio.media import Lane, build_proxy, open_scrubber
+
+    proxy = await run_cancellable(build_proxy, matrix["h264.mkv"], tmp_path, lane=Lane.BACKGROUND)
+    assert proxy.is_file()
+    decoder = await run(open_scrubber, matrix["h264.mkv"], width=160, cache_dir=tmp_path)
+    with decoder:
+        frame = await run(decoder.frame, 12)
+    assert frame.from_proxy
+    assert read_frame_index(frame.image) == 12
