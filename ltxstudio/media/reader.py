@@ -39,13 +39,16 @@ _FORWARD_FRAMES = 4
 class FrameReader:
     """Exact frames by time from one video file. Not thread-safe: one caller at a time."""
 
-    def __init__(self, path: Path | str, *, forward_seconds: float = 2.0) -> None:
+    def __init__(
+        self, path: Path | str, *, forward_seconds: float = 2.0, fps: Fraction | None = None
+    ) -> None:
         self.path = Path(path)
         self._stack = ExitStack()
         self.container, self.stream = self._stack.enter_context(open_video(self.path))
         s = self.stream
         self.time_base = Fraction(s.time_base) if s.time_base else Fraction(1, 90_000)
-        rate = s.average_rate or s.guessed_rate or s.base_rate
+        rate = fps or s.average_rate or s.guessed_rate or s.base_rate
+        # `fps` overrides the stream's rate: a proxy must map times and indices like its master.
         self.fps = as_fps(Fraction(rate)) if rate else Fraction(25)
         self.sar = stream_sar(s)
         self._forward_pts = round(forward_seconds / self.time_base)

@@ -15,8 +15,14 @@ from fractions import Fraction
 from pathlib import Path
 
 from ltxstudio.core.timebase import frame_time
-from ltxstudio.media.frames import RGB, to_rgb
+from ltxstudio.media.frames import RGB, open_video, to_rgb
 from ltxstudio.media.reader import FrameReader
+
+
+def _master_rate(path: Path) -> Fraction | None:
+    with open_video(path) as (_, stream):
+        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+        return Fraction(rate) if rate else None
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,9 @@ class ScrubDecoder:
         )
         self.uses_proxy = use_proxy
         source = proxy if use_proxy and proxy is not None else self.path
-        self._reader = FrameReader(source)
+        # A proxy's container may report a slightly different average rate (it is recomputed
+        # from rounded timestamps); indices and times follow the master's.
+        self._reader = FrameReader(source, fps=_master_rate(self.path) if use_proxy else None)
         self.fps: Fraction = self._reader.fps
         self.hits = 0
 

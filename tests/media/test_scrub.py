@@ -225,3 +225,16 @@ def test_proxy_build_is_cancellable(matrix: Matrix, tmp_path: Path) -> None:
         build_proxy(matrix["h264.mkv"], tmp_path, cancel=token)
     assert find_proxy(matrix["h264.mkv"], tmp_path) is None
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+@pytest.mark.parametrize("name", ["h264.mkv", "ntsc.mp4"])
+def test_proxy_frame_numbers_match_the_master(matrix: Matrix, tmp_path: Path, name: str) -> None:
+    # Frame starts are where rounding bites: the proxy's container recomputes its average rate
+    # from rounded timestamps (24.0075 fps for a Matroska source), so indices follow the master.
+    src = matrix[name]
+    proxy = build_proxy(src, tmp_path, width=160)
+    count = probe(src).first_video.frame_count  # type: ignore[union-attr]
+    with ScrubDecoder(src, width=160, proxy=proxy, proxy_width=160) as decoder:
+        for n in range(count):
+            frame = decoder.frame(n)
+            assert (frame.index, read_frame_index(frame.image)) == (n, n)
