@@ -40,7 +40,12 @@ class FrameReader:
     """Exact frames by time from one video file. Not thread-safe: one caller at a time."""
 
     def __init__(
-        self, path: Path | str, *, forward_seconds: float = 2.0, fps: Fraction | None = None
+        self,
+        path: Path | str,
+        *,
+        forward_seconds: float = 2.0,
+        fps: Fraction | None = None,
+        grid: Fraction | None = None,
     ) -> None:
         self.path = Path(path)
         self._stack = ExitStack()
@@ -48,8 +53,10 @@ class FrameReader:
         s = self.stream
         self.time_base = Fraction(s.time_base) if s.time_base else Fraction(1, 90_000)
         rate = fps or s.average_rate or s.guessed_rate or s.base_rate
-        # `fps` overrides the stream's rate: a proxy must map times and indices like its master.
+        # `fps` overrides the stream's rate and `grid` is the time base requested times are
+        # first rounded to: a proxy must map times and indices exactly like its master.
         self.fps = as_fps(Fraction(rate)) if rate else Fraction(25)
+        self._grid = grid
         self.sar = stream_sar(s)
         self._forward_pts = round(forward_seconds / self.time_base)
         self._near = round(_FORWARD_FRAMES / self.fps / self.time_base)
@@ -89,6 +96,8 @@ class FrameReader:
         1 ms), so frame 31 at 24 fps starts at tick 1292 although 31/24 s is 1291.67 ms.
         """
         t = Fraction(max(0.0, seconds)).limit_denominator(10_000_000)
+        if self._grid is not None:
+            t = math.floor(t / self._grid + Fraction(1, 2)) * self._grid
         return self.start_pts + math.floor(t / self.time_base + Fraction(1, 2))
 
     def seconds(self, pts: int) -> float:

@@ -19,10 +19,12 @@ from ltxstudio.media.frames import RGB, open_video, to_rgb
 from ltxstudio.media.reader import FrameReader
 
 
-def _master_rate(path: Path) -> Fraction | None:
+def _master_timing(path: Path) -> tuple[Fraction | None, Fraction | None]:
+    """The master's frame rate and time base."""
     with open_video(path) as (_, stream):
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
-        return Fraction(rate) if rate else None
+        base = stream.time_base
+        return (Fraction(rate) if rate else None, Fraction(base) if base else None)
 
 
 @dataclass(frozen=True)
@@ -66,9 +68,13 @@ class ScrubDecoder:
         )
         self.uses_proxy = use_proxy
         source = proxy if use_proxy and proxy is not None else self.path
-        # A proxy's container may report a slightly different average rate (it is recomputed
-        # from rounded timestamps); indices and times follow the master's.
-        self._reader = FrameReader(source, fps=_master_rate(self.path) if use_proxy else None)
+        # A proxy's container may report a slightly different average rate (recomputed from
+        # rounded timestamps) and another time base: times and indices follow the master's.
+        if use_proxy:
+            rate, grid = _master_timing(self.path)
+            self._reader = FrameReader(source, fps=rate, grid=grid)
+        else:
+            self._reader = FrameReader(source)
         self.fps: Fraction = self._reader.fps
         self.hits = 0
 
