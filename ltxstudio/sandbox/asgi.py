@@ -28,6 +28,7 @@ from ltxstudio.core.catalog import UPLOAD_MAX_BYTES, V1_ENDPOINTS, V2_ENDPOINTS,
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.sandbox.errors import ApiError, ErrorType, invalid, too_large
 from ltxstudio.sandbox.faults import Fault, FaultKind, FaultPlan, FaultSpecError, RouteKind
+from ltxstudio.sandbox.ledger import money
 from ltxstudio.sandbox.service import Sandbox
 from ltxstudio.sandbox.storage import parse_range
 from ltxstudio.sandbox.uploads import iso
@@ -357,7 +358,10 @@ async def _admin_balance(request: Request) -> Response:
     sb.set_balance(set_usd=_money(body, "set_usd"), add_usd=_money(body, "add_usd"))
     sb.settle()
     return JSONResponse(
-        {"balance_usd": str(sb.ledger.balance_usd), "available_usd": str(sb.ledger.available_usd)}
+        {
+            "balance_usd": money(sb.ledger.balance_usd),
+            "available_usd": money(sb.ledger.available_usd),
+        }
     )
 
 

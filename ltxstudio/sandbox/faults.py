@@ -158,6 +158,8 @@ class FaultPlan:
 def parse_fault(text: str, item: str = "") -> Fault:
     name, _, arg = text.strip().lower().partition(":")
     where = item or text
+    if name == "fail":
+        return Fault(FaultKind.FAIL, error_type=arg or None)
     seconds = _float(arg, where) if arg else None
     if seconds is not None and seconds < 0:
         raise FaultSpecError(f"seconds must not be negative in {where!r}")
@@ -177,8 +179,6 @@ def parse_fault(text: str, item: str = "") -> Fault:
         if seconds is None:
             raise FaultSpecError(f"slow needs seconds, e.g. slow:2.5, in {where!r}")
         return Fault(FaultKind.SLOW, seconds=seconds)
-    if name == "fail":
-        return Fault(FaultKind.FAIL, error_type=arg or None)
     raise FaultSpecError(f"unknown fault {text!r} in {where!r}")
 
 

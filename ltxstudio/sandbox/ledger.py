@@ -16,6 +16,13 @@ from ltxstudio.core.pricing import usd_to_credits
 from ltxstudio.sandbox.errors import ApiError, ErrorType
 
 
+def money(amount: Decimal) -> str:
+    """Dollars as text with at least two decimals: `9.94`, `0.0125`, `25.00`."""
+    text = f"{amount.quantize(Decimal('0.0001')):f}"
+    whole, _, cents = text.partition(".")
+    return f"{whole}.{cents.rstrip('0').ljust(2, '0')}"
+
+
 class EntryKind(StrEnum):
     RESERVE = "reserve"
     CHARGE = "charge"
@@ -37,8 +44,8 @@ class LedgerEntry:
         return {
             "at": self.at,
             "kind": self.kind.value,
-            "amount_usd": str(self.amount_usd),
-            "balance_usd": str(self.balance_usd),
+            "amount_usd": money(self.amount_usd),
+            "balance_usd": money(self.balance_usd),
             "job_id": self.job_id,
             "endpoint": self.endpoint,
         }

@@ -21,7 +21,7 @@ from ltxstudio.sandbox.errors import ApiError, ErrorType
 from ltxstudio.sandbox.faults import Fault, FaultInjector, FaultKind, FaultPlan
 from ltxstudio.sandbox.inputs import InputFetcher
 from ltxstudio.sandbox.jobs import Job, JobError, JobState, JobTable, failure
-from ltxstudio.sandbox.ledger import Ledger
+from ltxstudio.sandbox.ledger import Ledger, money
 from ltxstudio.sandbox.limits import RateLimiter
 from ltxstudio.sandbox.render import Rendered, Renderer
 from ltxstudio.sandbox.storage import ObjectStore, Signer
@@ -226,9 +226,10 @@ class Sandbox:
             "jobs_active": len(self.jobs.active()) + self.v1_in_flight,
             "uploads": self.uploads.created,
             "uploads_completed": self.uploads.completed,
-            "balance_usd": str(self.ledger.balance_usd),
-            "reserved_usd": str(self.ledger.reserved_usd),
-            "charged_usd": str(self.ledger.charged_usd),
+            "balance_usd": money(self.ledger.balance_usd),
+            "available_usd": money(self.ledger.available_usd),
+            "reserved_usd": money(self.ledger.reserved_usd),
+            "charged_usd": money(self.ledger.charged_usd),
             "renders": self.renderer.renders,
             "render_cache_hits": self.renderer.cache_hits,
             "faults_injected": [f"{scope}={spec}" for scope, spec in self.faults.injected],

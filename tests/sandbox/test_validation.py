@@ -89,7 +89,7 @@ async def test_text_to_video_rules(
         assert message in error["message"], error["message"]
     stats = sandbox.sandbox.stats()
     assert stats["generations"] == 0
-    assert stats["reserved_usd"] == "0"
+    assert stats["reserved_usd"] == "0.00"
 
 
 async def test_the_whole_generation_matrix_is_the_catalog(make_harness: HarnessFactory) -> None:
