@@ -128,7 +128,8 @@ def blend(a: np.ndarray, b: np.ndarray, weight: float) -> np.ndarray:
 
 
 class Overlay:
-    """The prompt caption (bottom) and the running timecode (top left), built once per clip."""
+    """The prompt caption (bottom) and the running timecode (just above it, left), built once
+    per clip. Both stay clear of the top edge, where input clips may carry frame codes."""
 
     def __init__(self, prompt: str, width: int, height: int, fps: float) -> None:
         self.fps = fps
@@ -146,13 +147,15 @@ class Overlay:
         cw, ch = self._cell
         margin = max(2, ch // 4)
         box_h, box_w = ch + 2 * margin, len(text) * cw + 2 * margin
-        if box_h > frame.shape[0] or box_w > frame.shape[1]:
+        bottom = self._caption[0] if self._caption is not None else frame.shape[0]
+        top = bottom - box_h
+        if top < 0 or box_w > frame.shape[1]:
             return
-        frame[:box_h, :box_w] = 0
+        box = frame[top:bottom, :box_w]
+        box[:] = 0
         for i, char in enumerate(text):
             x = margin + i * cw
-            mask = self._glyphs[char]
-            frame[margin : margin + ch, x : x + cw][mask] = 255
+            box[margin : margin + ch, x : x + cw][self._glyphs[char]] = 255
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:

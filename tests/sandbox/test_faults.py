@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ltxstudio.sandbox.asgi import SandboxConnectionReset
@@ -64,6 +64,7 @@ def test_bad_specs_name_the_item(spec: str, message: str) -> None:
 KINDS = list(RouteKind)
 
 
+@settings(database=None)  # no .hypothesis/ in the work tree (pytest would warn about it)
 @given(
     seed=st.integers(0, 2**32),
     rate=st.floats(0.05, 1.0),
