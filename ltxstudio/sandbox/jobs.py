@@ -104,11 +104,11 @@ class JobTable:
         return job
 
     def finish_render(
-        self, job: Job, result: Rendered | None, failure: JobError | None = None
+        self, job: Job, result: Rendered | None, error: JobError | None = None
     ) -> None:
         job.rendered_at = self._clock.time()
         job.result = result
-        job.render_failure = failure
+        job.render_failure = error
 
     def get(self, endpoint: str, job_id: str) -> Job | None:
         """The job, or None when it is unknown, was submitted to another endpoint, or expired."""

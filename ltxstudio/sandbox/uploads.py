@@ -63,9 +63,6 @@ class Uploads:
             "required_headers": headers,
         }
 
-    def max_body(self, upload_id: str) -> int:
-        return UPLOAD_MAX_BYTES
-
     def check_headers(self, upload_id: str, headers: Mapping[str, str]) -> None:
         """Refuse a PUT that does not carry the slot's required headers, before reading it."""
         slot = self._slots.get(upload_id)

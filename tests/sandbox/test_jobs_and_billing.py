@@ -11,7 +11,7 @@ import pytest
 from ltxstudio.core.catalog import Endpoint, Model, Resolution
 from ltxstudio.core.pricing import CostBasis, estimate_usd
 from ltxstudio.sandbox.config import JobScript, RateLimit
-from tests.sandbox.conftest import T2V_720, Harness, HarnessFactory
+from tests.sandbox.conftest import T2V_720, Harness, HarnessFactory, data_uri
 
 pytestmark = pytest.mark.asyncio
 
@@ -213,3 +213,35 @@ async def test_stats_count_exactly_what_was_sent(sandbox: Harness, video_4s: byt
     assert stats["uploads"] == stats["uploads_completed"] == 1
     assert stats["jobs_charged"] == 2  # finish() moved the clock past both scripts
     assert Decimal(stats["balance_usd"]) == Decimal("25.00") - 2 * T2V_COST
+
+
+async def test_each_endpoint_is_priced_on_its_own_basis(
+    make_harness: HarnessFactory, video_4s: bytes, audio_m4a: bytes, image_png: bytes
+) -> None:
+    """With no money every admitted request answers 402, and the credits it names show which
+    basis was priced (API-NOTES §8): output seconds, input audio, input video, extension +
+    context, the input's HDR tier, the reframe output class."""
+    h = await make_harness(balance_usd=Decimal(0))
+    video = await h.upload(video_4s)
+    audio = await h.upload(audio_m4a, "audio/mp4")
+    cases: list[tuple[str, dict[str, Any], int]] = [
+        ("text-to-video", {**T2V_720, "model": "ltx-2-5-pro", "duration": 6}, 72),  # 6 × 0.12
+        ("image-to-video", {**T2V_720, "image_uri": data_uri(image_png, "image/png")}, 6),
+        ("audio-to-video", {"audio_uri": audio, "prompt": "x"}, 30),  # 3 s × 0.10
+        ("audio-to-video", {"audio_uri": audio, "prompt": "x", "model": "ltx-2-5-fast"}, 39),
+        ("retake", {"video_uri": video, "start_time": 0, "duration": 2}, 40),  # 4 s input
+        ("extend", {"video_uri": video, "duration": 2}, 60),  # 2 s + 4 s of context
+        ("extend", {"video_uri": video, "duration": 2, "context": 1}, 30),
+        ("video-to-video-hdr", {"video_uri": video}, 80),  # 4 s × 0.20 (≤ 1080p)
+        (
+            "video-to-video-reframe",
+            {"video_uri": video, "model": "ltx-2-3-pro", "resolution": "1080x1920"},
+            80,  # 4 s × 0.20 (1080-class output)
+        ),
+    ]
+    for endpoint, body, credits in cases:
+        r = await h.client.post(f"/v2/{endpoint}", json=body)
+        assert r.status_code == 402, (endpoint, r.text)
+        expected = f"Insufficient funds. Required: {credits} credits"
+        assert r.json()["error"]["message"] == expected, (endpoint, body)
+    assert (await h.client.get("/_sandbox/stats")).json()["jobs_created"] == 0

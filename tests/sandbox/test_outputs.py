@@ -179,3 +179,15 @@ async def test_reframe_returns_the_new_aspect(sandbox: Harness, video_4s: bytes)
     first = frames(out)[0]
     band = first[504:776]  # the 16:9 input, fitted to 720 wide and centred: 405 px tall
     assert read_frame_index(band) == 0
+
+
+async def test_retake_replace_audio_keeps_the_picture(sandbox: Harness, video_4s: bytes) -> None:
+    uri = await sandbox.upload(video_4s)
+    body = {"video_uri": uri, "start_time": 1.0, "duration": 2.0, "mode": "replace_audio"}
+    out = await v1(sandbox, "retake", {**body, "prompt": "thunder"})
+    result = frames(out, size=(320, 180))
+    assert [read_frame_index(f) for f in result] == list(range(96))
+    source, track = audio_track(video_4s), audio_track(out)
+    outside, inside = slice(0, 40_000), slice(60_000, 130_000)  # 48 kHz: window is 48k-144k
+    assert np.abs(source[outside] - track[outside]).mean() < 0.02
+    assert np.abs(source[inside] - track[inside]).mean() > 0.1
