@@ -31,7 +31,7 @@ import av
 import httpx
 import numpy as np
 
-SPEED = 4  # v2 jobs: 0.5 s pending, 2 s processing
+SPEED = 2  # v2 jobs: 1 s pending, 4 s processing
 BALANCE = "2.00"
 results: list[bool] = []
 sent: Counter[str] = Counter()

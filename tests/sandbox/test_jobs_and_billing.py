@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -53,13 +54,23 @@ async def test_a_job_is_processing_until_its_render_really_finished(
     make_harness: HarnessFactory,
 ) -> None:
     h = await make_harness(job_script=JobScript(pending_seconds=0, processing_seconds=0))
+    release = threading.Event()
+    render = h.sandbox.renderer.render
+
+    def gated(spec: Any) -> Any:
+        release.wait(30)  # the worker thread holds the render until the test lets it go
+        return render(spec)
+
+    h.sandbox.renderer.render = gated  # type: ignore[method-assign]
     r = await h.client.post("/v2/text-to-video", json=T2V_720)
     job_id = r.json()["id"]
-    # The script is already over, but the worker thread cannot have rendered 48 frames yet:
-    # nothing let the loop run between the submit's answer and this poll.
+    h.clock.advance(600)  # the script is long over, the render is not
     assert (await _status(h, job_id))["status"] == "processing"
+    release.set()
     await h.sandbox.idle()
-    assert (await _status(h, job_id))["status"] == "completed"
+    done = await _status(h, job_id)
+    assert done["status"] == "completed"
+    assert done["completed_at"] > done["created_at"]
 
 
 async def test_speed_divides_the_script(make_harness: HarnessFactory) -> None:
