@@ -298,6 +298,9 @@ async def test_hdr_and_reframe_rules(sandbox: Harness, tmp_path: Any, video_4s: 
     assert r.json()["error"]["message"] == (
         "video_uri: HDR takes at most 181 frames at 1920x1080; the input has 182"
     )
+    wide = await sandbox.upload(_still_video(4096, 256, frames=4))
+    r = await sandbox.client.post("/v2/video-to-video-hdr", json={"video_uri": wide})
+    assert r.json()["error"]["message"] == "video_uri: 4096x256 is larger than 3840x2160"
     four = await sandbox.upload(video_4s)
     r = await sandbox.client.post(
         "/v2/video-to-video-hdr", json={"video_uri": four, "output_colorspace": "rec709"}
