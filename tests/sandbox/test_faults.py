@@ -175,3 +175,20 @@ async def test_bad_fault_spec_over_http(sandbox: Harness) -> None:
     r = await sandbox.client.put("/_sandbox/faults", json={"spec": "poll=boom"})
     assert r.status_code == 400
     assert "unknown fault 'boom'" in r.json()["error"]["message"]
+
+
+@pytest.mark.asyncio
+async def test_an_unexpected_exception_is_a_500_envelope_not_a_crash(
+    sandbox: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(storage_base: str) -> None:
+        raise RuntimeError("a bug in the sandbox")
+
+    monkeypatch.setattr(sandbox.sandbox.uploads, "create", broken)
+    r = await sandbox.client.post("/v1/upload")
+    assert r.status_code == 500
+    assert r.json() == {
+        "type": "error",
+        "error": {"type": "api_error", "message": "An unexpected error occurred."},
+    }
+    assert r.headers["x-request-id"].startswith("req_")
