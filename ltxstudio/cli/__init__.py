@@ -11,12 +11,13 @@ from collections.abc import Callable
 from typing import cast
 
 from ltxstudio import __version__
+from ltxstudio.cli import sandbox_cmd
 from ltxstudio.cli._common import add_version
 
 Handler = Callable[[argparse.Namespace], int]
 
 #: Subcommand modules in the order `--help` lists them.
-_COMMANDS: tuple[object, ...] = ()
+_COMMANDS: tuple[object, ...] = (sandbox_cmd,)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,118 @@
+"""The simulated account: a balance, reservations for running generations, and a ledger.
+
+A submit reserves its estimate (so two concurrent jobs cannot both spend the last dollar), a
+completed generation turns the reservation into a charge, and a failed one releases it: failed
+jobs are not billed (API-NOTES §8). Prices come from `core.pricing`, the table the client's
+estimate uses too, so "estimated" and "charged" agree in the sandbox by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from ltxstudio.core.pricing import usd_to_credits
+from ltxstudio.sandbox.errors import ApiError, ErrorType
+
+
+def money(amount: Decimal) -> str:
+    """Dollars as text with at least two decimals: `9.94`, `0.0125`, `25.00`."""
+    text = f"{amount.quantize(Decimal('0.0001')):f}"
+    whole, _, cents = text.partition(".")
+    return f"{whole}.{cents.rstrip('0').ljust(2, '0')}"
+
+
+class EntryKind(StrEnum):
+    RESERVE = "reserve"
+    CHARGE = "charge"
+    RELEASE = "release"
+    DEPOSIT = "deposit"
+    SET = "set"
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    at: float
+    kind: EntryKind
+    amount_usd: Decimal
+    balance_usd: Decimal
+    job_id: str | None = None
+    endpoint: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "at": self.at,
+            "kind": self.kind.value,
+            "amount_usd": money(self.amount_usd),
+            "balance_usd": money(self.balance_usd),
+            "job_id": self.job_id,
+            "endpoint": self.endpoint,
+        }
+
+
+class Ledger:
+    def __init__(self, balance_usd: Decimal) -> None:
+        self.balance_usd = balance_usd
+        self._reserved: dict[str, tuple[str, Decimal]] = {}
+        self.entries: list[LedgerEntry] = []
+        self.charges = 0
+        self.charged_usd = Decimal(0)
+
+    @property
+    def reserved_usd(self) -> Decimal:
+        return sum((amount for _, amount in self._reserved.values()), Decimal(0))
+
+    @property
+    def available_usd(self) -> Decimal:
+        return self.balance_usd - self.reserved_usd
+
+    def reserve(self, job_id: str, endpoint: str, amount: Decimal, now: float) -> None:
+        """Hold `amount` for a new generation, or raise 402 when the balance cannot cover it."""
+        self.require(amount)
+        self._reserved[job_id] = (endpoint, amount)
+        self._log(now, EntryKind.RESERVE, amount, job_id, endpoint)
+
+    def require(self, amount: Decimal) -> None:
+        """Raise 402 `insufficient_funds_error` when the available balance cannot cover `amount`."""
+        if amount > self.available_usd:
+            raise ApiError(
+                402,
+                ErrorType.INSUFFICIENT_FUNDS,
+                f"Insufficient funds. Required: {usd_to_credits(amount)} credits",
+            )
+
+    def charge(self, job_id: str, now: float) -> Decimal:
+        """Bill a finished generation; idempotent (a second call charges nothing)."""
+        if job_id not in self._reserved:
+            return Decimal(0)
+        endpoint, amount = self._reserved.pop(job_id)
+        self.balance_usd -= amount
+        self.charges += 1
+        self.charged_usd += amount
+        self._log(now, EntryKind.CHARGE, amount, job_id, endpoint)
+        return amount
+
+    def release(self, job_id: str, now: float) -> None:
+        """Drop the hold of a failed generation: nothing is billed."""
+        if job_id in self._reserved:
+            endpoint, amount = self._reserved.pop(job_id)
+            self._log(now, EntryKind.RELEASE, amount, job_id, endpoint)
+
+    def deposit(self, amount: Decimal, now: float) -> None:
+        self.balance_usd += amount
+        self._log(now, EntryKind.DEPOSIT, amount)
+
+    def set_balance(self, amount: Decimal, now: float) -> None:
+        self.balance_usd = amount
+        self._log(now, EntryKind.SET, amount)
+
+    def _log(
+        self,
+        now: float,
+        kind: EntryKind,
+        amount: Decimal,
+        job_id: str | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        self.entries.append(LedgerEntry(now, kind, amount, self.balance_usd, job_id, endpoint))
