@@ -7,6 +7,9 @@ is awaited with `idle()` (on the server's own loop when served), never slept for
 Served sandboxes put storage (upload and result URLs) on a second loopback port, like a separate
 storage host; the sandbox answers 400 to any request that brings an Authorization header there,
 so every successful upload and download also proves the key stayed with the API.
+
+`serve()` is `tests/support/sandbox_server.serve_sandbox` plus a handle on the server's event
+loop, which `idle()` needs to wait for renders without polling.
 """
 
 from __future__ import annotations

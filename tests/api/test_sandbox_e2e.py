@@ -9,12 +9,6 @@ Authorization header, so each upload and download also proves the key stayed wit
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip(
-    "ltxstudio.sandbox.asgi", reason="needs the sandbox (branch `sandbox`, not merged here yet)"
-)
-
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -22,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 import httpx
+import pytest
 
 from ltxstudio.api import (
     AudioToVideo,

@@ -12,18 +12,12 @@ polled and downloaded, v1 generations — that handles errors as the engine does
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip(
-    "ltxstudio.sandbox.asgi", reason="needs the sandbox (branch `sandbox`, not merged here yet)"
-)
-
 import logging
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
-from ltxstudio.sandbox.faults import FaultPlan
+import pytest
 
 from ltxstudio.api import (
     ApiError,
@@ -35,6 +29,7 @@ from ltxstudio.api import (
 )
 from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.clock import ManualClock
+from ltxstudio.sandbox.faults import FaultPlan
 from tests.api.conftest import Inputs
 from tests.api.sandbox_support import TEST_KEY, probe_mp4, sandbox_config, serve
 

@@ -9,21 +9,13 @@ a connection reset mid-download resumes with Range, and a read timeout on a subm
 
 from __future__ import annotations
 
-import pytest
-
-pytest.importorskip(
-    "ltxstudio.sandbox.asgi", reason="needs the sandbox (branch `sandbox`, not merged here yet)"
-)
-
 import logging
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
-from ltxstudio.sandbox.asgi import create_app, sandbox_of
-from ltxstudio.sandbox.faults import FaultPlan
-from ltxstudio.sandbox.service import Sandbox
 
 from ltxstudio.api import (
     Completed,
@@ -38,6 +30,9 @@ from ltxstudio.api import (
 from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.clock import ManualClock, SystemClock
 from ltxstudio.core.remote import FailureKind
+from ltxstudio.sandbox.asgi import create_app, sandbox_of
+from ltxstudio.sandbox.faults import FaultPlan
+from ltxstudio.sandbox.service import Sandbox
 from tests.api.sandbox_support import TEST_KEY, probe_mp4, sandbox_config, serve
 
 pytestmark = pytest.mark.asyncio
