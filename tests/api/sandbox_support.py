@@ -26,11 +26,12 @@ from typing import Any
 
 import av
 import httpx
+from starlette.types import ASGIApp, Receive, Scope, Send
+
 from ltxstudio.sandbox.asgi import create_app, sandbox_of
 from ltxstudio.sandbox.config import RateLimit, SandboxConfig
 from ltxstudio.sandbox.server import SandboxServer, bind, url_of
 from ltxstudio.sandbox.service import Sandbox
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 #: A key shaped like a real one and unique enough to grep for (acceptance 5).
 TEST_KEY = "sk-ltxstudio-test-9c1f4e7a2b6d8e03"
