@@ -14,7 +14,7 @@ Errors (`ltxstudio.api._errors`) subclass `core.remote.ApiFailure`; `SubmitOutco
 a generation request that may have been accepted and must not be re-sent.
 """
 
-from ltxstudio.api._client import SANDBOX_BASE_URL, LtxClient, Timeouts
+from ltxstudio.api._client import LtxClient
 from ltxstudio.api._containers import RESULT_CONTAINERS, Container
 from ltxstudio.api._errors import (
     ApiConnectionError,
@@ -39,6 +39,7 @@ from ltxstudio.api._errors import (
 )
 from ltxstudio.api._request_loop import RetryNotice
 from ltxstudio.api._retry import CallKind, RetryPolicy
+from ltxstudio.api._transport import SANDBOX_BASE_URL, Timeouts
 from ltxstudio.api._urls import DEFAULT_BASE_URL
 from ltxstudio.api.models import (
     AudioToVideo,
