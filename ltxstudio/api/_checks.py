@@ -96,9 +96,13 @@ def check_number(
     too_low = low is not None and (number <= low if low_open else number < low)
     too_high = high is not None and number > high
     if too_low or too_high:
-        lo = "" if low is None else (f"> {low:g}" if low_open else f">= {low:g}")
-        hi = "" if high is None else f"<= {high:g}"
-        out.append(FieldProblem(field, f"{number:g} is out of range; must be {lo} {hi}".strip()))
+        if low is not None and high is not None:
+            rule = f"between {low:g} and {high:g}"
+        elif low is not None:
+            rule = f"more than {low:g}" if low_open else f"at least {low:g}"
+        else:
+            rule = f"at most {high:g}"
+        out.append(FieldProblem(field, f"is {number:g}; it must be {rule}"))
         return None
     return number
 

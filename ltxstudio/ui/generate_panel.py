@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ltxstudio.api import MediaFacts
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Model, Resolution, Tier
 from ltxstudio.core.pricing import UnpricedError, format_usd
@@ -37,7 +38,7 @@ from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.ui.media_picker import AUDIO_FILTER, IMAGE_FILTER, Inspector, MediaPicker
 from ltxstudio.ui.prompt_editor import PromptEditor
 
-Estimator = Callable[[GenerateRequest, float | None], Decimal]
+Estimator = Callable[[GenerateRequest, MediaFacts | None], Decimal]
 
 _MODE_LABEL = {Mode.TEXT: "Text", Mode.IMAGE: "Image", Mode.AUDIO: "Audio"}
 _CAMERA_LABEL = {m: m.replace("_", " ") for m in catalog.CAMERA_MOTIONS}
@@ -205,7 +206,7 @@ class GeneratePanel(QWidget):
         req = self.request()
         problems = req.problems()
         if problems:
-            return problems[0].message
+            return str(problems[0])
         prompt_error = self.prompt.blocking_problem()
         if prompt_error and not (req.mode is Mode.AUDIO and req.image):
             return prompt_error
@@ -361,8 +362,9 @@ class GeneratePanel(QWidget):
             camera_motion=req.camera_motion, audio=req.generate_audio or req.mode is Mode.AUDIO
         )
         seconds = self.audio.inspection.seconds if self.audio.inspection else None
+        facts = MediaFacts(duration=seconds) if seconds is not None else None
         try:
-            usd = self._estimate(req, seconds)
+            usd = self._estimate(req, facts)
             text = format_usd(usd)
             if req.duration is None and req.mode is not Mode.AUDIO:
                 text = self.tr("up to %1").replace("%1", text)
