@@ -212,6 +212,9 @@ class JobTable:
     def ids(self) -> set[str]:
         return set(self._jobs)
 
+    def count(self) -> int:
+        return len(self._jobs)
+
     def owed(self) -> list[Job]:
         """Jobs still waiting for a render (after a restart: those whose render was cut off)."""
         return [j for j in self._jobs.values() if j.owes_render]
