@@ -1,6 +1,11 @@
 """One sandbox instance's state and use-cases, independent of HTTP: auth, limits, generations
 (v1 sync and v2 jobs), job status, the ledger and the statistics tests read.
 
+With a state dir the state is loaded in `__init__` (so `create_app` has it before the first
+request, with or without a running loop), then recovered: generations that died with the previous
+process are released, jobs that ended meanwhile are settled, expired ones dropped. Renders the
+previous process did not finish start again on the first request or `idle()`, on the loop.
+
 `asgi.py` turns requests into calls on this and results into responses.
 """
 
@@ -10,10 +15,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
-import threading
 import uuid
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -26,10 +28,11 @@ from ltxstudio.sandbox.errors import ApiError, ErrorType
 from ltxstudio.sandbox.faults import Fault, FaultInjector, FaultKind, FaultPlan
 from ltxstudio.sandbox.inputs import InputFetcher
 from ltxstudio.sandbox.jobs import Job, JobError, JobState, JobTable, failure
+from ltxstudio.sandbox.keptspecs import KeptSpecs
 from ltxstudio.sandbox.ledger import Ledger, money
 from ltxstudio.sandbox.limits import RateLimiter
 from ltxstudio.sandbox.render import Rendered, Renderer, RenderSpec
-from ltxstudio.sandbox.specjson import SpecDecodeError, decode_spec, encode_spec, spec_inputs
+from ltxstudio.sandbox.specjson import SpecDecodeError
 from ltxstudio.sandbox.statedb import SandboxStateError
 from ltxstudio.sandbox.statedir import StateDir, open_state_dir
 from ltxstudio.sandbox.storage import ObjectStore, Signer
@@ -55,8 +58,6 @@ class Sandbox:
         self.v1_in_flight = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._rendering: set[str] = set()  # jobs with a render task in this process
-        self._held: Counter[str] = Counter()  # inputs of v2 admissions not yet jobs
-        self._held_lock = threading.Lock()
         self._last_disk_sweep = float("-inf")
         try:
             self._build()
@@ -67,7 +68,9 @@ class Sandbox:
                 f"{self.state.root} holds a record this ltxstudio cannot read ({exc!r})",
                 hint="move the state dir away; the sandbox starts afresh in an empty one",
             ) from None
+        self.kept: KeptSpecs | None = None
         if self.state is not None:
+            self.kept = KeptSpecs(self.state)
             self._recover()
 
     def _build(self) -> None:
@@ -151,11 +154,11 @@ class Sandbox:
                     self.ledger.release(job.id, now)
             self.store.sweep()
             self.uploads.prune()
-        if self.state is not None:
+        if self.kept is not None:
             self._resume_renders()
             if now - self._last_disk_sweep >= DISK_SWEEP_SECONDS:
                 self._last_disk_sweep = now
-                self._sweep_disk(self.state)
+                self.kept.sweep()
 
     def check_concurrency(self) -> None:
         running = len(self.jobs.active()) + self.v1_in_flight
@@ -177,8 +180,8 @@ class Sandbox:
         check_content(request, self.config.content_filter_terms)
         # Probing input media decodes with PyAV: off the loop, which may be the app's UI loop.
         admission = await asyncio.to_thread(admit, endpoint, request, self.fetcher)
-        if durable and self.state is not None:
-            spec_json = await asyncio.to_thread(self._store_spec, admission.spec)
+        if durable and self.kept is not None:
+            spec_json = await asyncio.to_thread(self.kept.keep, admission.spec)
             admission = replace(admission, spec_json=spec_json)
         return admission
 
@@ -216,7 +219,8 @@ class Sandbox:
                 )
                 self.counters.add("generations")
         finally:
-            self._release_inputs(admission.spec_json)
+            if self.kept is not None:
+                self.kept.let_go(admission.spec_json)
         if planned is None:
             self._start_render(job, self._render(job, admission.spec))
         return job
@@ -254,26 +258,27 @@ class Sandbox:
             log.exception("sandbox render of job %s failed", job.id)
             self.jobs.finish_render(job, None, _RENDER_FAILED)
             return
-        await self._keep_result(job, rendered)
-
-    async def _keep_result(self, job: Job, rendered: Rendered) -> None:
-        """Store the result, then mark the job rendered: a poll never sees `completed` before
-        the file is there, and a crash in between only means rendering it again."""
+        # Store the result, then mark the job rendered: a poll never sees `completed` before the
+        # file is there, and a crash in between only means rendering it again.
         rendered_at = self.clock.time()
-        end = max(job.ready_at, rendered_at)
         key = f"results/{job.id}{rendered.suffix}"
-        expires = end + self.config.retention_seconds
-        await self.store.put(key, rendered.data, rendered.content_type, expires)
+        expires = max(job.ready_at, rendered_at) + self.config.retention_seconds
+        try:
+            await self.store.put(key, rendered.data, rendered.content_type, expires)
+        except OSError:
+            log.exception("sandbox cannot store the result of job %s", job.id)
+            self.jobs.finish_render(job, None, _RENDER_FAILED)
+            return
         self.jobs.finish_render(job, rendered, at=rendered_at)
 
     async def _render_again(self, job: Job) -> None:
         """A render the previous process did not finish: rebuild the spec and run it."""
-        state, spec_json = self.state, job.spec_json
+        kept, spec_json = self.kept, job.spec_json
         try:
-            if state is None or spec_json is None:
+            if kept is None or spec_json is None:
                 raise SpecDecodeError("the job's render spec was not kept")
-            spec = await asyncio.to_thread(decode_spec, spec_json, state.blobs.read_input)
-        except (SpecDecodeError, OSError, ValueError):
+            spec = await asyncio.to_thread(kept.restore, spec_json)
+        except (ValueError, OSError):  # SpecDecodeError is a ValueError
             log.exception("sandbox cannot render job %s again", job.id)
             self.jobs.finish_render(job, None, _RENDER_FAILED)
             return
@@ -292,54 +297,10 @@ class Sandbox:
     async def idle(self) -> None:
         """Wait until every render started so far (and any a restart left owed) has finished
         (tests synchronise on this)."""
-        if self.state is not None:
+        if self.kept is not None:
             self._resume_renders()
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    # ------------------------------------------------------------------ state dir files
-
-    def _store_spec(self, spec: RenderSpec) -> str:
-        """Runs in a worker thread. Inputs are held before they are written, so a sweep on the
-        loop cannot delete them before the job row that names them exists."""
-        state = self.state
-        assert state is not None
-        kept: list[str] = []
-
-        def keep(data: bytes) -> str:
-            name = state.blobs.input_name(data)
-            with self._held_lock:
-                self._held[name] += 1
-            kept.append(name)
-            state.blobs.put_input(data, name)
-            return name
-
-        try:
-            return encode_spec(spec, keep)
-        except BaseException:
-            self._release(kept)
-            raise
-
-    def _release_inputs(self, spec_json: str | None) -> None:
-        if spec_json is not None:
-            self._release(spec_inputs(spec_json))
-
-    def _release(self, names: Iterable[str]) -> None:
-        with self._held_lock:
-            for name in names:
-                self._held[name] -= 1
-                if self._held[name] <= 0:
-                    del self._held[name]
-
-    def _sweep_disk(self, state: StateDir) -> None:
-        """Delete inputs no owed render needs any more and writes dead processes left."""
-        keep: set[str] = set()
-        for spec_json in state.db.owed_specs():
-            keep |= spec_inputs(spec_json)
-        with self._held_lock:
-            keep |= set(self._held)
-        state.blobs.prune_inputs(keep)
-        state.blobs.prune_temps()
 
     # ------------------------------------------------------------------ status
 

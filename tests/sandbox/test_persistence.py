@@ -289,6 +289,30 @@ async def test_inputs_of_a_queued_job_are_kept_until_it_renders(
     await close(h2)
 
 
+async def test_an_owed_render_whose_inputs_are_gone_fails_unbilled(
+    tmp_path: Path, image_png: bytes
+) -> None:
+    state = tmp_path / "state"
+    clock = ManualClock()
+    h1 = open_sandbox(state, clock)
+    start = h1.sandbox.ledger.balance_usd
+    held = HeldRender(h1.sandbox)
+    body = {**T2V_720, "image_uri": data_uri(image_png, "image/png")}
+    job_id = await _submit(h1, body, "image-to-video")
+    await held.wait_entered()
+    await crash(h1)
+    held.let_go()
+    for path in (state / "inputs").iterdir():
+        path.unlink()  # lost behind the sandbox's back
+
+    h2 = open_sandbox(state, ManualClock(clock.time()))
+    failed = await h2.finish("image-to-video", job_id)
+    assert (failed["status"], failed["error"]["type"]) == ("failed", "api_error")
+    stats = await _stats(h2)
+    assert (Decimal(stats["balance_usd"]), Decimal(stats["reserved_usd"])) == (start, 0)
+    await close(h2)
+
+
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 async def test_a_killed_process_leaves_a_dir_the_next_one_finishes(tmp_path: Path) -> None:
     """The real thing: another process submits, then is SIGKILLed in the middle of a render
