@@ -252,7 +252,10 @@ def _banner(out: TextIO, base_url: str, sandbox: Sandbox, storage_url: str | Non
     if storage_url:
         lines.append(f"  Storage:   {storage_url}")
     if sandbox.state is not None:
-        lines.append(f"  State:     {sandbox.state.root} ({sandbox.jobs.count()} jobs kept)")
+        kept = sandbox.jobs.count()
+        lines.append(
+            f"  State:     {sandbox.state.root} ({kept} job{'' if kept == 1 else 's'} kept)"
+        )
     faults = config.faults.spec() or "none"
     balance = format_usd(sandbox.ledger.balance_usd)
     lines += [
