@@ -80,10 +80,6 @@ class Job:
         return self.planned_failure is None and self.rendered_at is None
 
     @property
-    def result_key(self) -> str | None:
-        return f"results/{self.id}{self.result.suffix}" if self.result is not None else None
-
-    @property
     def terminal_at(self) -> float | None:
         """When the job ended (or will end, for a planned failure); None while it renders."""
         if self.planned_failure is not None:

@@ -62,7 +62,8 @@ class Sandbox:
         try:
             self._build()
         except (ValueError, KeyError, TypeError, InvalidOperation) as exc:
-            assert self.state is not None  # only rows read back can be malformed
+            if self.state is None:
+                raise  # a bug, not a record read back
             self.state.db.close()
             raise SandboxStateError(
                 f"{self.state.root} holds a record this ltxstudio cannot read ({exc!r})",
