@@ -65,6 +65,8 @@ class Admission:
     spec: RenderSpec
     cost: CostBasis
     estimate_usd: Decimal
+    #: The spec as stored JSON (`specjson.py`), for v2 jobs when there is a state dir.
+    spec_json: str | None = None
 
 
 def check_content(request: ParsedRequest, terms: tuple[str, ...]) -> None:

@@ -9,6 +9,7 @@ envelope.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -29,16 +30,19 @@ from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.sandbox.errors import ApiError, ErrorType, invalid, too_large
 from ltxstudio.sandbox.faults import Fault, FaultKind, FaultPlan, FaultSpecError, RouteKind
 from ltxstudio.sandbox.ledger import money
+from ltxstudio.sandbox.responses import (
+    FileSpanResponse,
+    SandboxConnectionReset,
+    deliver,
+    deliver_json,
+)
 from ltxstudio.sandbox.service import Sandbox
 from ltxstudio.sandbox.storage import parse_range
 from ltxstudio.sandbox.uploads import iso
 
+__all__ = ["SandboxConnectionReset", "create_app", "sandbox_of"]
+
 log = logging.getLogger(__name__)
-
-
-class SandboxConnectionReset(ConnectionResetError):
-    """Raised mid-body by a `reset` fault: uvicorn drops the connection; in-process,
-    `httpx.ASGITransport` re-raises it to the caller."""
 
 
 def create_app(config: SandboxConfig | None = None) -> Starlette:
@@ -138,7 +142,7 @@ async def _prelude(
 ) -> Fault | None:
     """Count, authenticate, rate-limit and draw a fault, in that order."""
     sb = _sb(request)
-    sb.requests[label] += 1
+    sb.counters.count_request(label)
     sb.authenticate(request.headers.get("authorization"))
     sb.rate.admit()
     fault = sb.faults.draw(kind, endpoint)
@@ -200,50 +204,6 @@ async def _json_body(request: Request, limit: int) -> object:
         raise invalid("the request body is not valid JSON") from None
 
 
-def _deliver(
-    body: bytes,
-    status: int,
-    media_type: str | None,
-    fault: Fault | None,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    if fault is not None and fault.kind in (FaultKind.RESET, FaultKind.TRUNCATE):
-        return CutResponse(body, status, headers, media_type, reset=fault.kind is FaultKind.RESET)
-    return Response(body, status, headers, media_type)
-
-
-def _deliver_json(payload: dict[str, Any], status: int, fault: Fault | None) -> Response:
-    return _deliver(json.dumps(payload).encode(), status, "application/json", fault)
-
-
-class CutResponse(Response):
-    """Announces the full Content-Length, sends half the body, then drops or ends it."""
-
-    def __init__(
-        self,
-        content: bytes,
-        status_code: int,
-        headers: dict[str, str] | None,
-        media_type: str | None,
-        *,
-        reset: bool,
-    ) -> None:
-        super().__init__(content, status_code, headers, media_type)
-        self.reset = reset
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send(
-            {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
-        )
-        cut = len(self.body) // 2
-        await send(
-            {"type": "http.response.body", "body": bytes(self.body[:cut]), "more_body": True}
-        )
-        if self.reset:
-            raise SandboxConnectionReset("connection reset by the sandbox fault plan")
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
-
-
 # ---------------------------------------------------------------------------- API routes
 
 
@@ -255,7 +215,7 @@ async def _v1_generate(request: Request) -> Response:
     body = await _json_body(request, sb.config.max_body_bytes)
     admission = await sb.admit(endpoint, body)
     rendered = await sb.generate_v1(admission, fault)
-    return _deliver(rendered.data, 200, sb.config.v1_content_type, fault)
+    return deliver(rendered.data, 200, sb.config.v1_content_type, fault)
 
 
 async def _v2_submit(request: Request) -> Response:
@@ -264,9 +224,9 @@ async def _v2_submit(request: Request) -> Response:
     fault = await _prelude(request, RouteKind.SUBMIT, f"POST /v2/{raw}", raw)
     endpoint = _endpoint(request, V2_ENDPOINTS, "v2")
     body = await _json_body(request, sb.config.max_body_bytes)
-    admission = await sb.admit(endpoint, body)
+    admission = await sb.admit(endpoint, body, durable=True)
     job = sb.submit_v2(admission, fault)
-    return _deliver_json({"id": job.id, "created_at": iso(job.created_at)}, 202, fault)
+    return deliver_json({"id": job.id, "created_at": iso(job.created_at)}, 202, fault)
 
 
 async def _v2_status(request: Request) -> Response:
@@ -274,13 +234,13 @@ async def _v2_status(request: Request) -> Response:
     raw = request.path_params["endpoint"]
     fault = await _prelude(request, RouteKind.POLL, f"GET /v2/{raw}/{{id}}")
     status = sb.job_status(raw, request.path_params["job_id"], _storage_base(request))
-    return _deliver_json(status, 200, fault)
+    return deliver_json(status, 200, fault)
 
 
 async def _upload(request: Request) -> Response:
     sb = _sb(request)
     fault = await _prelude(request, RouteKind.UPLOAD, "POST /v1/upload")
-    return _deliver_json(sb.uploads.create(_storage_base(request)), 200, fault)
+    return deliver_json(sb.uploads.create(_storage_base(request)), 200, fault)
 
 
 # ---------------------------------------------------------------------------- storage
@@ -297,21 +257,22 @@ def _refuse_authorization(request: Request) -> None:
 async def _storage_put(request: Request) -> Response:
     sb = _sb(request)
     name = request.path_params["name"]
-    sb.requests["PUT /_sandbox/storage/uploads/{id}"] += 1
+    sb.counters.count_request("PUT /_sandbox/storage/uploads/{id}")
     _refuse_authorization(request)
     sb.signer.check("PUT", f"uploads/{name}", dict(request.query_params), sb.clock.time())
     fault = sb.faults.draw(RouteKind.PUT)
     await _before(sb, fault)
     sb.uploads.check_headers(name, request.headers)
     data = await _read_body(request, UPLOAD_MAX_BYTES)
-    sb.uploads.receive(name, data, request.headers.get("content-type", "application/octet-stream"))
-    return _deliver(b"", 200, None, fault)
+    content_type = request.headers.get("content-type", "application/octet-stream")
+    await sb.uploads.receive(name, data, content_type)
+    return deliver(b"", 200, None, fault)
 
 
 async def _storage_get(request: Request) -> Response:
     sb = _sb(request)
     bucket, name = request.path_params["bucket"], request.path_params["name"]
-    sb.requests[f"GET /_sandbox/storage/{bucket}/{{id}}"] += 1
+    sb.counters.count_request(f"GET /_sandbox/storage/{bucket}/{{id}}")
     _refuse_authorization(request)
     key = f"{bucket}/{name}"
     sb.signer.check("GET", key, dict(request.query_params), sb.clock.time())
@@ -319,15 +280,28 @@ async def _storage_get(request: Request) -> Response:
     await _before(sb, fault)
     obj = sb.store.get(key)
     if obj is None:
-        raise ApiError(404, ErrorType.NOT_FOUND, "No such object (it may have expired).")
-    size = len(obj.data)
+        raise _no_object()
+    size = obj.size
     headers = {"Accept-Ranges": "bytes", "ETag": f'"{obj.etag}"'}
     span = parse_range(request.headers["range"], size) if "range" in request.headers else None
-    if span is None:
-        return _deliver(obj.data, 200, obj.content_type, fault, headers)
-    start, end = span
-    headers["Content-Range"] = f"bytes {start}-{end}/{size}"
-    return _deliver(obj.data[start : end + 1], 206, obj.content_type, fault, headers)
+    status = 200
+    if span is not None:
+        status = 206
+        headers["Content-Range"] = f"bytes {span[0]}-{span[1]}/{size}"
+    if obj.path is not None:
+        try:
+            handle = await asyncio.to_thread(open, obj.path, "rb")
+        except FileNotFoundError:
+            raise _no_object() from None
+        whole = (0, size - 1)
+        return FileSpanResponse(handle, span or whole, status, headers, obj.content_type, fault)
+    assert obj.data is not None
+    body = obj.data if span is None else obj.data[span[0] : span[1] + 1]
+    return deliver(body, status, obj.content_type, fault, headers)
+
+
+def _no_object() -> ApiError:
+    return ApiError(404, ErrorType.NOT_FOUND, "No such object (it may have expired).")
 
 
 # ---------------------------------------------------------------------------- admin

@@ -1,7 +1,7 @@
 """Everything a sandbox instance is configured with, frozen at `create_app(config)`.
 
 Mutable state (balance, jobs, uploads, fault counters) lives in the app built from this, so one
-config can build several independent apps.
+config can build several independent apps (in memory; apps on one `state_dir` share it).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from ltxstudio.core.catalog import DEFAULT_CONCURRENCY, MB, RETENTION_SECONDS
 from ltxstudio.core.clock import Clock, SystemClock
@@ -63,6 +64,9 @@ class SandboxConfig:
     content_filter_terms: tuple[str, ...] = ("sandbox:blocked",)
     #: Identical render requests are served from memory up to this many bytes.
     render_cache_bytes: int = 256 * MB
+    #: Where jobs, uploads, results, the ledger and the counters survive restarts (see
+    #: `statedb.py`); None keeps everything in memory for the life of the app.
+    state_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if not self.api_key:

@@ -51,7 +51,7 @@ class InputFetcher:
             if not uri.startswith(URI_PREFIX):
                 raise invalid(f"{field}: unknown storage_uri {uri!r}")
             obj = self._uploads.resolve(field, uri)
-            return Fetched(obj.data, obj.content_type)
+            return Fetched(obj.read(), obj.content_type)
         if uri[:5].lower() == "data:":
             return _data_uri(field, uri, kind)
         scheme = urlsplit(uri).scheme.lower()
@@ -82,7 +82,7 @@ class InputFetcher:
         except ApiError:
             return None
         obj = self._store.get(key)
-        return Fetched(obj.data, obj.content_type) if obj is not None else None
+        return Fetched(obj.read(), obj.content_type) if obj is not None else None
 
 
 def _host(uri: str) -> str:

@@ -2,18 +2,24 @@
 driven by background timers: deterministic under `httpx.ASGITransport`, and tests jump time with
 `ManualClock.advance`. The only real work, the render, runs in a worker thread; a job reports
 `processing` until that render has really finished, even when the script says it is done.
+
+With a state dir each job is a row (`statedb.py`) written as it changes; a job whose render was
+still owed when the process died keeps its spec there and is rendered again after a restart.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.clock import Clock
 from ltxstudio.sandbox.config import JobScript
+from ltxstudio.sandbox.counters import Counters
 from ltxstudio.sandbox.render import Rendered
+from ltxstudio.sandbox.statedb import Row, StateDb
 
 
 class JobState(StrEnum):
@@ -41,6 +47,19 @@ def failure(error_type: str | None) -> JobError:
     return JobError(kind, FAILURE_MESSAGES.get(kind, f"The generation failed ({kind})."))
 
 
+@dataclass(frozen=True)
+class ResultInfo:
+    """What a finished render produced; its bytes live in the object store."""
+
+    content_type: str
+    suffix: str
+    result_key: str  # the key under `result` in a completed v2 job
+
+    @classmethod
+    def of(cls, rendered: Rendered) -> ResultInfo:
+        return cls(rendered.content_type, rendered.suffix, rendered.result_key)
+
+
 @dataclass
 class Job:
     id: str
@@ -51,8 +70,14 @@ class Job:
     planned_failure: JobError | None = None
     rendered_at: float | None = None
     render_failure: JobError | None = None
-    result: Rendered | None = field(default=None, repr=False)
+    result: ResultInfo | None = None
     settled: bool = False
+    #: The render spec as JSON (`specjson.py`) while a render is owed, with a state dir.
+    spec_json: str | None = None
+
+    @property
+    def owes_render(self) -> bool:
+        return self.planned_failure is None and self.rendered_at is None
 
     @property
     def terminal_at(self) -> float | None:
@@ -77,17 +102,45 @@ class Job:
 
 
 class JobTable:
-    def __init__(self, clock: Clock, script: JobScript, speed: float, retention: float) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        script: JobScript,
+        speed: float,
+        retention: float,
+        counters: Counters | None = None,
+        db: StateDb | None = None,
+    ) -> None:
         self._clock = clock
         self._script = script
         self._speed = speed
         self._retention = retention
+        self._counters = counters or Counters()
+        self._db = db
         self._jobs: dict[str, Job] = {}
-        self.created = 0
-        self.completed = 0
-        self.failed = 0
+        if db is not None:
+            for row in db.load_jobs():
+                job = job_from_row(row)
+                self._jobs[job.id] = job
 
-    def create(self, endpoint: Endpoint, planned_failure: JobError | None = None) -> Job:
+    @property
+    def created(self) -> int:
+        return self._counters["jobs_created"]
+
+    @property
+    def completed(self) -> int:
+        return self._counters["jobs_completed"]
+
+    @property
+    def failed(self) -> int:
+        return self._counters["jobs_failed"]
+
+    def create(
+        self,
+        endpoint: Endpoint,
+        planned_failure: JobError | None = None,
+        spec_json: str | None = None,
+    ) -> Job:
         now = self._clock.time()
         pending = self._script.pending_seconds / self._speed
         processing = self._script.processing_seconds / self._speed
@@ -98,17 +151,30 @@ class JobTable:
             now + pending,
             now + pending + processing,
             planned_failure,
+            spec_json=spec_json if planned_failure is None else None,
         )
+        if self._db is not None:
+            self._db.insert_job(job_to_row(job))
         self._jobs[job.id] = job
-        self.created += 1
+        self._counters.add("jobs_created")
         return job
 
     def finish_render(
-        self, job: Job, result: Rendered | None, error: JobError | None = None
+        self,
+        job: Job,
+        result: Rendered | None,
+        error: JobError | None = None,
+        *,
+        at: float | None = None,
     ) -> None:
-        job.rendered_at = self._clock.time()
-        job.result = result
+        job.rendered_at = self._clock.time() if at is None else at
+        job.result = ResultInfo.of(result) if result is not None else None
         job.render_failure = error
+        job.spec_json = None
+        if self._db is not None:
+            self._db.job_rendered(
+                job.id, job.rendered_at, _error_json(error), _result_json(job.result)
+            )
 
     def get(self, endpoint: str, job_id: str) -> Job | None:
         """The job, or None when it is unknown, was submitted to another endpoint, or expired."""
@@ -127,14 +193,27 @@ class JobTable:
             if state in (JobState.COMPLETED, JobState.FAILED) and not job.settled:
                 job.settled = True
                 ended.append(job)
-                if state is JobState.COMPLETED:
-                    self.completed += 1
-                else:
-                    self.failed += 1
+                if self._db is not None:
+                    self._db.job_settled(job.id)
+                self._counters.add(
+                    "jobs_completed" if state is JobState.COMPLETED else "jobs_failed"
+                )
             end = job.terminal_at
             if job.settled and end is not None and now >= end + self._retention:
+                if self._db is not None:
+                    self._db.delete_job(job.id)
                 del self._jobs[job.id]
         return ended
+
+    def ids(self) -> set[str]:
+        return set(self._jobs)
+
+    def count(self) -> int:
+        return len(self._jobs)
+
+    def owed(self) -> list[Job]:
+        """Jobs still waiting for a render (after a restart: those whose render was cut off)."""
+        return [j for j in self._jobs.values() if j.owes_render]
 
     def active(self) -> list[Job]:
         now = self._clock.time()
@@ -149,3 +228,71 @@ class JobTable:
         now = self._clock.time()
         ends = [(j.terminal_at or j.ready_at) - now for j in self.active()]
         return max(1.0, min(ends, default=1.0))
+
+
+# ---------------------------------------------------------------------------- rows
+
+
+def job_to_row(job: Job) -> Row:
+    return (
+        job.id,
+        job.endpoint.value,
+        job.created_at,
+        job.processing_at,
+        job.ready_at,
+        _error_json(job.planned_failure),
+        job.spec_json,
+        job.rendered_at,
+        _error_json(job.render_failure),
+        _result_json(job.result),
+        int(job.settled),
+    )
+
+
+def job_from_row(row: Row) -> Job:
+    (
+        job_id,
+        endpoint,
+        created_at,
+        processing_at,
+        ready_at,
+        planned,
+        spec,
+        rendered_at,
+        render_error,
+        result,
+        settled,
+    ) = row
+    return Job(
+        job_id,
+        Endpoint(endpoint),
+        created_at,
+        processing_at,
+        ready_at,
+        _error_of(planned),
+        rendered_at,
+        _error_of(render_error),
+        ResultInfo(**json.loads(result)) if result else None,
+        bool(settled),
+        spec,
+    )
+
+
+def _error_json(error: JobError | None) -> str | None:
+    return json.dumps({"type": error.type, "message": error.message}) if error else None
+
+
+def _error_of(text: str | None) -> JobError | None:
+    return JobError(**json.loads(text)) if text else None
+
+
+def _result_json(result: ResultInfo | None) -> str | None:
+    if result is None:
+        return None
+    return json.dumps(
+        {
+            "content_type": result.content_type,
+            "suffix": result.suffix,
+            "result_key": result.result_key,
+        }
+    )

@@ -4,6 +4,10 @@ A submit reserves its estimate (so two concurrent jobs cannot both spend the las
 completed generation turns the reservation into a charge, and a failed one releases it: failed
 jobs are not billed (API-NOTES §8). Prices come from `core.pricing`, the table the client's
 estimate uses too, so "estimated" and "charged" agree in the sandbox by construction.
+
+With a state dir every entry is also appended to its database, and a restart replays them: the
+balance, the reservations and the charge totals are a function of the opening balance and the
+entries, so nothing else needs saving and two writers cannot lose each other's updates.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from enum import StrEnum
 
 from ltxstudio.core.pricing import usd_to_credits
 from ltxstudio.sandbox.errors import ApiError, ErrorType
+from ltxstudio.sandbox.statedb import StateDb
 
 
 def money(amount: Decimal) -> str:
@@ -52,12 +57,54 @@ class LedgerEntry:
 
 
 class Ledger:
-    def __init__(self, balance_usd: Decimal) -> None:
+    def __init__(self, balance_usd: Decimal, db: StateDb | None = None) -> None:
         self.balance_usd = balance_usd
         self._reserved: dict[str, tuple[str, Decimal]] = {}
         self.entries: list[LedgerEntry] = []
         self.charges = 0
         self.charged_usd = Decimal(0)
+        self._db = db
+
+    @classmethod
+    def restore(cls, opening_usd: Decimal, db: StateDb) -> Ledger:
+        """The ledger a state dir's entries describe, writing on to that database."""
+        ledger = cls(opening_usd)
+        for at, kind, amount, balance, job_id, endpoint in db.load_entries():
+            ledger._replay(
+                LedgerEntry(
+                    at, EntryKind(kind), Decimal(amount), Decimal(balance), job_id, endpoint
+                )
+            )
+        ledger._db = db
+        return ledger
+
+    def _replay(self, entry: LedgerEntry) -> None:
+        """Apply an entry as the live methods did; a charge counts only while its job is still
+        reserved, so two processes that both settled one job (see `statedb.py`) bill it once."""
+        match entry.kind:
+            case EntryKind.RESERVE:
+                if entry.job_id is None or entry.endpoint is None:
+                    raise ValueError("a reserve entry without a job or an endpoint")
+                self._reserved[entry.job_id] = (entry.endpoint, entry.amount_usd)
+            case EntryKind.CHARGE:
+                if entry.job_id is None or entry.job_id not in self._reserved:
+                    return
+                del self._reserved[entry.job_id]
+                self.balance_usd -= entry.amount_usd
+                self.charges += 1
+                self.charged_usd += entry.amount_usd
+            case EntryKind.RELEASE:
+                if entry.job_id is None or entry.job_id not in self._reserved:
+                    return
+                del self._reserved[entry.job_id]
+            case EntryKind.DEPOSIT:
+                self.balance_usd += entry.amount_usd
+            case EntryKind.SET:
+                self.balance_usd = entry.amount_usd
+        self.entries.append(entry)
+
+    def reserved_ids(self) -> list[str]:
+        return list(self._reserved)
 
     @property
     def reserved_usd(self) -> Decimal:
@@ -115,4 +162,9 @@ class Ledger:
         job_id: str | None = None,
         endpoint: str | None = None,
     ) -> None:
-        self.entries.append(LedgerEntry(now, kind, amount, self.balance_usd, job_id, endpoint))
+        entry = LedgerEntry(now, kind, amount, self.balance_usd, job_id, endpoint)
+        self.entries.append(entry)
+        if self._db is not None:
+            self._db.append_entry(
+                now, kind.value, str(amount), str(self.balance_usd), job_id, endpoint
+            )

@@ -36,6 +36,7 @@ from ltxstudio.sandbox.codec import (
     silence,
     video_rate,
 )
+from ltxstudio.sandbox.counters import Counters
 from ltxstudio.sandbox.validation import Placement
 
 
@@ -101,24 +102,32 @@ class Rendered:
 class Renderer:
     """Renders specs (thread-safe), keeping recent results up to `cache_bytes`."""
 
-    def __init__(self, cache_bytes: int) -> None:
+    def __init__(self, cache_bytes: int, counters: Counters | None = None) -> None:
         self._cache: OrderedDict[RenderSpec, Rendered] = OrderedDict()
         self._cache_bytes = cache_bytes
         self._held = 0
         self._lock = threading.Lock()
-        self.renders = 0
-        self.cache_hits = 0
+        self._counters = counters or Counters()
+
+    @property
+    def renders(self) -> int:
+        return self._counters["renders"]
+
+    @property
+    def cache_hits(self) -> int:
+        return self._counters["render_cache_hits"]
 
     def render(self, spec: RenderSpec) -> Rendered:
         with self._lock:
             hit = self._cache.get(spec)
             if hit is not None:
                 self._cache.move_to_end(spec)
-                self.cache_hits += 1
-                return hit
+        if hit is not None:
+            self._counters.add("render_cache_hits")
+            return hit
         out = render(spec)
+        self._counters.add("renders")
         with self._lock:
-            self.renders += 1
             if len(out.data) <= self._cache_bytes and spec not in self._cache:
                 self._cache[spec] = out
                 self._held += len(out.data)

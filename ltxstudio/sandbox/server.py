@@ -15,6 +15,7 @@ import socket
 import sys
 import threading
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import TextIO
 
 import uvicorn
@@ -22,9 +23,11 @@ from starlette.types import ASGIApp
 
 from ltxstudio.core.catalog import DEFAULT_CONCURRENCY
 from ltxstudio.core.pricing import format_usd
-from ltxstudio.sandbox.asgi import create_app
+from ltxstudio.sandbox.asgi import create_app, sandbox_of
 from ltxstudio.sandbox.config import RateLimit, SandboxConfig, new_api_key
 from ltxstudio.sandbox.faults import FaultPlan, FaultSpecError
+from ltxstudio.sandbox.service import Sandbox
+from ltxstudio.sandbox.statedb import SandboxStateError
 
 DEFAULT_PORT = 8765
 
@@ -120,7 +123,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port (0 = any free one)")
     parser.add_argument("--api-key", help="the key clients must send (default: a random one)")
     parser.add_argument(
-        "--balance", default="25.00", metavar="USD", help="starting balance in dollars"
+        "--balance",
+        default="25.00",
+        metavar="USD",
+        help="starting balance in dollars (with --state-dir: of a new state dir only)",
+    )
+    parser.add_argument(
+        "--state-dir",
+        metavar="DIR",
+        help="keep jobs, uploads, results, the balance and the stats in DIR across restarts "
+        "(default: in memory, gone when the sandbox stops)",
     )
     parser.add_argument(
         "--faults",
@@ -182,6 +194,7 @@ def config_from_args(args: argparse.Namespace, storage_base_url: str | None) -> 
         rate_limit=rate,
         v1_content_type="application/octet-stream" if args.octet_stream else "video/mp4",
         storage_base_url=storage_base_url,
+        state_dir=Path(args.state_dir).expanduser() if args.state_dir else None,
     )
 
 
@@ -209,16 +222,28 @@ def run_from_args(args: argparse.Namespace, out: TextIO | None = None) -> int:
             sock.close()
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    server = SandboxServer(create_app(config), sockets)
-    _banner(out, server.base_url, config, storage_url)
-    # uvicorn shuts down gracefully on Ctrl-C, then re-raises the signal it captured.
-    with contextlib.suppress(KeyboardInterrupt):
-        server.run()
+    try:
+        app = create_app(config)
+    except SandboxStateError as exc:
+        for sock in sockets:
+            sock.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    sandbox = sandbox_of(app)
+    server = SandboxServer(app, sockets)
+    _banner(out, server.base_url, sandbox, storage_url)
+    try:
+        # uvicorn shuts down gracefully on Ctrl-C, then re-raises the signal it captured.
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run()
+    finally:
+        sandbox.close()
     print("sandbox stopped", file=out, flush=True)
     return 0
 
 
-def _banner(out: TextIO, base_url: str, config: SandboxConfig, storage_url: str | None) -> None:
+def _banner(out: TextIO, base_url: str, sandbox: Sandbox, storage_url: str | None) -> None:
+    config = sandbox.config
     lines = [
         "ltxstudio sandbox: offline emulator of the LTX API (renders real MP4s, costs nothing)",
         f"  Base URL:  {base_url}",
@@ -226,9 +251,15 @@ def _banner(out: TextIO, base_url: str, config: SandboxConfig, storage_url: str 
     ]
     if storage_url:
         lines.append(f"  Storage:   {storage_url}")
+    if sandbox.state is not None:
+        kept = sandbox.jobs.count()
+        lines.append(
+            f"  State:     {sandbox.state.root} ({kept} job{'' if kept == 1 else 's'} kept)"
+        )
     faults = config.faults.spec() or "none"
+    balance = format_usd(sandbox.ledger.balance_usd)
     lines += [
-        f"  Balance {format_usd(config.balance_usd)} · concurrency {config.concurrency_limit} · "
+        f"  Balance {balance} · concurrency {config.concurrency_limit} · "
         f"rate {config.rate_limit.requests}/{config.rate_limit.window_seconds:g} s · "
         f"speed {config.speed:g}× · faults: {faults}",
         f"  Try: curl -H 'Authorization: Bearer {config.api_key}' {base_url}/_sandbox/stats",

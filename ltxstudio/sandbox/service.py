@@ -1,61 +1,134 @@
 """One sandbox instance's state and use-cases, independent of HTTP: auth, limits, generations
 (v1 sync and v2 jobs), job status, the ledger and the statistics tests read.
 
+With a state dir the state is loaded in `__init__` (so `create_app` has it before the first
+request, with or without a running loop), then recovered: generations that died with the previous
+process are released, jobs that ended meanwhile are settled, expired ones dropped. Renders the
+previous process did not finish start again on the first request or `idle()`, on the loop.
+
 `asgi.py` turns requests into calls on this and results into responses.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import uuid
-from collections import Counter
-from decimal import Decimal
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ltxstudio.core.catalog import Endpoint
 from ltxstudio.sandbox.admission import Admission, admit, check_content
 from ltxstudio.sandbox.config import SandboxConfig
+from ltxstudio.sandbox.counters import Counters
 from ltxstudio.sandbox.errors import ApiError, ErrorType
 from ltxstudio.sandbox.faults import Fault, FaultInjector, FaultKind, FaultPlan
 from ltxstudio.sandbox.inputs import InputFetcher
 from ltxstudio.sandbox.jobs import Job, JobError, JobState, JobTable, failure
+from ltxstudio.sandbox.keptspecs import KeptSpecs
 from ltxstudio.sandbox.ledger import Ledger, money
 from ltxstudio.sandbox.limits import RateLimiter
-from ltxstudio.sandbox.render import Rendered, Renderer
+from ltxstudio.sandbox.render import Rendered, Renderer, RenderSpec
+from ltxstudio.sandbox.specjson import SpecDecodeError
+from ltxstudio.sandbox.statedb import SandboxStateError
+from ltxstudio.sandbox.statedir import StateDir, open_state_dir
 from ltxstudio.sandbox.storage import ObjectStore, Signer
 from ltxstudio.sandbox.uploads import Uploads, iso
 from ltxstudio.sandbox.validation import parse_request
 
 log = logging.getLogger(__name__)
 
+#: How often (in clock seconds) settling also tidies the state dir's files.
+DISK_SWEEP_SECONDS = 600.0
+_RENDER_FAILED = JobError("api_error", "The render failed.")
+
 
 class Sandbox:
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
         self.clock = config.clock
-        self.ledger = Ledger(config.balance_usd)
+        self.state: StateDir | None = None
+        if config.state_dir is not None:
+            self.state = open_state_dir(config.state_dir, config.balance_usd)
         self.faults = FaultInjector(config.faults)
         self.rate = RateLimiter(config.rate_limit, config.clock)
-        self.signer = Signer()
-        self.store = ObjectStore(config.clock)
-        self.uploads = Uploads(
-            config.clock,
-            self.store,
-            self.signer,
-            url_seconds=config.upload_url_seconds,
-            retention_seconds=config.retention_seconds,
-        )
-        self.fetcher = InputFetcher(self.uploads, self.store, self.signer, config.clock)
-        self.renderer = Renderer(config.render_cache_bytes)
-        self.jobs = JobTable(
-            config.clock, config.job_script, config.speed, config.retention_seconds
-        )
-        self.requests: Counter[str] = Counter()
-        self.generations = 0
         self.v1_in_flight = 0
         self._tasks: set[asyncio.Task[None]] = set()
+        self._rendering: set[str] = set()  # jobs with a render task in this process
+        self._last_disk_sweep = float("-inf")
+        try:
+            self._build()
+        except (ValueError, KeyError, TypeError, InvalidOperation) as exc:
+            if self.state is None:
+                raise  # a bug, not a record read back
+            self.state.db.close()
+            raise SandboxStateError(
+                f"{self.state.root} holds a record this ltxstudio cannot read ({exc!r})",
+                hint="move the state dir away; the sandbox starts afresh in an empty one",
+            ) from None
+        self.kept: KeptSpecs | None = None
+        if self.state is not None:
+            self.kept = KeptSpecs(self.state)
+            self._recover()
+
+    def _build(self) -> None:
+        config, state = self.config, self.state
+        db = state.db if state is not None else None
+        blobs = state.blobs if state is not None else None
+        # One consistent read of everything, even if another process writes meanwhile.
+        with db.snapshot() if db is not None else contextlib.nullcontext():
+            self.counters = Counters(db)
+            if state is not None:
+                self.ledger = Ledger.restore(state.opening_balance_usd, state.db)
+            else:
+                self.ledger = Ledger(config.balance_usd)
+            self.signer = Signer(state.signing_secret if state is not None else None)
+            self.store = ObjectStore(config.clock, blobs, db)
+            self.uploads = Uploads(
+                config.clock,
+                self.store,
+                self.signer,
+                url_seconds=config.upload_url_seconds,
+                retention_seconds=config.retention_seconds,
+                counters=self.counters,
+                db=db,
+            )
+            self.jobs = JobTable(
+                config.clock,
+                config.job_script,
+                config.speed,
+                config.retention_seconds,
+                self.counters,
+                db,
+            )
+        self.fetcher = InputFetcher(self.uploads, self.store, self.signer, config.clock)
+        self.renderer = Renderer(config.render_cache_bytes, self.counters)
+
+    def _recover(self) -> None:
+        """After loading: settle what ended while no process ran, drop what expired, and
+        release the money of generations that died with the previous process."""
+        now = self.clock.time()
+        with self._transaction():
+            known = self.jobs.ids()
+            for gen_id in self.ledger.reserved_ids():
+                # A v1 generation (or anything without a job) died with its process: the client
+                # got no video, so it is not billed. A v2 job still owed keeps its reservation.
+                if gen_id not in known:
+                    self.ledger.release(gen_id, now)
+            self.settle()
+
+    def close(self) -> None:
+        """Close the state database (a clean shutdown; a crash needs none)."""
+        if self.state is not None:
+            self.state.db.close()
+
+    def _transaction(self) -> contextlib.AbstractContextManager[None]:
+        if self.state is None:
+            return contextlib.nullcontext()
+        return self.state.db.transaction()
 
     # ------------------------------------------------------------------ guards
 
@@ -71,14 +144,22 @@ class Sandbox:
             raise ApiError(401, ErrorType.AUTHENTICATION, "Invalid API key")
 
     def settle(self) -> None:
-        """Bill jobs that completed, release those that failed, forget expired ones."""
+        """Bill jobs that completed, release those that failed, forget expired ones; with a
+        state dir, also restart renders a previous process left owed and tidy the files."""
         now = self.clock.time()
-        for job in self.jobs.sweep():
-            if job.error is None:
-                self.ledger.charge(job.id, now)
-            else:
-                self.ledger.release(job.id, now)
-        self.store.sweep()
+        with self._transaction():
+            for job in self.jobs.sweep():
+                if job.error is None:
+                    self.ledger.charge(job.id, now)
+                else:
+                    self.ledger.release(job.id, now)
+            self.store.sweep()
+            self.uploads.prune()
+        if self.kept is not None:
+            self._resume_renders()
+            if now - self._last_disk_sweep >= DISK_SWEEP_SECONDS:
+                self._last_disk_sweep = now
+                self.kept.sweep()
 
     def check_concurrency(self) -> None:
         running = len(self.jobs.active()) + self.v1_in_flight
@@ -93,11 +174,17 @@ class Sandbox:
 
     # ------------------------------------------------------------------ generations
 
-    async def admit(self, endpoint: Endpoint, body: object) -> Admission:
+    async def admit(self, endpoint: Endpoint, body: object, *, durable: bool = False) -> Admission:
+        """Validate, fetch and probe; a `durable` admission (a v2 job's) also stores its spec
+        and inputs in the state dir, so its render can be redone after a crash."""
         request = parse_request(endpoint, body)
         check_content(request, self.config.content_filter_terms)
         # Probing input media decodes with PyAV: off the loop, which may be the app's UI loop.
-        return await asyncio.to_thread(admit, endpoint, request, self.fetcher)
+        admission = await asyncio.to_thread(admit, endpoint, request, self.fetcher)
+        if durable and self.kept is not None:
+            spec_json = await asyncio.to_thread(self.kept.keep, admission.spec)
+            admission = replace(admission, spec_json=spec_json)
+        return admission
 
     async def generate_v1(self, admission: Admission, fault: Fault | None) -> Rendered:
         self.settle()
@@ -119,20 +206,24 @@ class Sandbox:
         return rendered
 
     def submit_v2(self, admission: Admission, fault: Fault | None) -> Job:
-        self.settle()
-        planned = None
-        if fault is not None and fault.kind is FaultKind.FAIL:
-            planned = failure(fault.error_type)
-        self._gate(admission)
-        job = self.jobs.create(admission.endpoint, planned)
-        self.ledger.reserve(
-            job.id, admission.endpoint.value, admission.estimate_usd, self.clock.time()
-        )
-        self.generations += 1
+        try:
+            self.settle()
+            planned = None
+            if fault is not None and fault.kind is FaultKind.FAIL:
+                planned = failure(fault.error_type)
+            self._gate(admission)
+            # The job and its reservation land together, before the client learns the id.
+            with self._transaction():
+                job = self.jobs.create(admission.endpoint, planned, admission.spec_json)
+                self.ledger.reserve(
+                    job.id, admission.endpoint.value, admission.estimate_usd, self.clock.time()
+                )
+                self.counters.add("generations")
+        finally:
+            if self.kept is not None:
+                self.kept.let_go(admission.spec_json)
         if planned is None:
-            task = asyncio.get_running_loop().create_task(self._render(job, admission))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._start_render(job, self._render(job, admission.spec))
         return job
 
     def _gate(self, admission: Admission) -> None:
@@ -142,28 +233,73 @@ class Sandbox:
 
     def _reserve(self, gen_id: str, admission: Admission) -> None:
         self._gate(admission)
-        self.ledger.reserve(
-            gen_id, admission.endpoint.value, admission.estimate_usd, self.clock.time()
-        )
-        self.generations += 1
+        with self._transaction():
+            self.ledger.reserve(
+                gen_id, admission.endpoint.value, admission.estimate_usd, self.clock.time()
+            )
+            self.counters.add("generations")
 
-    async def _render(self, job: Job, admission: Admission) -> None:
+    # ------------------------------------------------------------------ renders
+
+    def _start_render(self, job: Job, work: Any) -> None:
+        self._rendering.add(job.id)
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+
+        def done(finished: asyncio.Task[None]) -> None:
+            self._tasks.discard(finished)
+            self._rendering.discard(job.id)
+
+        task.add_done_callback(done)
+
+    async def _render(self, job: Job, spec: RenderSpec) -> None:
         try:
-            rendered = await asyncio.to_thread(self.renderer.render, admission.spec)
+            rendered = await asyncio.to_thread(self.renderer.render, spec)
         except Exception:
             log.exception("sandbox render of job %s failed", job.id)
-            self.jobs.finish_render(job, None, JobError("api_error", "The render failed."))
+            self.jobs.finish_render(job, None, _RENDER_FAILED)
             return
-        self.jobs.finish_render(job, rendered)
-        end = job.terminal_at
-        assert end is not None
+        # Store the result, then mark the job rendered: a poll never sees `completed` before the
+        # file is there, and a crash in between only means rendering it again.
+        rendered_at = self.clock.time()
         key = f"results/{job.id}{rendered.suffix}"
-        self.store.put(
-            key, rendered.data, rendered.content_type, end + self.config.retention_seconds
-        )
+        expires = max(job.ready_at, rendered_at) + self.config.retention_seconds
+        try:
+            await self.store.put(key, rendered.data, rendered.content_type, expires)
+        except OSError:
+            log.exception("sandbox cannot store the result of job %s", job.id)
+            self.jobs.finish_render(job, None, _RENDER_FAILED)
+            return
+        self.jobs.finish_render(job, rendered, at=rendered_at)
+
+    async def _render_again(self, job: Job) -> None:
+        """A render the previous process did not finish: rebuild the spec and run it."""
+        kept, spec_json = self.kept, job.spec_json
+        try:
+            if kept is None or spec_json is None:
+                raise SpecDecodeError("the job's render spec was not kept")
+            spec = await asyncio.to_thread(kept.restore, spec_json)
+        except (ValueError, OSError):  # SpecDecodeError is a ValueError
+            log.exception("sandbox cannot render job %s again", job.id)
+            self.jobs.finish_render(job, None, _RENDER_FAILED)
+            return
+        log.info("sandbox: rendering job %s again after a restart", job.id)
+        await self._render(job, spec)
+
+    def _resume_renders(self) -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # loaded outside a loop: the first request (or idle()) starts them
+        for job in self.jobs.owed():
+            if job.id not in self._rendering:
+                self._start_render(job, self._render_again(job))
 
     async def idle(self) -> None:
-        """Wait until every render started so far has finished (tests synchronise on this)."""
+        """Wait until every render started so far (and any a restart left owed) has finished
+        (tests synchronise on this)."""
+        if self.kept is not None:
+            self._resume_renders()
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
@@ -217,8 +353,8 @@ class Sandbox:
     def stats(self) -> dict[str, Any]:
         self.settle()
         return {
-            "requests": dict(sorted(self.requests.items())),
-            "generations": self.generations,
+            "requests": self.counters.requests(),
+            "generations": self.counters["generations"],
             "jobs_created": self.jobs.created,
             "jobs_completed": self.jobs.completed,
             "jobs_failed": self.jobs.failed,

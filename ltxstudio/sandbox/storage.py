@@ -1,6 +1,7 @@
-"""In-memory object storage behind pre-signed URLs, like the GCS bucket the real API uses.
+"""Object storage behind pre-signed URLs, like the GCS bucket the real API uses.
 
-Uploads (`uploads/<id>`) and results (`results/<job id>.<ext>`) live here. URLs carry an HMAC
+Uploads (`uploads/<id>`) and results (`results/<job id>.<ext>`) live here: in memory, or, with a
+state dir, as files (`blobs.py`) indexed in its database, served from disk. URLs carry an HMAC
 signature and an expiry in the query string, never the API key: the storage routes refuse any
 request that carries an `Authorization` header, which catches clients that leak the key to the
 storage host (API-NOTES §3.8).
@@ -8,15 +9,19 @@ storage host (API-NOTES §3.8).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 from ltxstudio.core.clock import Clock
+from ltxstudio.sandbox.blobs import BlobDir
 from ltxstudio.sandbox.errors import ApiError, ErrorType
+from ltxstudio.sandbox.statedb import StateDb
 
 STORAGE_PREFIX = "/_sandbox/storage"
 BUCKETS = ("uploads", "results")
@@ -24,15 +29,28 @@ BUCKETS = ("uploads", "results")
 
 @dataclass
 class StoredObject:
-    data: bytes
     content_type: str
     expires_at: float  # wall-clock seconds (Clock.time)
-    etag: str = ""
+    etag: str
+    size: int
+    data: bytes | None = None  # held in memory (no state dir) …
+    path: Path | None = None  # … or a file in the state dir
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        return self.path.read_bytes()
+
+
+def new_signing_secret() -> bytes:
+    return secrets.token_bytes(32)
 
 
 class Signer:
     def __init__(self, secret: bytes | None = None) -> None:
-        self._secret = secret or secrets.token_bytes(32)
+        # A state dir keeps its secret, so URLs handed out before a restart still verify.
+        self._secret = secret or new_signing_secret()
 
     def signature(self, method: str, key: str, expires: int) -> str:
         message = f"{method.upper()}\n{key}\n{expires}".encode()
@@ -57,25 +75,60 @@ class Signer:
 
 
 class ObjectStore:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(
+        self, clock: Clock, blobs: BlobDir | None = None, db: StateDb | None = None
+    ) -> None:
+        assert (blobs is None) == (db is None), "files and their index go together"
         self._clock = clock
+        self._blobs = blobs
+        self._db = db
         self._objects: dict[str, StoredObject] = {}
+        if blobs is not None and db is not None:
+            for key, content_type, size, etag, expires_at in db.load_objects():
+                path = blobs.object_path(key)
+                self._objects[key] = StoredObject(content_type, expires_at, etag, size, path=path)
 
-    def put(self, key: str, data: bytes, content_type: str, expires_at: float) -> None:
+    async def put(self, key: str, data: bytes, content_type: str, expires_at: float) -> None:
+        """Store `data`; with a state dir the file is written (off the loop) before its row."""
         etag = hashlib.sha256(data).hexdigest()[:32]
-        self._objects[key] = StoredObject(data, content_type, expires_at, etag)
+        if self._blobs is None or self._db is None:
+            self._objects[key] = StoredObject(content_type, expires_at, etag, len(data), data)
+            return
+        await asyncio.to_thread(self._blobs.write_object, key, data)
+        self._db.put_object(key, content_type, len(data), etag, expires_at)
+        path = self._blobs.object_path(key)
+        self._objects[key] = StoredObject(content_type, expires_at, etag, len(data), path=path)
 
     def get(self, key: str) -> StoredObject | None:
         obj = self._objects.get(key)
         if obj is not None and self._clock.time() > obj.expires_at:
-            del self._objects[key]
+            self._drop(key)
             return None
+        if obj is not None and obj.path is not None and not obj.path.is_file():
+            return None  # removed behind our back (another process's retention, a user)
         return obj
 
     def sweep(self) -> None:
         now = self._clock.time()
         for key in [k for k, o in self._objects.items() if now > o.expires_at]:
-            del self._objects[key]
+            self._drop(key)
+
+    def discard(self, key: str) -> None:
+        """Remove an object, and with a state dir any file left under its key without a row
+        (a write the process died in the middle of)."""
+        if self._blobs is not None and self._db is not None:
+            if not self._blobs.delete_object(key):
+                return
+            self._db.delete_object(key)
+        self._objects.pop(key, None)
+
+    def _drop(self, key: str) -> None:
+        if self._blobs is not None and self._db is not None:
+            # The row goes only with the file, so a file Windows keeps open is retried later.
+            if not self._blobs.delete_object(key):
+                return
+            self._db.delete_object(key)
+        self._objects.pop(key, None)
 
     def __len__(self) -> int:
         return len(self._objects)

@@ -7,6 +7,7 @@ period and any `*_uri` field may name it by its `storage_uri` (API-NOTES §3.8, 
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,7 +16,9 @@ from typing import Any
 
 from ltxstudio.core.catalog import UPLOAD_MAX_BYTES
 from ltxstudio.core.clock import Clock
+from ltxstudio.sandbox.counters import Counters
 from ltxstudio.sandbox.errors import ApiError, ErrorType, invalid, too_large
+from ltxstudio.sandbox.statedb import StateDb
 from ltxstudio.sandbox.storage import ObjectStore, Signer, StoredObject
 
 RANGE_HEADER = "x-goog-content-length-range"
@@ -40,22 +43,41 @@ class Uploads:
         *,
         url_seconds: float,
         retention_seconds: float,
+        counters: Counters | None = None,
+        db: StateDb | None = None,
     ) -> None:
         self._clock = clock
         self._store = store
         self._signer = signer
         self._url_seconds = url_seconds
         self._retention = retention_seconds
+        self._counters = counters or Counters()
+        self._db = db
         self._slots: dict[str, UploadSlot] = {}
-        self.created = 0
-        self.completed = 0
+        if db is not None:
+            for upload_id, expires, headers, completed in db.load_uploads():
+                slot = UploadSlot(upload_id, expires, json.loads(headers), bool(completed))
+                self._slots[upload_id] = slot
+
+    @property
+    def created(self) -> int:
+        return self._counters["uploads_created"]
+
+    @property
+    def completed(self) -> int:
+        return self._counters["uploads_completed"]
 
     def create(self, storage_base: str) -> dict[str, Any]:
         upload_id = str(uuid.uuid4())
         expires = self._clock.time() + self._url_seconds
         headers = {RANGE_HEADER: f"0,{UPLOAD_MAX_BYTES}", META_HEADER: upload_id}
         self._slots[upload_id] = UploadSlot(upload_id, expires, headers)
-        self.created += 1
+        if self._db is not None:
+            with self._db.transaction():
+                self._db.insert_upload(upload_id, expires, json.dumps(headers))
+                self._counters.add("uploads_created")
+        else:
+            self._counters.add("uploads_created")
         return {
             "upload_url": self._signer.url(storage_base, "PUT", f"uploads/{upload_id}", expires),
             "storage_uri": URI_PREFIX + upload_id,
@@ -78,15 +100,33 @@ class Uploads:
         if declared is not None and declared.isdigit() and int(declared) > UPLOAD_MAX_BYTES:
             raise _upload_too_large(int(declared))
 
-    def receive(self, upload_id: str, data: bytes, content_type: str) -> None:
+    async def receive(self, upload_id: str, data: bytes, content_type: str) -> None:
         if len(data) > UPLOAD_MAX_BYTES:
             raise _upload_too_large(len(data))
         slot = self._slots[upload_id]
         expires = self._clock.time() + self._retention
-        self._store.put(f"uploads/{upload_id}", data, content_type, expires)
-        if not slot.completed:
-            self.completed += 1
+        await self._store.put(f"uploads/{upload_id}", data, content_type, expires)
+        if slot.completed:
+            return
         slot.completed = True
+        if self._db is not None:
+            with self._db.transaction():
+                self._db.upload_completed(upload_id)
+                self._counters.add("uploads_completed")
+        else:
+            self._counters.add("uploads_completed")
+
+    def prune(self) -> None:
+        """Forget slots whose upload can no longer exist (state dirs only; in memory the slots
+        stay, as they always have). An upload lives `retention` after a PUT made before its URL
+        expired, so twice that after the URL's expiry nothing is left to name."""
+        if self._db is None:
+            return
+        horizon = self._clock.time() - 2 * self._retention
+        for slot in [s for s in self._slots.values() if s.url_expires_at < horizon]:
+            self._store.discard(f"uploads/{slot.id}")
+            self._db.delete_upload(slot.id)
+            del self._slots[slot.id]
 
     def resolve(self, field: str, uri: str) -> StoredObject:
         upload_id = uri.removeprefix(URI_PREFIX)
