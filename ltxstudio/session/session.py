@@ -132,7 +132,11 @@ class Session:
             choice is Backend.AUTO and key is None and not options.base_url
         )
         if use_sandbox:
-            sandbox = options.sandbox or SandboxConfig(clock=clock)
+            # The simulated API keeps its jobs and results on disk, like the real one keeps them
+            # 24 h: a job re-attached after a restart is still there.
+            sandbox = options.sandbox or SandboxConfig(
+                clock=clock, state_dir=paths.data / "sandbox"
+            )
             client = LtxClient(sandbox.api_key, asgi_app=create_app(sandbox), clock=clock)
             name = SANDBOX
         else:
