@@ -135,7 +135,7 @@ class Session:
             # The simulated API keeps its jobs and results on disk, like the real one keeps them
             # 24 h: a job re-attached after a restart is still there.
             sandbox = options.sandbox or SandboxConfig(
-                clock=clock, state_dir=paths.data / "sandbox"
+                clock=clock, state_dir=paths.data / "sandbox", speed=settings.sandbox_speed
             )
             client = LtxClient(sandbox.api_key, asgi_app=create_app(sandbox), clock=clock)
             name = SANDBOX
