@@ -30,6 +30,7 @@ from ltxstudio.api._request_loop import Call, RequestLoop
 from ltxstudio.api._retry import CallKind
 from ltxstudio.api._urls import redact_url
 from ltxstudio.api.status import DownloadResult
+from ltxstudio.core import failpoints
 from ltxstudio.core.fsutil import fsync_dir
 
 #: `(done_bytes, total_bytes or None)`; called from the event loop, keep it cheap.
@@ -74,6 +75,7 @@ class PartFile:
         problem = await asyncio.to_thread(container_problem, self.part, container)
         if problem is not None:
             raise DownloadVerificationError(f"{self.dest.name}: {problem}")
+        failpoints.hit("before-rename")
         self.part.replace(self.dest)  # atomic: same directory, same filesystem
         fsync_dir(self.dest.parent)
         return self._hash.hexdigest()

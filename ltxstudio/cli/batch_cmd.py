@@ -38,6 +38,7 @@ from ltxstudio.session.requests import (
     Request,
     RetakeRequest,
 )
+from ltxstudio.session.session import Submission
 
 
 def register(subparsers: Any) -> None:
@@ -171,14 +172,15 @@ async def _run(session: Session, lines: list[tuple[int, Request, Path]], out: Pa
         return BAD_INPUT
     print(f"queueing {len(lines)} jobs, estimated {format_usd(total)} in all", file=sys.stderr)
     await asyncio.to_thread(out.mkdir, parents=True, exist_ok=True)
-    jobs = []
+    submissions = []
     for _number, request, name in lines:
         target = name if name.is_absolute() else out / name
         if isinstance(request, GenerateRequest):
-            jobs.append(await session.generate(request, output_path=target))
+            submissions.append(Submission(request, target))
         else:
             take = await session.take_for_file(Path(request.video))
-            jobs.append(await session.edit(request, take, output_path=target))
+            submissions.append(session.edit_submission(request, take, target))
+    jobs = await session.submit_many(submissions)  # all journaled at once, then dispatched
     progress = Progress(session, jobs)
     try:
         done = await session.wait(jobs)

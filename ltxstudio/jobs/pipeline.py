@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
+from ltxstudio.core import failpoints
 from ltxstudio.core.backoff import backoff_delay
 from ltxstudio.core.catalog import RETENTION_SECONDS
 from ltxstudio.core.remote import (
@@ -74,7 +75,8 @@ class Pipeline:
         started = self.clock.monotonic()
         job = self.store.update(job.id, state=JobState.UPLOADING, progress=0.0, note="")
         try:
-            body = job.prepared or await self.backend.prepare(job.spec, self._progress(job.id))
+            progress = self._progress(job.id, failpoint="upload")
+            body = job.prepared or await self.backend.prepare(job.spec, progress)
         except ApiFailure as failure:
             self._refused(job, failure, phase="upload")
             return None
@@ -96,6 +98,7 @@ class Pipeline:
             job.id, state=JobState.SUBMITTING, submitted_at=self.clock.time(), progress=None
         )
         endpoint = job.spec.endpoint
+        failpoints.hit("after-intent")
         try:
             if job.spec.surface == "v1":
                 dest = self._result_path(job, "video_url")
@@ -109,6 +112,7 @@ class Pipeline:
             log.exception("job %s: unexpected error while submitting", job.id)
             self._finish_as(job, JobState.OUTCOME_UNKNOWN, f"{UNKNOWN_NOTE} ({exc})")
             return None
+        failpoints.hit("after-submit")
         self.r.submit_accepted()
         timings = self._timed(job, "submit", started)
         if job.spec.surface == "v1":
@@ -202,6 +206,7 @@ class Pipeline:
                     return None
                 job = outcome
                 continue
+            failpoints.hit("poll")
             match status:
                 case Pending():
                     job = self.store.update(job.id, state=JobState.PENDING, attempts=0, note="")
@@ -284,7 +289,7 @@ class Pipeline:
                     return None
                 try:
                     got = await self.backend.download(
-                        url, self._result_path(job, key), self._progress(job.id)
+                        url, self._result_path(job, key), self._progress(job.id, "download")
                     )
                 except ApiFailure as failure:
                     outcome = await self._read_failed(job, failure, "download")
@@ -305,6 +310,7 @@ class Pipeline:
         if self.r.finalize is not None:
             try:
                 await self.r.finalize(job)
+                failpoints.hit("filed")
             except Exception as exc:  # the paid result must be kept and reported
                 log.exception("job %s: finalizing failed", job.id)
                 where = ", ".join(o.path for o in job.outputs)
@@ -353,10 +359,14 @@ class Pipeline:
     def _result_path(self, job: Job, key: str) -> Path:
         return self.r.results_dir / job.id / f"{key}{_RESULT_SUFFIX.get(key, '.bin')}"
 
-    def _progress(self, job_id: str) -> Callable[[int, int | None], None]:
+    def _progress(
+        self, job_id: str, failpoint: str | None = None
+    ) -> Callable[[int, int | None], None]:
         last = [-1]
 
         def report(done: int, total: int | None) -> None:
+            if failpoint and total and 0 < done < total:
+                failpoints.hit(failpoint)  # mid-transfer
             if not total:
                 return
             percent = int(100 * done / total)

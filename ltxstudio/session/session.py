@@ -75,6 +75,15 @@ class SessionOptions:
 
 
 @dataclass(frozen=True)
+class Submission:
+    """One request to queue, where its result goes, and how it joins the library."""
+
+    request: Request
+    output_path: Path | None = None
+    lineage: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class DrainSummary:
     """The queue ran dry: what happened since it last was."""
 
@@ -211,43 +220,55 @@ class Session:
         surface: Surface | None = None,
     ) -> Job:
         """Queue `request` after its preflight; raises `BadInput` before anything is spent."""
-        checked = await preflight(request)
-        checked.raise_if_bad()
+        (job,) = await self.submit_many(
+            [Submission(request, output_path, lineage)], surface=surface
+        )
+        return job
+
+    async def submit_many(
+        self, submissions: list[Submission], *, surface: Surface | None = None
+    ) -> list[Job]:
+        """Check every request, then journal them all at once: one bad request stops the lot
+        before anything is sent, and a crash never leaves half a batch."""
+        items: list[tuple[JobSpec, Decimal]] = []
+        for sub in submissions:
+            checked = await preflight(sub.request)
+            checked.raise_if_bad()
+            items.append((self._spec(sub, surface), checked.estimate_usd or Decimal(0)))
+        jobs = self.store.add_many(items, backend=self.backend_name)
+        for sub in submissions:
+            prompt = getattr(sub.request, "prompt", None)
+            if prompt:
+                self.history.add(prompt)
+        self._since_drain.update(j.id for j in jobs)
+        self.runner.wake()
+        return jobs
+
+    def _spec(self, sub: Submission, surface: Surface | None) -> JobSpec:
+        request = sub.request
         surface = surface or self.surface
         if surface is Surface.V1 and request.endpoint in (
             HdrRequest.endpoint,
             ReframeRequest.endpoint,
         ):
             surface = Surface.V2  # HDR and reframe exist only on v2
-        spec = JobSpec(
+        return JobSpec(
             endpoint=request.endpoint,
             params=request.params(),
             media={k: _absolute(v) for k, v in request.media().items()},
             surface=surface.value,
-            output_path=_absolute(str(output_path)) if output_path else None,
-            lineage=lineage or {},
+            output_path=_absolute(str(sub.output_path)) if sub.output_path else None,
+            lineage=sub.lineage or {},
         )
-        job = self.store.add(
-            spec, estimate_usd=checked.estimate_usd or Decimal(0), backend=self.backend_name
-        )
-        prompt = getattr(request, "prompt", None)
-        if prompt:
-            self.history.add(prompt)
-        self._since_drain.add(job.id)
-        self.runner.wake()
-        return job
 
-    async def generate(self, request: GenerateRequest, *, output_path: Path | None = None) -> Job:
-        return await self.submit(request, output_path=output_path)
-
-    async def edit(
+    def edit_submission(
         self,
         request: RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest,
         take: Take,
-        *,
         output_path: Path | None = None,
-    ) -> Job:
-        """A retake, extension, HDR or reframe of `take`; the result joins the same clip."""
+    ) -> Submission:
+        """A retake, extension, HDR or reframe of `take`, ready to submit: the result joins
+        the take's clip, with the segment recorded in its provenance."""
         kind = {
             RetakeRequest: TakeKind.RETAKE,
             ExtendRequest: TakeKind.EXTEND,
@@ -262,7 +283,21 @@ class Session:
             "segment": segment,
         }
         request = replace(request, video=str(self.library.path_of(take)))
-        return await self.submit(request, output_path=output_path, lineage=lineage)
+        return Submission(request, output_path, lineage)
+
+    async def generate(self, request: GenerateRequest, *, output_path: Path | None = None) -> Job:
+        return await self.submit(request, output_path=output_path)
+
+    async def edit(
+        self,
+        request: RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest,
+        take: Take,
+        *,
+        output_path: Path | None = None,
+    ) -> Job:
+        """A retake, extension, HDR or reframe of `take`; the result joins the same clip."""
+        (job,) = await self.submit_many([self.edit_submission(request, take, output_path)])
+        return job
 
     async def take_for_file(self, path: Path) -> Take:
         """The library take this file is (by content), importing it as a new clip if none is."""

@@ -11,7 +11,7 @@ import pytest
 
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.sandbox.faults import FaultPlan
-from tests.cli.conftest import PROMPT, Cli, for_served, stats
+from tests.support.cli_runner import PROMPT, Cli, for_served, stats
 from tests.support.sandbox_server import serve_sandbox
 
 pytestmark = [pytest.mark.loopback, pytest.mark.slow]

@@ -1,5 +1,6 @@
-"""CLI tests run `python -m ltxstudio` as real processes, against a sandbox served on loopback,
-with their own XDG dirs and a 1 s status poll so simulated jobs finish in about a second."""
+"""Running the CLI in tests: `python -m ltxstudio` as real processes, usually against a sandbox
+served on loopback, with their own XDG dirs and a 1 s status poll so simulated jobs finish in
+about a second. The `cli` fixture (tests/conftest.py) builds one."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.support.sandbox_server import ServedSandbox
 
@@ -45,8 +45,8 @@ class Cli:
             [sys.executable, "-m", "ltxstudio", *args],
             env=self.env,
             cwd=self.cwd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,  # killed children must not leave pipes to close
+            stderr=subprocess.DEVNULL,
             text=True,
         )
 
@@ -58,8 +58,7 @@ def fast_settings(config_home: Path, **extra: Any) -> None:
     (folder / "settings.json").write_text(json.dumps(settings))
 
 
-@pytest.fixture
-def cli(isolated_home: Path, tmp_path: Path) -> Cli:
+def make_cli(isolated_home: Path, tmp_path: Path) -> Cli:
     fast_settings(isolated_home / "config")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LTX_", "PYTEST"))}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
