@@ -66,7 +66,8 @@ def test_faulty_batch_through_the_sandbox_cli(cli: Cli, isolated_home: Path) -> 
     print(f"\njobs={n} exit={out.returncode} states={summary}")
     print(f"sandbox: jobs_created={stats['jobs_created']} journal ids={known} unknown={unknown}")
     print(
-        f"faults injected={len(stats['faults_injected'])} requests={sum(stats['requests'].values())}"
+    print(f"faults injected={len(stats['faults_injected'])}")
+    print(f"requests={sum(stats['requests'].values())}")
     )
     for reason in reasons:
         print(f"  reason: {reason}")
