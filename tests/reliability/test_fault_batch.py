@@ -65,9 +65,7 @@ def test_faulty_batch_through_the_sandbox_cli(cli: Cli, isolated_home: Path) -> 
     reasons = sorted({str(r["note"])[:60] for r in rows if r["state"] != "completed"})
     print(f"\njobs={n} exit={out.returncode} states={summary}")
     print(f"sandbox: jobs_created={stats['jobs_created']} journal ids={known} unknown={unknown}")
-    print(
     print(f"faults injected={len(stats['faults_injected'])}")
     print(f"requests={sum(stats['requests'].values())}")
-    )
     for reason in reasons:
         print(f"  reason: {reason}")
