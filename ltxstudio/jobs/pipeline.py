@@ -344,7 +344,7 @@ class Pipeline:
             job.id,
             state.value,
             job.spec.endpoint.value,
-            job.spec.params.get("model", "-"),
+            _params_summary(job),
             job.estimate_usd,
             job.remote.id if job.remote else "-",
             (info.request_id if info else None) or (job.remote.request_id if job.remote else "-"),
@@ -379,6 +379,15 @@ class Pipeline:
     def _timed(self, job: Job, phase: str, started: float) -> dict[str, float]:
         spent = self.clock.monotonic() - started
         return {**job.timings, phase: job.timings.get(phase, 0.0) + spent}
+
+
+def _params_summary(job: Job) -> str:
+    """The request's settings with the prompt cut short (whole prompts are for DEBUG only)."""
+    params = dict(job.spec.params)
+    prompt = str(params.pop("prompt", "") or "")
+    shown = {k: v for k, v in params.items() if k != "placement"}
+    cut = prompt[:40] + ("…" if len(prompt) > 40 else "")
+    return f"{shown} prompt={cut!r}" if prompt else str(shown)
 
 
 def _refusal_note(failure: ApiFailure, delay: float) -> str:
