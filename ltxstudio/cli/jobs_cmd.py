@@ -142,7 +142,7 @@ def _act(args: argparse.Namespace) -> int:
                     case "cancel":
                         print(job_line(session.cancel(job.id)))
                     case "retry":
-                        new = await session.retry(job.id)
+                        new = session.retry(job.id)
                         print(f"{job.id[:8]} → new job {new.id[:8]} (run `ltxstudio jobs resume`)")
                     case "approve":
                         session.approve(job.id)

@@ -316,7 +316,7 @@ class Session:
     def cancel(self, job_id: str) -> Job:
         return self.runner.cancel(job_id)
 
-    async def retry(self, job_id: str) -> Job:
+    def retry(self, job_id: str) -> Job:
         """The same request again, as a new, explicit submission (never an automatic re-send)."""
         old = self.store.get(job_id)
         if not old.state.terminal or old.state is JobState.COMPLETED:

@@ -204,6 +204,8 @@ class GeneratePanel(QWidget):
 
     def blocking_reason(self) -> str | None:
         req = self.request()
+        if not req.prompt.strip() and not (req.mode is Mode.AUDIO and req.image):
+            return self.tr("Write a prompt to generate.")
         problems = req.problems()
         if problems:
             return str(problems[0])

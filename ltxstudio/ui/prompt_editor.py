@@ -175,6 +175,16 @@ class PromptEditor(QWidget):
 
     def _relint(self) -> None:
         self.lints = lint(self.text(), camera_motion=self._camera_motion, audio=self._audio)
+        if not self.text().strip():
+            # Nothing typed yet is not a mistake: say what a good prompt has, quietly.
+            self.lint_label.setText(
+                f'<span style="color:{GREY}">'
+                + self.tr("4–8 sentences · action in order · camera move · what we hear")
+                + "</span>"
+            )
+            self.lint_label.setToolTip("")
+            self.lint_changed.emit(self.lints)
+            return
         chips = []
         for item in self.lints:
             symbol, colour = _SYMBOL[item.level]

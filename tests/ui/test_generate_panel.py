@@ -39,7 +39,7 @@ def test_controls_follow_the_catalog(qtbot: QtBot, tmp_path: Path) -> None:
     assert p.resolution.currentData() == Resolution(1920, 1080)
     assert items(p.duration) == [2, 3, 4, 5, 6, 8, 10]
     assert not p.generate_button.isEnabled()
-    assert p.reason.text() == "prompt is required and must not be blank"
+    assert p.reason.text() == "Write a prompt to generate."
     p.prompt.set_text(GOOD)
     assert p.generate_button.isEnabled()
     assert p.cost.text() == "$0.48"  # 6 s at 1080p on 2.3 Pro
