@@ -90,6 +90,13 @@ class Library:
             raise LibraryError(f"no clip {clip_id}")
         return Clip(*row)
 
+    def take_counts(self) -> dict[str, int]:
+        """Live takes per clip, in one query (a library list needs all of them at once)."""
+        rows = self._db.execute(
+            "SELECT clip_id, COUNT(*) FROM takes WHERE deleted = 0 GROUP BY clip_id"
+        )
+        return dict(rows.fetchall())
+
     def takes(self, clip_id: str, *, include_deleted: bool = False) -> list[Take]:
         rows = self._db.execute(
             f"SELECT {_TAKE_COLUMNS} FROM takes WHERE clip_id = ? "

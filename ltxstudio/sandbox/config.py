@@ -64,6 +64,9 @@ class SandboxConfig:
     content_filter_terms: tuple[str, ...] = ("sandbox:blocked",)
     #: Identical render requests are served from memory up to this many bytes.
     render_cache_bytes: int = 256 * MB
+    #: Render in this many worker processes (0: in threads of this process). The desktop app
+    #: uses a process so the sandbox's CPU work never competes with its UI for the GIL.
+    render_processes: int = 0
     #: Where jobs, uploads, results, the ledger and the counters survive restarts (see
     #: `statedb.py`); None keeps everything in memory for the life of the app.
     state_dir: Path | None = None

@@ -14,9 +14,11 @@ are served from a byte-bounded LRU cache. Each renderer reflects its request:
 from __future__ import annotations
 
 import io
+import multiprocessing
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import islice
@@ -102,12 +104,26 @@ class Rendered:
 class Renderer:
     """Renders specs (thread-safe), keeping recent results up to `cache_bytes`."""
 
-    def __init__(self, cache_bytes: int, counters: Counters | None = None) -> None:
+    def __init__(
+        self, cache_bytes: int, counters: Counters | None = None, processes: int = 0
+    ) -> None:
         self._cache: OrderedDict[RenderSpec, Rendered] = OrderedDict()
+        # Rendering is CPU-bound Python and C that holds the GIL for whole frames; in the app's
+        # process it would stall the UI loop. With `processes`, renders run in a spawned pool
+        # (never fork: the host process may have Qt and threads).
+        self._pool = (
+            ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+            if processes > 0
+            else None
+        )
         self._cache_bytes = cache_bytes
         self._held = 0
         self._lock = threading.Lock()
         self._counters = counters or Counters()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
     @property
     def renders(self) -> int:
@@ -125,7 +141,7 @@ class Renderer:
         if hit is not None:
             self._counters.add("render_cache_hits")
             return hit
-        out = render(spec)
+        out = self._pool.submit(render, spec).result() if self._pool else render(spec)
         self._counters.add("renders")
         with self._lock:
             if len(out.data) <= self._cache_bytes and spec not in self._cache:

@@ -105,7 +105,9 @@ class Sandbox:
                 db,
             )
         self.fetcher = InputFetcher(self.uploads, self.store, self.signer, config.clock)
-        self.renderer = Renderer(config.render_cache_bytes, self.counters)
+        self.renderer = Renderer(
+            config.render_cache_bytes, self.counters, processes=config.render_processes
+        )
 
     def _recover(self) -> None:
         """After loading: settle what ended while no process ran, drop what expired, and

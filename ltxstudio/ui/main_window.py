@@ -84,8 +84,8 @@ class MainWindow(QMainWindow):
         self.generate.last_frame._inspector = inspector(Role.LAST_FRAME, work)
         self.jobs_model = JobTableModel(session.store, session.clock, reorder=session.move)
         self.queue = QueuePanel(self.jobs_model, session)
-        posters = Posters(session.library.path_of, session.paths.cache)
-        self.clips_model = ClipListModel(session.library, posters)
+        self.posters = Posters(session.library.path_of, session.paths.cache)
+        self.clips_model = ClipListModel(session.library, self.posters)
         self.library = LibraryPanel(self.clips_model)
         self.viewer = viewer or self._empty_viewer()
 
@@ -394,5 +394,6 @@ class MainWindow(QMainWindow):
         ui.setValue("window/geometry", self.saveGeometry())
         ui.setValue("window/state", self.saveState())
         self._sync.stop()
+        self.posters.close()
         super().closeEvent(event)
         self.closing.emit()

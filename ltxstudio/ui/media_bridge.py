@@ -68,6 +68,11 @@ class Posters:
         self._pending: set[str] = set()
         self._tasks: set[asyncio.Future[None]] = set()  # a fire-and-forget task needs an owner
 
+    def close(self) -> None:
+        """Stop loading: the window that shows the posters is going away."""
+        for task in list(self._tasks):
+            task.cancel()
+
     def poster(self, take: Take, size: QSize, ready: Callable[[QImage], None]) -> QImage | None:
         if take.id in self._pending:
             return None
