@@ -95,7 +95,11 @@ class Pipeline:
         started = self.clock.monotonic()
         # The intent is committed before the request leaves: a crash from here on is "unknown".
         job = self.store.update(
-            job.id, state=JobState.SUBMITTING, submitted_at=self.clock.time(), progress=None
+            job.id,
+            durable=True,
+            state=JobState.SUBMITTING,
+            submitted_at=self.clock.time(),
+            progress=None,
         )
         endpoint = job.spec.endpoint
         failpoints.hit("after-intent")
@@ -124,7 +128,7 @@ class Pipeline:
             "job %s submitted: %s %s (x-request-id %s)", job.id, endpoint, ref.id, ref.request_id
         )
         return self.store.update(
-            job.id, state=JobState.PENDING, remote=ref, timings=timings, attempts=0
+            job.id, durable=True, state=JobState.PENDING, remote=ref, timings=timings, attempts=0
         )
 
     def _submit_failed(self, job: Job, failure: ApiFailure) -> None:
@@ -362,7 +366,7 @@ class Pipeline:
     def _progress(
         self, job_id: str, failpoint: str | None = None
     ) -> Callable[[int, int | None], None]:
-        last = [-1]
+        last = [-1, float("-inf")]  # percent shown, when
 
         def report(done: int, total: int | None) -> None:
             if failpoint and total and 0 < done < total:
@@ -370,8 +374,10 @@ class Pipeline:
             if not total:
                 return
             percent = int(100 * done / total)
-            if percent != last[0]:  # throttle at the source: one event per visible change
-                last[0] = percent
+            now = self.clock.monotonic()
+            # Throttle at the source: a visible change, at most ten times a second (and the end).
+            if percent != last[0] and (now - last[1] >= 0.1 or percent == 100):
+                last[0], last[1] = percent, now
                 self.store.update(job_id, progress=percent / 100)
 
         return report

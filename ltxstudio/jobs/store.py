@@ -132,8 +132,9 @@ class JobStore:
             self.added.emit(len(self._jobs) - 1, job)
         return jobs
 
-    def update(self, job_id: str, **changes: Any) -> Job:
-        """Replace fields of a job; state changes are checked against the transition table."""
+    def update(self, job_id: str, *, durable: bool = False, **changes: Any) -> Job:
+        """Replace fields of a job; state changes are checked against the transition table.
+        `durable` fsyncs the journal write (for what a power cut must not undo)."""
         if _OWNED & changes.keys():
             raise ValueError(f"the store owns {sorted(_OWNED & changes.keys())}")
         old = self.get(job_id)
@@ -146,7 +147,7 @@ class JobStore:
         persistent = fields - VOLATILE
         new = dataclasses.replace(old, **changes, updated_at=now if persistent else old.updated_at)
         if persistent:
-            self.journal.save(new, now)
+            self.journal.save(new, now, durable=durable)
         index = self._index[job_id]
         self._jobs[index] = new
         self.changed.emit(index, old, new, fields)
