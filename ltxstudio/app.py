@@ -103,16 +103,18 @@ class Shell:
 
     def __init__(self, app: QApplication) -> None:
         self.app = app
+        # Quitting Qt stops the qasync loop too, so the session must be closed *before* the
+        # app quits: closing the window starts the shutdown, and the shutdown ends the run.
+        # (A reopen closes one window before the next exists; that must not quit either.)
+        app.setQuitOnLastWindowClosed(False)
         self.session: Session | None = None
         self.window: MainWindow | None = None
         self.session_key: object | None = None  # a key kept for this run only (no keyring)
         self._done = asyncio.Event()
         self._reopening = False
+        self.reopening: asyncio.Future[None] | None = None  # the reopen in progress, if any
 
     async def run(self, options: SessionOptions) -> int:
-        # Quitting Qt stops the qasync loop too, so the session must be closed *before* the
-        # app quits: closing the window starts the shutdown, and the shutdown ends the run.
-        self.app.setQuitOnLastWindowClosed(False)
         self._done = asyncio.Event()
         self.app.aboutToQuit.connect(self._done.set)  # the OS ended the session: no time left
         loop = asyncio.get_running_loop()
@@ -171,8 +173,8 @@ class Shell:
             self.window.activateWindow()
 
     def _on_reopen_requested(self, result: SettingsResult) -> None:
-        task = asyncio.ensure_future(self.reopen(result))
-        task.add_done_callback(_report)
+        self.reopening = asyncio.ensure_future(self.reopen(result))
+        self.reopening.add_done_callback(_report)
 
     async def reopen(self, result: SettingsResult) -> None:
         from ltxstudio.session import SessionOptions
