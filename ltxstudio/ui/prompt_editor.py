@@ -33,7 +33,7 @@ PLACEHOLDER = (
 )
 _SYMBOL = {
     Level.OK: ("✓", GREEN),
-    Level.INFO: ("ⓘ", GREY),
+    Level.INFO: ("•", GREY),
     Level.WARN: ("⚠", AMBER),
     Level.ERROR: ("✖", RED),
 }
@@ -96,6 +96,7 @@ class PromptEditor(QWidget):
         self.edit.setAccessibleName(self.tr("Prompt"))
         self.edit.setTabChangesFocus(True)
         self.edit.setMinimumHeight(120)
+        self.edit.setMaximumHeight(220)  # room for 4–8 sentences; the controls stay in view
         self.count = QLabel()
         self.count.setObjectName("promptCount")
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight)

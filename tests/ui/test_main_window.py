@@ -132,3 +132,16 @@ async def test_402_pauses_the_queue_and_says_so(open_app) -> None:  # type: igno
     assert "6 credits required" in w.queue.banner.text()
     assert states_of(app) == [JobState.QUEUED]
     assert w.queue.pause_button.text() == "Resume queue"
+
+
+async def test_generate_says_why_with_the_files_own_sentence(open_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app = await open_app()
+    w = app.window
+    w.generate.set_mode(Mode.IMAGE)
+    w.generate.prompt.edit.setPlainText(PROMPT)
+    fake = tmp_path / "holiday.png"
+    fake.write_text("not a picture")
+    w.generate.image.set_path(fake)
+    await until(lambda: w.generate.image.inspection is not None, w.generate.image.changed)
+    assert "still checking" not in w.generate.reason.text()
+    assert "text file" in w.generate.reason.text()
