@@ -75,7 +75,7 @@ async def test_a_10ms_timer_never_starves_while_20_jobs_run(qtbot, isolated_home
     print(
         f"\n{len(gaps)} ticks: p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, max {worst * 1000:.1f} ms"
     )
-    assert worst <= 0.050, f"the UI loop stalled for {worst * 1000:.0f} ms"  # noqa: E501
+    assert worst <= 0.050, f"the UI loop stalled for {worst * 1000:.0f} ms"
 
 
 def session_submission(request: GenerateRequest) -> object:
