@@ -4,17 +4,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage, QPainter
 
 from ltxstudio import media
 from ltxstudio.library.model import Take
 from ltxstudio.media import Lane, MediaError, Role, Transport
 from ltxstudio.ui.images import to_qimage
 from ltxstudio.ui.media_picker import Inspection, Inspector, Issue
+from ltxstudio.ui.theme import ACCENT
 
 
 def inspector(role: Role, work_dir: Path) -> Inspector:
@@ -53,9 +54,29 @@ async def _preview(path: Path, info: media.MediaInfo) -> QImage | None:
         if info.image is not None or info.first_video is not None:
             rgb = await media.run(media.frame_at, path, 0.0, width=192)
             return to_qimage(rgb)
+        if info.first_audio is not None:
+            wave = await media.run_cancellable(media.waveform, path, bucket_ms=50.0)
+            return waveform_image(wave.minimum.tolist(), wave.maximum.tolist(), 192, 54)
     except MediaError:
         return None
     return None
+
+
+def waveform_image(low: Sequence[float], high: Sequence[float], width: int, height: int) -> QImage:
+    """Peaks as a filled band, one column per pixel (the loudest bucket each column covers)."""
+    image = QImage(width, height, QImage.Format.Format_ARGB32)
+    image.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(image)
+    painter.setPen(QColor(ACCENT))
+    count = len(high)
+    middle = height / 2
+    for x in range(width):
+        a, b = x * count // width, max(x * count // width + 1, (x + 1) * count // width)
+        top = max(high[a:b], default=0.0)
+        bottom = min(low[a:b], default=0.0)
+        painter.drawLine(x, round(middle - top * middle), x, round(middle - bottom * middle))
+    painter.end()
+    return image
 
 
 class Posters:
