@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 NO_DISPLAY_MESSAGE = """\
@@ -77,7 +78,7 @@ def main(args: argparse.Namespace | None = None) -> int:
         return 0
     collector = GuiThreadCollector(parent=app)  # no Qt object may die in a worker thread
     collector.start()
-    shell = Shell(app)
+    shell = Shell(app, on_ready=collector.freeze)
     errors = ErrorPresenter(lambda: shell.window, paths.log)
     errors.install()
     guard.raise_requested.connect(shell.raise_window)
@@ -101,8 +102,9 @@ def _options(args: argparse.Namespace | None) -> SessionOptions:
 class Shell:
     """Owns the session and the window, and swaps both when the backend or the key changes."""
 
-    def __init__(self, app: QApplication) -> None:
+    def __init__(self, app: QApplication, on_ready: Callable[[], None] | None = None) -> None:
         self.app = app
+        self._on_ready = on_ready  # once the first window shows (the GC freezes the baseline)
         # Quitting Qt stops the qasync loop too, so the session must be closed *before* the
         # app quits: closing the window starts the shutdown, and the shutdown ends the run.
         # (A reopen closes one window before the next exists; that must not quit either.)
@@ -157,6 +159,9 @@ class Shell:
         window.closing.connect(self._on_window_closing)
         self.session, self.window = session, window
         window.show()
+        if self._on_ready is not None:
+            self._on_ready()
+            self._on_ready = None
 
     async def close_session(self) -> None:
         if self.session is not None:
