@@ -25,7 +25,7 @@ POINTS = (
     "after-intent:1",
     "upload:1",
     "after-submit:1",
-    "poll:3",
+    "poll:2",
     "download:1",
     "before-rename:1",
     "filed:1",
@@ -43,18 +43,21 @@ def _rows(home: Path) -> list[dict[str, object]]:
 
 
 def crash_cycle(cli: Cli, home: Path, rounds: int) -> tuple[list[str], Path]:
-    """Run the batch, then resumes, each armed to die at the next point; returns the kills."""
-    batch = _batch(cli.cwd, 8)
+    """Per point: file a fresh two-job batch (one text, one image) armed to die there, then
+    resume unarmed. A fresh batch per kill keeps every point reachable however fast the runner
+    is, and the resume in between keeps each kill on its own batch's work (a session resumes
+    leftovers before anything else). Kills during a resume: test_kill_and_resume.py."""
     landed: list[str] = []
-    command = ["batch", str(batch), "--out", "out"]
-    for point in POINTS * rounds:
+    for k, point in enumerate(POINTS * rounds):
+        batch = _batch(cli.cwd, 2, prefix=f"k{k:02d}-")
         armed = Cli({**cli.env, "LTXSTUDIO_FAILPOINTS": point}, cli.cwd)
-        result = armed.run(*command, timeout=300)
+        result = armed.run("batch", str(batch), "--out", "out", timeout=300)
         if result.returncode == -signal.SIGKILL:
             landed.append(point.partition(":")[0])
         else:
             assert result.returncode in (0, 3, 4), (point, result.stderr)
-        command = ["jobs", "resume"]
+        resumed = cli.run("jobs", "resume", timeout=300)
+        assert resumed.returncode in (0, 4), resumed.stderr
     # Age what killed writers left, as a later run would find it (sweeps take temps over 60 s old).
     for leftover in cli.cwd.rglob(".*.tmp"):
         os.utime(leftover, (0, 0))
@@ -83,9 +86,9 @@ def test_sigkill_at_every_crash_point_then_resume(cli: Cli, isolated_home: Path)
     with serve_sandbox(SandboxConfig(speed=20.0)) as served:
         remote = for_served(cli, served)
         landed, out = crash_cycle(remote, isolated_home, rounds=2)
-        assert len(landed) >= 10, landed
+        assert len(landed) >= 12, landed
         assert set(landed) >= MUST_LAND, landed
         rows = _rows(isolated_home)
-        assert len(rows) == 8
+        assert len(rows) == 2 * len(POINTS) * 2, len(rows)
         check_invariants(served, rows, isolated_home, out)
         print(f"kills={len(landed)} at {landed}; states={[r['state'] for r in rows]}")

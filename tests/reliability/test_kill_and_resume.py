@@ -26,7 +26,7 @@ KILLS = 10
 _TERMINAL = ("completed", "failed", "expired", "cancelled", "outcome_unknown")
 
 
-def _batch(folder: Path, n: int) -> Path:
+def _batch(folder: Path, n: int, prefix: str = "") -> Path:
     # Noise does not compress: over 2 MB, so it goes through /v1/upload + PUT, not a data: URI.
     image = folder / "first.png"
     Image.fromarray(np.random.default_rng(1).integers(0, 256, (1080, 1920, 3), np.uint8)).save(
@@ -36,16 +36,16 @@ def _batch(folder: Path, n: int) -> Path:
     for i in range(n):
         line = {
             "mode": "image" if i % 2 else "text",
-            "prompt": f"Shot {i}. {PROMPT}",
+            "prompt": f"Shot {prefix}{i}. {PROMPT}",
             "model": "ltx-2-3-fast",
             "resolution": "1280x720",
             "duration": 2,
-            "output": f"shot-{i:02d}.mp4",
+            "output": f"{prefix}shot-{i:02d}.mp4",
         }
         if i % 2:
             line["image"] = str(image)
         lines.append(json.dumps(line))
-    path = folder / "batch.jsonl"
+    path = folder / f"{prefix}batch.jsonl"
     path.write_text("\n".join(lines) + "\n")
     return path
 
