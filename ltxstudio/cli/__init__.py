@@ -11,7 +11,15 @@ from collections.abc import Callable
 from typing import cast
 
 from ltxstudio import __version__
-from ltxstudio.cli import batch_cmd, edit_cmd, generate_cmd, jobs_cmd, key_cmd, sandbox_cmd
+from ltxstudio.cli import (
+    batch_cmd,
+    edit_cmd,
+    generate_cmd,
+    jobs_cmd,
+    key_cmd,
+    sandbox_cmd,
+    selftest_cmd,
+)
 from ltxstudio.cli._common import add_global_options, add_version
 
 Handler = Callable[[argparse.Namespace], int]
@@ -24,6 +32,7 @@ _COMMANDS: tuple[object, ...] = (
     jobs_cmd,
     key_cmd,
     sandbox_cmd,
+    selftest_cmd,
 )
 
 
