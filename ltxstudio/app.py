@@ -16,6 +16,8 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 NO_DISPLAY_MESSAGE = """\
@@ -72,8 +74,13 @@ def main(args: argparse.Namespace | None = None) -> int:
     paths = app_paths()
     configure(paths.log, console=bool(getattr(args, "verbose", False)))
     guard = SingleInstance(paths.data / "ltxstudio.lock", f"ltxstudio-{getpass.getuser()}")
+    files = [Path(name) for name in getattr(args, "files", None) or []]
     if not guard.acquire():
         print("LTX Studio Desktop is already running; bringing it to the front.", file=sys.stderr)
+        if files:
+            print(
+                "Files are not passed to a running app: open them from its window.", file=sys.stderr
+            )
         return 0
     collector = GuiThreadCollector(parent=app)  # no Qt object may die in a worker thread
     collector.start()
@@ -83,7 +90,7 @@ def main(args: argparse.Namespace | None = None) -> int:
     guard.raise_requested.connect(shell.raise_window)
     try:
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-            return runner.run(shell.run(_options(args)))
+            return runner.run(shell.run(_options(args), files))
     finally:
         guard.release()
 
@@ -109,7 +116,7 @@ class Shell:
         self._done = asyncio.Event()
         self._reopening = False
 
-    async def run(self, options: SessionOptions) -> int:
+    async def run(self, options: SessionOptions, files: Iterable[Path] = ()) -> int:
         # Quitting Qt stops the qasync loop too, so the session must be closed *before* the
         # app quits: closing the window starts the shutdown, and the shutdown ends the run.
         self.app.setQuitOnLastWindowClosed(False)
@@ -120,6 +127,7 @@ class Shell:
             # A terminal Ctrl-C or a logout closes the window like File > Quit does.
             loop.add_signal_handler(sig, self.request_quit)
         await self.open(options)
+        self.open_files(files)
         await self._done.wait()
         await self.close_session()
         return 0
@@ -155,6 +163,17 @@ class Shell:
         window.closing.connect(self._on_window_closing)
         self.session, self.window = session, window
         window.show()
+
+    def open_files(self, paths: Iterable[Path]) -> None:
+        """Files from the command line or the desktop's Open With (`ltxstudio gui %F`)."""
+        assert self.window is not None
+        for path in paths:
+            if path.name.endswith(".mp4.json"):
+                path = path.with_suffix("")  # a take's provenance sidecar opens its video
+            if path.is_file():
+                self.window.take_in(path)
+            else:
+                self.window.statusBar().showMessage(f"Cannot open {path}: no such file", 8000)
 
     async def close_session(self) -> None:
         if self.session is not None:

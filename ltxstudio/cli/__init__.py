@@ -50,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui = sub.add_parser("gui", help="open the desktop app (the default)")
     add_version(gui)
+    gui.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="videos, images or soundtracks to open, or a take's .mp4.json sidecar "
+        "(what the desktop's Open With passes)",
+    )
     for module in _COMMANDS:
         module.register(sub)  # type: ignore[attr-defined]
     return parser
