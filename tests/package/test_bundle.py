@@ -220,3 +220,18 @@ def test_install_puts_a_working_launcher_and_icon_in_place(unpacked: Path, tmp_p
     listed = installed_files(lib)
     run([lib / "uninstall.sh"], env)
     assert_uninstalled(lib, listed)
+
+
+def test_per_user_install_from_the_unpacked_bundle(unpacked: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = bundle_env(home)  # no XDG_DATA_HOME: the defaults under ~/.local
+    run([unpacked / "ltxstudio" / "install.sh"], env)
+    lib = home / ".local" / "lib" / "ltxstudio"
+    desktop = assert_installed(lib, home / ".local" / "share", home / ".local" / "bin")
+    exec_line = next(line for line in desktop.read_text().splitlines() if line.startswith("Exec="))
+    launcher = exec_line.removeprefix("Exec=").split()[0]
+    out = run([launcher, "gui", "--version"], env)  # the menu entry's own command line
+    assert out.strip() == f"ltxstudio {__version__}"
+    listed = installed_files(lib)
+    run([unpacked / "ltxstudio" / "uninstall.sh"], env)
+    assert_uninstalled(lib, listed)
