@@ -101,3 +101,32 @@ bench: sysdeps $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .import_linter_cache
+
+# ----------------------------------------------------------------------------- desktop bundle
+# `make package` freezes the app with PyInstaller into dist/ltxstudio-<version>-linux-<arch>.tar.gz
+# (docs/PACKAGING.md). PyInstaller is installed into .venv here only; the tests do not need it.
+# The tarball is rebuilt when anything it is made from is newer.
+VERSION  := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' ltxstudio/__init__.py)
+ARCH     := $(shell uname -m)
+TARBALL  := dist/ltxstudio-$(VERSION)-linux-$(ARCH).tar.gz
+PACKAGE_INPUTS := $(shell find ltxstudio packaging resources -type f -not -name '*.pyc' 2>/dev/null) \
+  pyproject.toml LICENSE THIRD-PARTY.md
+
+.PHONY: package package-test
+
+package: $(TARBALL)
+
+$(TARBALL): $(STAMP) $(PACKAGE_INPUTS) | sysdeps
+	@if ! command -v objdump >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends binutils >/dev/null; \
+	  else echo "error: PyInstaller needs objdump: apt-get install binutils"; exit 1; fi; \
+	fi
+	$(BIN)/python -m pip install -q "pyinstaller==6.22.3"
+	$(BIN)/python packaging/build.py
+
+# Builds the tarball (or reuses an up-to-date one), unpacks it elsewhere and runs its self-test with
+# no venv on PATH, installs it into a temporary prefix and validates the desktop files. Not part of
+# `make test`: a bundle build takes minutes (see docs/PACKAGING.md).
+package-test: $(TARBALL)
+	LTXSTUDIO_TARBALL=$(TARBALL) $(PYTEST) -p no:pytest-qt -m package -s tests/package

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from ltxstudio.cli import build_parser, run
+from ltxstudio.cli.selftest_cmd import GUI_COMMAND as SELFTEST
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,6 +19,10 @@ def main(argv: list[str] | None = None) -> int:
         from ltxstudio.app import main as gui_main
 
         return gui_main(args)
+    if args.command == SELFTEST:
+        from ltxstudio.ui.selftest_main import main as selftest_main
+
+        return selftest_main(args)
     return run(args)
 
 

@@ -16,7 +16,8 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 NO_DISPLAY_MESSAGE = """\
@@ -73,8 +74,13 @@ def main(args: argparse.Namespace | None = None) -> int:
     paths = app_paths()
     configure(paths.log, console=bool(getattr(args, "verbose", False)))
     guard = SingleInstance(paths.data / "ltxstudio.lock", f"ltxstudio-{getpass.getuser()}")
+    files = [Path(name) for name in getattr(args, "files", None) or []]
     if not guard.acquire():
         print("LTX Studio Desktop is already running; bringing it to the front.", file=sys.stderr)
+        if files:
+            print(
+                "Files are not passed to a running app: open them from its window.", file=sys.stderr
+            )
         return 0
     collector = GuiThreadCollector(parent=app)  # no Qt object may die in a worker thread
     collector.start()
@@ -84,7 +90,7 @@ def main(args: argparse.Namespace | None = None) -> int:
     guard.raise_requested.connect(shell.raise_window)
     try:
         with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-            return runner.run(shell.run(_options(args)))
+            return runner.run(shell.run(_options(args), files))
     finally:
         guard.release()
 
@@ -116,7 +122,7 @@ class Shell:
         self._reopening = False
         self.reopening: asyncio.Future[None] | None = None  # the reopen in progress, if any
 
-    async def run(self, options: SessionOptions) -> int:
+    async def run(self, options: SessionOptions, files: Iterable[Path] = ()) -> int:
         self._done = asyncio.Event()
         self.app.aboutToQuit.connect(self._done.set)  # the OS ended the session: no time left
         loop = asyncio.get_running_loop()
@@ -124,6 +130,7 @@ class Shell:
             # A terminal Ctrl-C or a logout closes the window like File > Quit does.
             loop.add_signal_handler(sig, self.request_quit)
         await self.open(options)
+        self.open_files(files)
         await self._done.wait()
         await self.close_session()
         return 0
@@ -162,6 +169,17 @@ class Shell:
         if self._on_ready is not None:
             self._on_ready()
             self._on_ready = None
+
+    def open_files(self, paths: Iterable[Path]) -> None:
+        """Files from the command line or the desktop's Open With (`ltxstudio gui %F`)."""
+        assert self.window is not None
+        for path in paths:
+            if path.name.endswith(".mp4.json"):
+                path = path.with_suffix("")  # a take's provenance sidecar opens its video
+            if path.is_file():
+                self.window.take_in(path)
+            else:
+                self.window.statusBar().showMessage(f"Cannot open {path}: no such file", 8000)
 
     async def close_session(self) -> None:
         if self.session is not None:

@@ -11,7 +11,15 @@ from collections.abc import Callable
 from typing import cast
 
 from ltxstudio import __version__
-from ltxstudio.cli import batch_cmd, edit_cmd, generate_cmd, jobs_cmd, key_cmd, sandbox_cmd
+from ltxstudio.cli import (
+    batch_cmd,
+    edit_cmd,
+    generate_cmd,
+    jobs_cmd,
+    key_cmd,
+    sandbox_cmd,
+    selftest_cmd,
+)
 from ltxstudio.cli._common import add_global_options, add_version
 
 Handler = Callable[[argparse.Namespace], int]
@@ -24,6 +32,7 @@ _COMMANDS: tuple[object, ...] = (
     jobs_cmd,
     key_cmd,
     sandbox_cmd,
+    selftest_cmd,
 )
 
 
@@ -41,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui = sub.add_parser("gui", help="open the desktop app (the default)")
     add_version(gui)
+    gui.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="videos, images or soundtracks to open, or a take's .mp4.json sidecar "
+        "(what the desktop's Open With passes)",
+    )
     for module in _COMMANDS:
         module.register(sub)  # type: ignore[attr-defined]
     return parser

@@ -18,13 +18,11 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSystemTrayIcon,
     QToolButton,
     QWidget,
 )
 
-from ltxstudio import __version__
 from ltxstudio.core.pricing import estimate_usd, format_usd
 from ltxstudio.core.remote import FailureKind
 from ltxstudio.jobs.model import Job, JobState
@@ -33,6 +31,7 @@ from ltxstudio.media import Role
 from ltxstudio.session import BadInput, DrainSummary, Session
 from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.settings import secrets
+from ltxstudio.ui.about_dialog import show_about
 from ltxstudio.ui.asyncslot import async_slot
 from ltxstudio.ui.generate_panel import GeneratePanel
 from ltxstudio.ui.library_panel import ClipListModel, LibraryPanel
@@ -193,6 +192,7 @@ class MainWindow(QMainWindow):
         queue.addAction(self.pause_action)
 
         help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self._action("Run self-test…", self._selftest))
         help_menu.addAction(self._action("About LTX Studio Desktop", self._about))
 
     def _make_status_bar(self) -> None:
@@ -305,14 +305,12 @@ class MainWindow(QMainWindow):
         self._on_clip_activated(take.clip_id)
 
     def _about(self) -> None:
-        from PySide6 import __version__ as pyside
+        self.about_dialog = show_about(self)
 
-        QMessageBox.about(
-            self,
-            self.tr("About LTX Studio Desktop"),
-            f"<b>LTX Studio Desktop {__version__}</b><br>PySide6 {pyside}<br>"
-            "A desktop client for the Lightricks LTX-2 API. GPL-3.0-or-later.",
-        )
+    def _selftest(self) -> None:
+        from ltxstudio.ui.selftest_dialog import show_selftest  # it imports this module
+
+        self.selftest_dialog = show_selftest(self)
 
     # ------------------------------------------------------------------ events
 
