@@ -282,7 +282,7 @@ class ViewerPanel(QWidget):
             self.selection.clip_changed_length(facts.duration, facts.fps)
         else:
             self.selection.set_clip(facts.duration, facts.fps)
-        self.scrub.open(path, self.controller.cache_dir)
+        self.scrub.open(path, self.controller.cache_dir, facts.width)
         self._refresh_takes()
         self._update_selection()
         self._update_enabled()
@@ -299,8 +299,9 @@ class ViewerPanel(QWidget):
         except (media.MediaError, media.Cancelled) as exc:
             log.info("no scrub proxy for %s: %s", path.name, exc)
             return
-        if self.facts is not None and self.facts.path == path and not self.canvas.scrubbing:
-            self.scrub.open(path, self.controller.cache_dir)
+        facts = self.facts
+        if facts is not None and facts.path == path and not self.canvas.scrubbing:
+            self.scrub.open(path, self.controller.cache_dir, facts.width)
 
     def _show_nothing(self, clip: Clip | None) -> None:
         self._cancel("load")

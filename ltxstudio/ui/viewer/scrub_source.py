@@ -50,17 +50,17 @@ class ScrubSource(QObject):
     def uses_proxy(self) -> bool:
         return self._decoder is not None and self._decoder.uses_proxy
 
-    def open(self, path: Path, cache_dir: Path | None) -> None:
-        """Start opening `path` (proxy when present); requests made meanwhile wait for it."""
+    def open(self, path: Path, cache_dir: Path | None, width: int = SCRUB_WIDTH) -> None:
+        """Start opening `path` (proxy when present) to give frames `width` px wide (at most
+        `SCRUB_WIDTH`); requests made meanwhile wait for it."""
         self.close()
         self.path = path
-        self._opening = asyncio.ensure_future(self._open(path, cache_dir))
+        width = min(width, SCRUB_WIDTH)
+        self._opening = asyncio.ensure_future(self._open(path, cache_dir, width))
 
-    async def _open(self, path: Path, cache_dir: Path | None) -> None:
+    async def _open(self, path: Path, cache_dir: Path | None, width: int) -> None:
         try:
-            decoder = await media.run(
-                media.open_scrubber, path, width=SCRUB_WIDTH, cache_dir=cache_dir
-            )
+            decoder = await media.run(media.open_scrubber, path, width=width, cache_dir=cache_dir)
         except media.MediaError as exc:
             log.warning("no scrubbing for %s: %s", path.name, exc)
             return

@@ -140,7 +140,7 @@ class TimeScale(QObject):
         minors between them; steps are frames at deep zoom, then round seconds."""
         pps = self.pixels_per_second
         frame = 1.0 / self._fps
-        steps = [frame * n for n in (1, 2, 5, 10)]
+        steps = [frame * n for n in (1, 2, 5)]
         steps += [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600]
         major = next((s for s in steps if s * pps >= min_major_px), steps[-1])
         minor = major / 5 if major >= 0.5 else frame

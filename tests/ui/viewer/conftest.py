@@ -4,6 +4,8 @@ and its first take, and a controller that records what the viewer asks of the se
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,26 @@ from ltxstudio.library.store import Library
 from ltxstudio.library.undo import UndoStack
 from ltxstudio.ui.viewer import EditRequest, Lineage
 from tests.support.media_factory import make_video, read_frame_index
+
+#: PySide6 6.12.0 on Python 3.11 drops a reference to None on every call of a void method
+#: (`QLabel.setText`, `QTimer.start`, `QMediaPlayer.setPosition` …) and to True/False/None when
+#: they travel through a `Signal(object)`. 6.11.3 does not; on Python 3.12+ these singletons are
+#: immortal. None starts with ~3 700 references and True with ~600, so a process making a few
+#: thousand such calls aborts ("none_dealloc" / "bool_dealloc", often at exit) — the viewer makes
+#: several per video frame. `test_pyside_singleton_refcounts` tracks the defect. Until it is
+#: fixed, each test here first raises the three singletons' reference counts to a floor. The
+#: counts are raised in place (not by holding references in a list) on purpose: a list would be
+#: freed while modules are torn down, and the lost references would then free the singletons.
+_FLOOR = 1_000_000
+
+
+@pytest.fixture(autouse=True)
+def _singleton_refcount_floor() -> None:
+    if sys.version_info < (3, 12):
+        for singleton in (None, True, False):
+            count = ctypes.c_ssize_t.from_address(id(singleton))  # ob_refcnt, CPython layout
+            count.value = max(count.value, _FLOOR)
+
 
 PROMPT = "A lighthouse on a cliff at dusk; the beam sweeps the fog. We hear the foghorn."
 
@@ -222,3 +244,49 @@ async def open_panel(
         ),
     )
     return panel
+
+
+def mouse(widget: Any, kind: str, x: float, y: float, *, ctrl: bool = False) -> None:
+    """Send a left-button mouse event (press / move / release) at (x, y) straight to `widget`."""
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    types = {
+        "press": QEvent.Type.MouseButtonPress,
+        "move": QEvent.Type.MouseMove,
+        "release": QEvent.Type.MouseButtonRelease,
+    }
+    left = Qt.MouseButton.LeftButton
+    button = Qt.MouseButton.NoButton if kind == "move" else left
+    buttons = Qt.MouseButton.NoButton if kind == "release" else left
+    modifiers = Qt.KeyboardModifier.ControlModifier if ctrl else Qt.KeyboardModifier.NoModifier
+    pos = QPointF(x, y)
+    event = QMouseEvent(types[kind], pos, widget.mapToGlobal(pos), button, buttons, modifiers)
+    QApplication.sendEvent(widget, event)
+
+
+def wheel(widget: Any, x: float, y: float, steps: int, *, ctrl: bool) -> None:
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    modifiers = Qt.KeyboardModifier.ControlModifier if ctrl else Qt.KeyboardModifier.NoModifier
+    pos = QPointF(x, y)
+    event = QWheelEvent(
+        pos,
+        widget.mapToGlobal(pos),
+        QPoint(0, 0),
+        QPoint(0, 120 * steps),
+        Qt.MouseButton.NoButton,
+        modifiers,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+@pytest.fixture(scope="session")
+def clip_25(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """5 s at 25 fps (125 frames): 1.2 s is a whole number of frames here."""
+    return make_video(tmp_path_factory.mktemp("media") / "c25.mp4", seconds=5.0, fps=25)
