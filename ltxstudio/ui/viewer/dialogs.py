@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from ltxstudio import media
 from ltxstudio.core import catalog
-from ltxstudio.core.catalog import Endpoint, Model
+from ltxstudio.core.catalog import Endpoint, Model, Resolution
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.core.segments import Window, plan_extend, retake_problem
 from ltxstudio.core.timebase import frames_in
@@ -354,7 +354,8 @@ class ReframeDialog(EditDialog):
         self.resolution = QComboBox()
         self.resolution.setAccessibleName(self.tr("Output size"))
         for res in catalog.REFRAME_RESOLUTIONS:
-            self.resolution.addItem(f"{res.aspect_label} · {res.width}×{res.height}", res)
+            # Item data as text: a Python object in a QVariant does not compare by value.
+            self.resolution.addItem(f"{res.aspect_label} · {res.width}×{res.height}", str(res))
         self.anchor = QComboBox()
         self.anchor.setAccessibleName(self.tr("Placement"))
         self.anchor.addItem(self.tr("Centred, largest fit (API default)"), None)
@@ -370,7 +371,7 @@ class ReframeDialog(EditDialog):
         anchor = self.anchor.currentData()
         return ReframeRequest(
             video=self.video,
-            resolution=self.resolution.currentData(),
+            resolution=Resolution.parse(self.resolution.currentData()),
             placement={"anchor": anchor} if anchor else None,
             model=self.model or Model.LTX_2_3_PRO,
         )

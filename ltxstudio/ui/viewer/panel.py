@@ -92,6 +92,7 @@ class ViewerPanel(QWidget):
         self._fresh: str | None = None  # a take just filed: open it where it changed
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._awaiting_live = False
+        self._shut = False
 
         self.actions_ = ViewerActions(self)
         self.video_area = VideoArea()
@@ -371,6 +372,9 @@ class ViewerPanel(QWidget):
         self._update_enabled()
 
     def activate_take(self, take_id: str) -> None:
+        # The chips are rebuilt when the active take changes; keep focus in the viewer so its
+        # shortcuts (which need focus inside it) go on working after a click on a chip.
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
         if self.clip is not None and self.clip.active_take_id != take_id:
             self.controller.set_active_take(self.clip.id, take_id)
 
@@ -656,9 +660,17 @@ class ViewerPanel(QWidget):
             task.cancel()
 
     def shutdown(self) -> None:
-        """Stop playback and background work (the main window calls this when closing)."""
+        """Stop playback and background work for good (the main window calls this when it
+        closes, before the event loop stops: the players' backends are destroyed from it)."""
+        if self._shut:
+            return
+        self._shut = True
         for name in list(self._tasks):
             self._cancel(name)
-        self.player.unload()
+        self.player.close()
         self.compare_view.close_compare()
+        self.compare_view.a.close()
+        self.compare_view.b.close()
         self.scrub.close()
+        self.canvas.set_media(None, None)
+        self.takes.show_takes(self.library, [], None, None)

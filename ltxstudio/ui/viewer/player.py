@@ -89,6 +89,7 @@ class Player(QObject):
         self._media.mediaStatusChanged.connect(self._on_status)
         self._media.errorOccurred.connect(self._on_error)
 
+        self._closed = False
         self.path: Path | None = None
         self.fps: Fraction = Fraction(24)
         self.frames = 0
@@ -160,6 +161,8 @@ class Player(QObject):
 
     def load(self, path: Path, fps: Fraction, frames: int, start_frame: int = 0) -> None:
         """Open `path` (`frames` frames at `fps`) and show `start_frame`, paused."""
+        if self._closed:
+            raise RuntimeError("this player is closed")
         self._stop_reverse()
         self.path = path
         self.fps = fps
@@ -172,6 +175,8 @@ class Player(QObject):
         self._invoke("setSource", QUrl.fromLocalFile(str(path)))
 
     def unload(self) -> None:
+        if self._closed:
+            return
         self._stop_reverse()
         self._patience.stop()
         self._invoke("stop")
@@ -181,6 +186,18 @@ class Player(QObject):
         self._frame = 0
         self._seeking = None
         self._set_state(PlayState.EMPTY, 0.0)
+
+    def close(self) -> None:
+        """Unload and have Qt destroy the backend from its event loop (not from Python, which
+        would hold the GIL while the backend waits for its threads). The player is unusable
+        afterwards."""
+        if self._closed:
+            return
+        self._closed = True
+        self.unload()
+        self._sink.videoFrameChanged.disconnect(self._on_video_frame)
+        self._media.deleteLater()
+        self._audio.deleteLater()
 
     # ------------------------------------------------------------------ transport
 
@@ -375,7 +392,11 @@ class Player(QObject):
             return
         if self._retries < _SEEK_RETRIES and self._state is not PlayState.PLAYING:
             self._retries += 1
-            self._media.setPosition(self._position_ms(self._seeking))
+            # A millisecond off each time (still inside the frame): the backend may skip a seek
+            # to the position it believes it is already at.
+            nudge = min(self._retries, math.floor(250 / self.fps))  # < a quarter frame
+            self._media.setPosition(self._position_ms(self._seeking) + nudge)
+            self._media.pause()
             self._patience.start()
             return
         self._seeking = None

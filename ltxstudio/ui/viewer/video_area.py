@@ -66,6 +66,7 @@ class VideoArea(QStackedWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.video = QVideoWidget()
+        self.video.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the viewer's actions
         self.video.setAccessibleName(self.tr("Video"))
         self.still = StillView()
         self.still.setAccessibleName(self.tr("Video frame"))

@@ -226,10 +226,18 @@ async def open_panel(
     qtbot: Any, controller: Controller, take: Take, **kwargs: Any
 ) -> Any:  # a ViewerPanel
     """A shown, focused ViewerPanel with `take` loaded and its first frame on screen."""
+    from PySide6.QtWidgets import QApplication
+
     from ltxstudio.ui.viewer import PlayState, ViewerPanel
 
     panel = ViewerPanel(controller, build_proxies=kwargs.pop("build_proxies", False), **kwargs)
-    qtbot.addWidget(panel)
+    # Stop its background work even when a test fails before calling shutdown itself, and let
+    # the event loop destroy the players' backends (see `Player.close`).
+    def close(widget: Any) -> None:
+        widget.shutdown()
+        QApplication.processEvents()
+
+    qtbot.addWidget(panel, before_close_func=close)
     panel.resize(1000, 760)
     panel.show()
     panel.activateWindow()
