@@ -21,12 +21,14 @@ NO_QT   := LTXSTUDIO_FORBID_QT=1
 PYTEST  := QT_QPA_PLATFORM=offscreen QT_LOGGING_RULES="qt.multimedia.*=false" PYTEST_QT_API=pyside6 $(BIN)/pytest
 DESELECT := -m "not bench and not soak and not package"
 
-.PHONY: help run sandbox test lint fmt typecheck contracts test-engine test-ui bench sysdeps venv clean
+.PHONY: help run sandbox test lint fmt typecheck contracts test-engine test-ui bench soak screenshots sysdeps venv clean
 
 help:
 	@echo "make run    - set up .venv and open the app (offline sandbox when no API key is stored)"
 	@echo "make test   - set up .venv (+ system packages when root) and run lint, types, import contracts, tests"
 	@echo "make sandbox - serve the offline LTX API sandbox on 127.0.0.1:8765"
+	@echo "make screenshots - the app's screens under Xvfb into screenshots/ (light and dark)"
+	@echo "make soak   - long reliability runs (faulty batches, crashes); LTXSTUDIO_SOAK_JOBS=N"
 	@echo "make bench  - benchmarks (BENCH=name to pick some); figures go to docs/PERFORMANCE.md"
 	@echo "make lint | fmt | typecheck | contracts | test-engine | test-ui | clean"
 
@@ -83,6 +85,15 @@ test-ui: $(STAMP)
 	@if [ -d tests/ui ]; then $(PYTEST) $(DESELECT) tests/ui; fi
 
 test: sysdeps $(STAMP) lint typecheck contracts test-engine test-ui
+
+# The long reliability runs (LTXSTUDIO_SOAK_JOBS=N to scale); the fast subset runs in `make test`.
+soak: sysdeps $(STAMP)
+	$(NO_QT) $(PYTEST) -p no:pytest-qt -m soak -s tests/reliability
+
+# The app's screens as a user sees them (under Xvfb, both sizes, light and dark) into screenshots/.
+screenshots: sysdeps $(STAMP)
+	xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb $(BIN)/python -m tests.ui.screenshots screenshots/light
+	xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb LTXSTUDIO_THEME=dark $(BIN)/python -m tests.ui.screenshots screenshots/dark
 
 # Figures against a baseline measured in the same run; writes docs/PERFORMANCE.md, fails on a missed target.
 bench: sysdeps $(STAMP)

@@ -1,16 +1,23 @@
-"""Composition root of the desktop app: QApplication, the qasync loop, shutdown.
+"""Composition root of the desktop app: QApplication, the qasync loop, the session, shutdown.
 
-The window itself grows in `ltxstudio.ui`; this module only wires the process together. Until the
-main window lands this shows a placeholder shell that states which backend it would use.
+- One process per user: a second launch asks the running one to come forward and exits.
+- The session is opened on the qasync loop; the window is a view over it. Changing the backend
+  or the key in Settings reopens the session (jobs of the other backend wait in the journal).
+- Closing the window stops local work only: remote jobs keep running at LTX and are re-attached
+  at the next start. Submits in flight get a short grace period to learn their job id.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 NO_DISPLAY_MESSAGE = """\
 ltxstudio: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the desktop app
@@ -21,6 +28,15 @@ cannot open a window here.
   - Or use the headless command line:         ltxstudio --help
     e.g. start the offline LTX API sandbox:   ltxstudio sandbox
 """
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from ltxstudio.session import Session, SessionOptions
+    from ltxstudio.ui.main_window import MainWindow
+    from ltxstudio.ui.settings_dialog import SettingsResult
+
+log = logging.getLogger("ltxstudio.app")
 
 
 def has_display() -> bool:
@@ -36,30 +52,172 @@ def main(args: argparse.Namespace | None = None) -> int:
     if not has_display():
         sys.stderr.write(NO_DISPLAY_MESSAGE)
         return 2
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")  # FFmpeg chatter
 
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from ltxstudio.ui.shell import ShellWindow
+    from ltxstudio.core.logsetup import configure
+    from ltxstudio.settings.paths import app_paths
+    from ltxstudio.ui import theme
+    from ltxstudio.ui.errors import ErrorPresenter
+    from ltxstudio.ui.gc_guard import GuiThreadCollector
+    from ltxstudio.ui.single_instance import SingleInstance
 
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("LTX Studio Desktop")
     app.setOrganizationName("ltxstudio")
-    app.setDesktopFileName("ltxstudio")
+    app.setDesktopFileName("io.github.ltxstudio.LtxStudio")
+    theme.apply(app)
+    paths = app_paths()
+    configure(paths.log, console=bool(getattr(args, "verbose", False)))
+    guard = SingleInstance(paths.data / "ltxstudio.lock", f"ltxstudio-{getpass.getuser()}")
+    if not guard.acquire():
+        print("LTX Studio Desktop is already running; bringing it to the front.", file=sys.stderr)
+        return 0
+    collector = GuiThreadCollector(parent=app)  # no Qt object may die in a worker thread
+    collector.start()
+    shell = Shell(app, on_ready=collector.freeze)
+    errors = ErrorPresenter(lambda: shell.window, paths.log)
+    errors.install()
+    guard.raise_requested.connect(shell.raise_window)
+    try:
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+            return runner.run(shell.run(_options(args)))
+    finally:
+        guard.release()
 
-    window = ShellWindow()
-    window.show()
 
-    async def amain() -> None:
-        closed = asyncio.Event()
-        app.aboutToQuit.connect(closed.set)
+def _options(args: argparse.Namespace | None) -> SessionOptions:
+    from ltxstudio.session import SessionOptions
+    from ltxstudio.settings.model import Backend
+
+    sandbox = bool(getattr(args, "sandbox", False))
+    return SessionOptions(
+        backend=Backend.SANDBOX if sandbox else None, base_url=getattr(args, "base_url", None)
+    )
+
+
+class Shell:
+    """Owns the session and the window, and swaps both when the backend or the key changes."""
+
+    def __init__(self, app: QApplication, on_ready: Callable[[], None] | None = None) -> None:
+        self.app = app
+        self._on_ready = on_ready  # once the first window shows (the GC freezes the baseline)
+        # Quitting Qt stops the qasync loop too, so the session must be closed *before* the
+        # app quits: closing the window starts the shutdown, and the shutdown ends the run.
+        # (A reopen closes one window before the next exists; that must not quit either.)
+        app.setQuitOnLastWindowClosed(False)
+        self.session: Session | None = None
+        self.window: MainWindow | None = None
+        self.session_key: object | None = None  # a key kept for this run only (no keyring)
+        self._done = asyncio.Event()
+        self._reopening = False
+        self.reopening: asyncio.Future[None] | None = None  # the reopen in progress, if any
+
+    async def run(self, options: SessionOptions) -> int:
+        self._done = asyncio.Event()
+        self.app.aboutToQuit.connect(self._done.set)  # the OS ended the session: no time left
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            # A terminal Ctrl-C or a session logout closes the window like File > Quit does.
-            loop.add_signal_handler(sig, app.quit)
-        await closed.wait()
+            # A terminal Ctrl-C or a logout closes the window like File > Quit does.
+            loop.add_signal_handler(sig, self.request_quit)
+        await self.open(options)
+        await self._done.wait()
+        await self.close_session()
+        return 0
 
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
-        runner.run(amain())
-    return 0
+    def request_quit(self) -> None:
+        if self.window is not None:
+            self.window.close()  # its closing signal starts the shutdown
+        else:
+            self._done.set()
+
+    def _on_window_closing(self) -> None:
+        if not self._reopening:
+            self._done.set()
+
+    async def open(self, options: SessionOptions) -> None:
+        from ltxstudio.session import NoApiKey, Session
+        from ltxstudio.ui.main_window import MainWindow
+        from ltxstudio.ui.viewer_host import make_viewer
+
+        try:
+            session = await Session.open(options)
+        except NoApiKey as exc:
+            log.warning("%s; falling back to the sandbox", exc)
+            from dataclasses import replace
+
+            from ltxstudio.settings.model import Backend
+
+            session = await Session.open(replace(options, backend=Backend.SANDBOX))
+        session.start()
+        viewer, show_clip = make_viewer(session)
+        window = MainWindow(session, viewer=viewer, show_clip=show_clip)
+        window.reopen_requested.connect(self._on_reopen_requested)
+        window.closing.connect(self._on_window_closing)
+        self.session, self.window = session, window
+        window.show()
+        if self._on_ready is not None:
+            self._on_ready()
+            self._on_ready = None
+
+    async def close_session(self) -> None:
+        if self.session is not None:
+            await self.session.aclose()
+            self.session = None
+        from ltxstudio.media.executor import shutdown
+
+        shutdown()
+
+    def raise_window(self) -> None:
+        if self.window is not None:
+            self.window.showNormal()
+            self.window.raise_()
+            self.window.activateWindow()
+
+    def _on_reopen_requested(self, result: SettingsResult) -> None:
+        self.reopening = asyncio.ensure_future(self.reopen(result))
+        self.reopening.add_done_callback(_report)
+
+    async def reopen(self, result: SettingsResult) -> None:
+        from ltxstudio.session import SessionOptions
+        from ltxstudio.settings import secrets, store
+
+        assert self.session is not None
+        paths = self.session.paths
+        store.save(paths.settings_file, result.settings)
+        key = None
+        if result.remove_key:
+            secrets.clear_key()
+        if result.new_key:
+            try:
+                key = (
+                    secrets.save_key(result.new_key)
+                    if result.remember_key
+                    else secrets.ApiKey(result.new_key, secrets.KeySource.SESSION)
+                )
+            except secrets.KeyringUnavailable:
+                key = secrets.ApiKey(result.new_key, secrets.KeySource.SESSION)
+        if key is not None and key.source is secrets.KeySource.SESSION:
+            self.session_key = key
+        old = self.window
+        self._reopening = True
+        try:
+            if old is not None:
+                old.close()
+            await self.close_session()
+            session_key = self.session_key if isinstance(self.session_key, secrets.ApiKey) else None
+            await self.open(SessionOptions(api_key=session_key))
+        finally:
+            self._reopening = False
+            if old is not None:
+                old.deleteLater()
+
+
+def _report(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        error = task.exception()
+        assert error is not None
+        sys.excepthook(type(error), error, error.__traceback__)

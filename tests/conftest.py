@@ -129,6 +129,14 @@ def _memory_keyring() -> Iterator[Any]:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture
+def cli(isolated_home: Path, tmp_path: Path) -> Any:
+    """Runs `python -m ltxstudio` in child processes with this test's dirs (see cli_runner)."""
+    from tests.support.cli_runner import make_cli
+
+    return make_cli(isolated_home, tmp_path)
+
+
 # ------------------------------------------------------------------ ../shared
 
 

@@ -1,2 +1,120 @@
 """The async LTX API client (httpx). Never imports Qt, PyAV, keyring, or anything above it; it is
-given an API key and a base URL and never reads env vars or the keyring itself."""
+given an API key and a base URL and never reads env vars or the keyring itself.
+
+Public surface::
+
+    async with LtxClient(api_key, base_url) as client:
+        uri = await client.upload(path)                       # storage URI or data: URI
+        handle = await client.submit(ImageToVideo(...))       # v2: JobHandle(endpoint, id, ...)
+        async for status in client.iter_status(handle): ...   # Pending | Processing | ...
+        files = await client.download_result(completed, folder, "take-1")
+        result = await client.generate_sync(TextToVideo(...), dest)   # v1: the MP4 itself
+
+Errors (`ltxstudio.api._errors`) subclass `core.remote.ApiFailure`; `SubmitOutcomeUnknown` marks
+a generation request that may have been accepted and must not be re-sent.
+"""
+
+from ltxstudio.api._client import LtxClient
+from ltxstudio.api._containers import RESULT_CONTAINERS, Container
+from ltxstudio.api._errors import (
+    ApiConnectionError,
+    ApiError,
+    ApiProtocolError,
+    ApiStatusError,
+    ApiTimeoutError,
+    AuthenticationError,
+    ConcurrencyLimitError,
+    ContentFilteredError,
+    DownloadVerificationError,
+    FieldProblem,
+    InsufficientFundsError,
+    InvalidRequestError,
+    LimitError,
+    NotFoundError,
+    RateLimitError,
+    RequestTooLargeError,
+    RequestValidationError,
+    ServerError,
+    SubmitOutcomeUnknown,
+)
+from ltxstudio.api._request_loop import RetryNotice
+from ltxstudio.api._retry import CallKind, RetryPolicy
+from ltxstudio.api._transport import SANDBOX_BASE_URL, Timeouts
+from ltxstudio.api._urls import DEFAULT_BASE_URL
+from ltxstudio.api.models import (
+    AudioToVideo,
+    Extend,
+    GenerationRequest,
+    Hdr,
+    ImageToVideo,
+    MediaFacts,
+    Placement,
+    Reframe,
+    Retake,
+    TextToVideo,
+    request_from_body,
+)
+from ltxstudio.api.status import (
+    Completed,
+    DownloadResult,
+    Failed,
+    JobHandle,
+    JobStatus,
+    Pending,
+    Processing,
+    is_terminal,
+    parse_status,
+)
+from ltxstudio.api.uploads import UploadTransport
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "RESULT_CONTAINERS",
+    "SANDBOX_BASE_URL",
+    "ApiConnectionError",
+    "ApiError",
+    "ApiProtocolError",
+    "ApiStatusError",
+    "ApiTimeoutError",
+    "AudioToVideo",
+    "AuthenticationError",
+    "CallKind",
+    "Completed",
+    "ConcurrencyLimitError",
+    "Container",
+    "ContentFilteredError",
+    "DownloadResult",
+    "DownloadVerificationError",
+    "Extend",
+    "Failed",
+    "FieldProblem",
+    "GenerationRequest",
+    "Hdr",
+    "ImageToVideo",
+    "InsufficientFundsError",
+    "InvalidRequestError",
+    "JobHandle",
+    "JobStatus",
+    "LimitError",
+    "LtxClient",
+    "MediaFacts",
+    "NotFoundError",
+    "Pending",
+    "Placement",
+    "Processing",
+    "RateLimitError",
+    "Reframe",
+    "RequestTooLargeError",
+    "RequestValidationError",
+    "Retake",
+    "RetryNotice",
+    "RetryPolicy",
+    "ServerError",
+    "SubmitOutcomeUnknown",
+    "TextToVideo",
+    "Timeouts",
+    "UploadTransport",
+    "is_terminal",
+    "parse_status",
+    "request_from_body",
+]

@@ -11,12 +11,20 @@ from collections.abc import Callable
 from typing import cast
 
 from ltxstudio import __version__
-from ltxstudio.cli._common import add_version
+from ltxstudio.cli import batch_cmd, edit_cmd, generate_cmd, jobs_cmd, key_cmd, sandbox_cmd
+from ltxstudio.cli._common import add_global_options, add_version
 
 Handler = Callable[[argparse.Namespace], int]
 
 #: Subcommand modules in the order `--help` lists them.
-_COMMANDS: tuple[object, ...] = ()
+_COMMANDS: tuple[object, ...] = (
+    generate_cmd,
+    edit_cmd,
+    batch_cmd,
+    jobs_cmd,
+    key_cmd,
+    sandbox_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"ltxstudio {__version__}")
+    add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     gui = sub.add_parser("gui", help="open the desktop app (the default)")
     add_version(gui)

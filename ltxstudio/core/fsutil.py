@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -30,6 +31,22 @@ def atomic_writer(target: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(target.parent)
+    sweep_stale_temps(target)
+
+
+#: A temporary file of the same target older than this is a leftover of a killed writer.
+STALE_SECONDS = 60.0
+
+
+def sweep_stale_temps(target: Path) -> None:
+    """Remove what killed writers of `target` left behind (a crash skips every `finally`)."""
+    now = time.time()
+    for leftover in target.parent.glob(f".{target.name}.*.tmp"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
+        except OSError:
+            continue
 
 
 def atomic_write_bytes(target: Path, data: bytes) -> None:

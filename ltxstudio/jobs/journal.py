@@ -1,8 +1,13 @@
-"""The job journal: SQLite (WAL, `synchronous=FULL`), one row per job, versioned schema.
+"""The job journal: SQLite (WAL), one row per job, versioned schema.
 
 Crash safety comes from the order of writes, which the runner follows: the intent (state
 SUBMITTING, `submitted_at`) is committed *before* a POST is sent and the remote id right after the
 answer, so a kill at any instant leaves a row that says exactly what may have happened.
+
+Durability is chosen per write: a new job, the submit intent and the remote id are committed
+with `synchronous=FULL` (fsynced: they must survive a power cut, or a job could be paid twice);
+routine state changes use `NORMAL`, which in WAL mode survives a killed process, and the next
+FULL commit makes them durable too. This keeps fsyncs off the UI thread's common path.
 
 Several processes (the GUI and a CLI) may share the journal. A job is driven by one live process
 at a time: it holds a lease (`lease_owner`, `lease_until`). A save only succeeds for rows that are
@@ -124,9 +129,9 @@ class Journal:
         self.owner = owner or new_owner_id()
         self._db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._durable = False
         self._db.execute("PRAGMA busy_timeout=30000")
-        self._db.create_function("owner_is_dead", 1, owner_is_dead, deterministic=False)
         self._migrate()
 
     def close(self) -> None:
@@ -176,21 +181,47 @@ class Journal:
 
     def insert(self, jobs: Iterable[Job]) -> None:
         placeholders = ", ".join("?" for _ in _COLUMNS)
+        self._set_durable(True)  # the user's request: never lost, even to a power cut
         with self._transaction():
             self._db.executemany(
                 f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({placeholders})",
                 [job_to_row(j) for j in jobs],
             )
 
-    def save(self, job: Job, now: float) -> None:
-        """Write the whole row; refused (LeaseConflict) if another live process holds it."""
+    def save(self, job: Job, now: float, *, durable: bool = False) -> None:
+        """Write the whole row; refused (LeaseConflict) if another live process holds it.
+        `durable` fsyncs the commit (for writes a power cut must not undo)."""
         assignments = ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
+        self._set_durable(durable)
         cursor = self._db.execute(
             f"UPDATE jobs SET {assignments} WHERE id = ? AND {_FREE_FOR_ME}",
             (*job_to_row(job)[1:], job.id, self.owner, now),
         )
-        if cursor.rowcount != 1:
+        if cursor.rowcount != 1 and not self._freed_dead_owner(job.id):
             raise LeaseConflict(f"job {job.id} is being driven by another ltxstudio process")
+        if cursor.rowcount != 1:
+            self._db.execute(
+                f"UPDATE jobs SET {assignments} WHERE id = ?", (*job_to_row(job)[1:], job.id)
+            )
+
+    def _set_durable(self, durable: bool) -> None:
+        # The level cannot change inside a transaction; the transaction's own level applies.
+        if durable != self._durable and not self._db.in_transaction:
+            self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            self._durable = durable
+
+    def _freed_dead_owner(self, job_id: str) -> bool:
+        """If a process that died holds this job's lease, drop the lease; True if it did.
+        (Kept out of the hot statements: it calls back into Python for a pid check.)"""
+        row = self._db.execute("SELECT lease_owner FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None or row[0] is None or not owner_is_dead(row[0]):
+            return False
+        self._db.execute(
+            "UPDATE jobs SET lease_owner = NULL, lease_until = NULL "
+            "WHERE id = ? AND lease_owner = ?",
+            (job_id, row[0]),
+        )
+        return True
 
     def save_many(self, jobs: Iterable[Job], now: float) -> None:
         with self._transaction():
@@ -198,6 +229,7 @@ class Journal:
                 self.save(job, now)
 
     def delete(self, job_id: str, now: float) -> None:
+        self._freed_dead_owner(job_id)
         cursor = self._db.execute(
             f"DELETE FROM jobs WHERE id = ? AND {_FREE_FOR_ME}", (job_id, self.owner, now)
         )
@@ -207,10 +239,12 @@ class Journal:
     # ---------------------------------------------------------------- leases
 
     def claim(self, job_id: str, now: float, ttl: float) -> bool:
-        cursor = self._db.execute(
-            f"UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE id = ? AND {_FREE_FOR_ME}",
-            (self.owner, now + ttl, job_id, self.owner, now),
+        statement = (
+            f"UPDATE jobs SET lease_owner = ?, lease_until = ? WHERE id = ? AND {_FREE_FOR_ME}"
         )
+        cursor = self._db.execute(statement, (self.owner, now + ttl, job_id, self.owner, now))
+        if cursor.rowcount != 1 and self._freed_dead_owner(job_id):
+            cursor = self._db.execute(statement, (self.owner, now + ttl, job_id, self.owner, now))
         return cursor.rowcount == 1
 
     def renew(self, now: float, ttl: float) -> None:
@@ -233,10 +267,11 @@ class Journal:
 
     def leased_elsewhere(self, now: float) -> set[str]:
         rows = self._db.execute(
-            f"SELECT id FROM jobs WHERE lease_owner IS NOT NULL AND NOT ({_FREE_FOR_ME})",
+            "SELECT id, lease_owner FROM jobs "
+            f"WHERE lease_owner IS NOT NULL AND NOT ({_FREE_FOR_ME})",
             (self.owner, now),
         )
-        return {row[0] for row in rows}
+        return {job_id for job_id, owner in rows if not owner_is_dead(owner)}
 
     # ---------------------------------------------------------------- meta
 
@@ -259,9 +294,7 @@ class Journal:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
 
-_FREE_FOR_ME = (
-    "(lease_owner IS NULL OR lease_owner = ? OR lease_until < ? OR owner_is_dead(lease_owner))"
-)
+_FREE_FOR_ME = "(lease_owner IS NULL OR lease_owner = ? OR lease_until < ?)"
 
 
 class _Tx:

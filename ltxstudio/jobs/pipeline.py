@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
+from ltxstudio.core import failpoints
 from ltxstudio.core.backoff import backoff_delay
 from ltxstudio.core.catalog import RETENTION_SECONDS
 from ltxstudio.core.remote import (
@@ -74,7 +75,8 @@ class Pipeline:
         started = self.clock.monotonic()
         job = self.store.update(job.id, state=JobState.UPLOADING, progress=0.0, note="")
         try:
-            body = job.prepared or await self.backend.prepare(job.spec, self._progress(job.id))
+            progress = self._progress(job.id, failpoint="upload")
+            body = job.prepared or await self.backend.prepare(job.spec, progress)
         except ApiFailure as failure:
             self._refused(job, failure, phase="upload")
             return None
@@ -93,9 +95,14 @@ class Pipeline:
         started = self.clock.monotonic()
         # The intent is committed before the request leaves: a crash from here on is "unknown".
         job = self.store.update(
-            job.id, state=JobState.SUBMITTING, submitted_at=self.clock.time(), progress=None
+            job.id,
+            durable=True,
+            state=JobState.SUBMITTING,
+            submitted_at=self.clock.time(),
+            progress=None,
         )
         endpoint = job.spec.endpoint
+        failpoints.hit("after-intent")
         try:
             if job.spec.surface == "v1":
                 dest = self._result_path(job, "video_url")
@@ -109,6 +116,7 @@ class Pipeline:
             log.exception("job %s: unexpected error while submitting", job.id)
             self._finish_as(job, JobState.OUTCOME_UNKNOWN, f"{UNKNOWN_NOTE} ({exc})")
             return None
+        failpoints.hit("after-submit")
         self.r.submit_accepted()
         timings = self._timed(job, "submit", started)
         if job.spec.surface == "v1":
@@ -120,7 +128,7 @@ class Pipeline:
             "job %s submitted: %s %s (x-request-id %s)", job.id, endpoint, ref.id, ref.request_id
         )
         return self.store.update(
-            job.id, state=JobState.PENDING, remote=ref, timings=timings, attempts=0
+            job.id, durable=True, state=JobState.PENDING, remote=ref, timings=timings, attempts=0
         )
 
     def _submit_failed(self, job: Job, failure: ApiFailure) -> None:
@@ -202,6 +210,7 @@ class Pipeline:
                     return None
                 job = outcome
                 continue
+            failpoints.hit("poll")
             match status:
                 case Pending():
                     job = self.store.update(job.id, state=JobState.PENDING, attempts=0, note="")
@@ -284,7 +293,7 @@ class Pipeline:
                     return None
                 try:
                     got = await self.backend.download(
-                        url, self._result_path(job, key), self._progress(job.id)
+                        url, self._result_path(job, key), self._progress(job.id, "download")
                     )
                 except ApiFailure as failure:
                     outcome = await self._read_failed(job, failure, "download")
@@ -305,6 +314,7 @@ class Pipeline:
         if self.r.finalize is not None:
             try:
                 await self.r.finalize(job)
+                failpoints.hit("filed")
             except Exception as exc:  # the paid result must be kept and reported
                 log.exception("job %s: finalizing failed", job.id)
                 where = ", ".join(o.path for o in job.outputs)
@@ -338,7 +348,7 @@ class Pipeline:
             job.id,
             state.value,
             job.spec.endpoint.value,
-            job.spec.params.get("model", "-"),
+            _params_summary(job),
             job.estimate_usd,
             job.remote.id if job.remote else "-",
             (info.request_id if info else None) or (job.remote.request_id if job.remote else "-"),
@@ -353,15 +363,21 @@ class Pipeline:
     def _result_path(self, job: Job, key: str) -> Path:
         return self.r.results_dir / job.id / f"{key}{_RESULT_SUFFIX.get(key, '.bin')}"
 
-    def _progress(self, job_id: str) -> Callable[[int, int | None], None]:
-        last = [-1]
+    def _progress(
+        self, job_id: str, failpoint: str | None = None
+    ) -> Callable[[int, int | None], None]:
+        last = [-1, float("-inf")]  # percent shown, when
 
         def report(done: int, total: int | None) -> None:
+            if failpoint and total and 0 < done < total:
+                failpoints.hit(failpoint)  # mid-transfer
             if not total:
                 return
             percent = int(100 * done / total)
-            if percent != last[0]:  # throttle at the source: one event per visible change
-                last[0] = percent
+            now = self.clock.monotonic()
+            # Throttle at the source: a visible change, at most ten times a second (and the end).
+            if percent != last[0] and (now - last[1] >= 0.1 or percent == 100):
+                last[0], last[1] = percent, now
                 self.store.update(job_id, progress=percent / 100)
 
         return report
@@ -369,6 +385,15 @@ class Pipeline:
     def _timed(self, job: Job, phase: str, started: float) -> dict[str, float]:
         spent = self.clock.monotonic() - started
         return {**job.timings, phase: job.timings.get(phase, 0.0) + spent}
+
+
+def _params_summary(job: Job) -> str:
+    """The request's settings with the prompt cut short (whole prompts are for DEBUG only)."""
+    params = dict(job.spec.params)
+    prompt = str(params.pop("prompt", "") or "")
+    shown = {k: v for k, v in params.items() if k != "placement"}
+    cut = prompt[:40] + ("…" if len(prompt) > 40 else "")
+    return f"{shown} prompt={cut!r}" if prompt else str(shown)
 
 
 def _refusal_note(failure: ApiFailure, delay: float) -> str:

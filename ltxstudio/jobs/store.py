@@ -101,8 +101,40 @@ class JobStore:
         self.added.emit(len(self._jobs) - 1, job)
         return job
 
-    def update(self, job_id: str, **changes: Any) -> Job:
-        """Replace fields of a job; state changes are checked against the transition table."""
+    def add_many(
+        self,
+        items: list[tuple[JobSpec, Decimal]],
+        *,
+        backend: str,
+        state: JobState = JobState.QUEUED,
+    ) -> list[Job]:
+        """Journal several jobs in one transaction: a crash leaves all of them or none."""
+        now = self.clock.time()
+        first = max(self.journal.max_seq(), self._jobs[-1].seq if self._jobs else 0) + 1
+        jobs = [
+            Job(
+                id=uuid.uuid4().hex,
+                seq=first + i,
+                spec=spec,
+                state=state,
+                created_at=now,
+                updated_at=now,
+                estimate_usd=estimate,
+                backend=backend,
+            )
+            for i, (spec, estimate) in enumerate(items)
+        ]
+        self.journal.insert(jobs)
+        for job in jobs:
+            self.adding.emit(len(self._jobs))
+            self._jobs.append(job)
+            self._index[job.id] = len(self._jobs) - 1
+            self.added.emit(len(self._jobs) - 1, job)
+        return jobs
+
+    def update(self, job_id: str, *, durable: bool = False, **changes: Any) -> Job:
+        """Replace fields of a job; state changes are checked against the transition table.
+        `durable` fsyncs the journal write (for what a power cut must not undo)."""
         if _OWNED & changes.keys():
             raise ValueError(f"the store owns {sorted(_OWNED & changes.keys())}")
         old = self.get(job_id)
@@ -115,7 +147,7 @@ class JobStore:
         persistent = fields - VOLATILE
         new = dataclasses.replace(old, **changes, updated_at=now if persistent else old.updated_at)
         if persistent:
-            self.journal.save(new, now)
+            self.journal.save(new, now, durable=durable)
         index = self._index[job_id]
         self._jobs[index] = new
         self.changed.emit(index, old, new, fields)

@@ -33,6 +33,8 @@ class Provenance:
     parent_take_id: str | None = None
     #: retake window (start, duration) or extend (mode, seconds, context), as sent.
     segment: Mapping[str, Any] = field(default_factory=dict)
+    #: The local files the request was made from (API field → path), before upload.
+    inputs: Mapping[str, str] = field(default_factory=dict)
     submitted_at: float | None = None
     completed_at: float | None = None
 

@@ -90,6 +90,13 @@ class Library:
             raise LibraryError(f"no clip {clip_id}")
         return Clip(*row)
 
+    def take_counts(self) -> dict[str, int]:
+        """Live takes per clip, in one query (a library list needs all of them at once)."""
+        rows = self._db.execute(
+            "SELECT clip_id, COUNT(*) FROM takes WHERE deleted = 0 GROUP BY clip_id"
+        )
+        return dict(rows.fetchall())
+
     def takes(self, clip_id: str, *, include_deleted: bool = False) -> list[Take]:
         rows = self._db.execute(
             f"SELECT {_TAKE_COLUMNS} FROM takes WHERE clip_id = ? "
@@ -122,14 +129,40 @@ class Library:
 
     # ------------------------------------------------------------------ mutations
 
-    def add_clip(self, title: str) -> Clip:
-        clip = Clip(uuid.uuid4().hex, title.strip() or "untitled", self.clock.time(), None)
+    def add_clip(self, title: str, clip_id: str | None = None) -> Clip:
+        """A new clip; with `clip_id` given and already present, that clip (idempotent)."""
+        if clip_id is not None:
+            row = self._db.execute("SELECT 1 FROM clips WHERE id = ?", (clip_id,)).fetchone()
+            if row:
+                return self.clip(clip_id)
+        clip = Clip(
+            clip_id or uuid.uuid4().hex, title.strip() or "untitled", self.clock.time(), None
+        )
         self._db.execute(
             "INSERT INTO clips (id, title, created_at, active_take_id) VALUES (?, ?, ?, ?)",
             (clip.id, clip.title, clip.created_at, None),
         )
         self.clip_added.emit(clip)
         return clip
+
+    def takes_with_sha(self, sha256: str) -> list[Take]:
+        rows = self._db.execute(
+            f"SELECT {_TAKE_COLUMNS} FROM takes WHERE sha256 = ? AND deleted = 0 "
+            "ORDER BY created_at",
+            (sha256,),
+        )
+        return [_take(row) for row in rows]
+
+    def attach_extra(self, take_id: str, source: Path, name: str | None = None) -> Take:
+        """Keep another file with a take (e.g. the HDR frames of it); idempotent by name."""
+        take = self.take(take_id)
+        target = self.root / "clips" / take.clip_id / f"{take.id}-{name or source.name}"
+        rel = str(target.relative_to(self.root))
+        _place(source, target)
+        if rel not in take.extras:
+            extras = json.dumps([*take.extras, rel])
+            self._db.execute("UPDATE takes SET extras = ? WHERE id = ?", (extras, take.id))
+        return self.take(take_id)
 
     def add_take(
         self,
@@ -228,12 +261,17 @@ class Library:
     def export(self, take_id: str, dest: Path) -> tuple[Path, Path]:
         """Copy a take to `dest` with a `<dest>.json` provenance sidecar; both atomic."""
         take = self.take(take_id)
-        with self.path_of(take).open("rb") as src, atomic_writer(dest) as out:
-            shutil.copyfileobj(src, out, 1024 * 1024)
-        sidecar = dest.with_name(dest.name + ".json")
-        with atomic_writer(sidecar) as out:
-            out.write(json.dumps(provenance_document(take), indent=2).encode())
-        return dest, sidecar
+        return write_export(self.path_of(take), dest, provenance_document(take))
+
+
+def write_export(source: Path, dest: Path, document: dict[str, Any]) -> tuple[Path, Path]:
+    """The file half of an export (no database access, so it may run in a worker thread)."""
+    with source.open("rb") as src, atomic_writer(dest) as out:
+        shutil.copyfileobj(src, out, 1024 * 1024)
+    sidecar = dest.with_name(dest.name + ".json")
+    with atomic_writer(sidecar) as out:
+        out.write(json.dumps(document, indent=2).encode())
+    return dest, sidecar
 
 
 def provenance_document(take: Take) -> dict[str, Any]:

@@ -1,10 +1,10 @@
 """What a user asks for, as the UI and the CLI build it: one dataclass per kind of generation.
 
 Each request knows its endpoint, its API fields (`params`), its media inputs (`media`: an API
-field → a local path or a URI), the problems the catalog sees in it before anything is
-uploaded or paid, and what its price depends on. Media facts (an audio's length, a video's frame
-count) are checked by the session with the media layer; the API client validates the final body
-once more before sending.
+field → a local path or a URI), its problems before anything is uploaded or paid, and what its
+price depends on. The value rules are the API client's (its typed models, from the catalog);
+this module adds only what a form knows better: which input is missing. Media facts (an audio's
+length, a video's frame count) come from the media layer and sharpen the same checks.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
+from ltxstudio.api import MediaFacts, RequestValidationError
+from ltxstudio.api.models import request_from_body
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Endpoint, Model, Resolution
 from ltxstudio.core.pricing import CostBasis
@@ -39,27 +41,37 @@ class FieldProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        if self.field in self.message:  # already a whole sentence about this field
+            return self.message
+        # "duration is 1.2; it must be at least 2" reads better than "duration: is 1.2; …"
+        joiner = " " if self.message.startswith(("is ", "has ", "must ")) else ": "
+        return f"{self.field}{joiner}{self.message}"
 
 
-def _prompt_problems(prompt: str | None, *, required: bool) -> list[FieldProblem]:
-    text = prompt or ""
-    if required and not text.strip():
-        return [FieldProblem("prompt", "the prompt is empty")]
-    if len(text) > catalog.PROMPT_MAX_CHARS:
-        return [
-            FieldProblem(
-                "prompt",
-                f"the prompt is {len(text):,} characters; the API takes at most "
-                f"{catalog.PROMPT_MAX_CHARS:,}",
-            )
-        ]
+#: Stands in for a media input that is not uploaded yet, so the client can check the rest.
+_PENDING_URI = "ltx://uploads/pending"
+_FIELD_NAMES = {
+    "image_uri": "image",
+    "last_frame_uri": "last frame",
+    "audio_uri": "soundtrack",
+    "video_uri": "video",
+    "start_time": "start",
+}
+
+
+def client_problems(
+    endpoint: Endpoint,
+    params: Mapping[str, Any],
+    media: Mapping[str, str],
+    facts: MediaFacts | None = None,
+) -> list[FieldProblem]:
+    """The API client's verdict on a body, with media not yet uploaded."""
+    body = {**params, **dict.fromkeys(media, _PENDING_URI)}
+    try:
+        request_from_body(endpoint, body, input_media=facts)
+    except RequestValidationError as exc:
+        return [FieldProblem(_FIELD_NAMES.get(p.field, p.field), p.message) for p in exc.problems]
     return []
-
-
-def _model_problems(endpoint: Endpoint, model: Model | str) -> list[FieldProblem]:
-    problem = catalog.model_problem(endpoint, str(model))
-    return [FieldProblem("model", problem)] if problem else []
 
 
 @dataclass(frozen=True)
@@ -83,46 +95,26 @@ class GenerateRequest:
     def endpoint(self) -> Endpoint:
         return self.mode.endpoint
 
-    def problems(self) -> list[FieldProblem]:
-        out = _model_problems(self.endpoint, self.model)
+    def problems(self, facts: MediaFacts | None = None) -> list[FieldProblem]:
+        out: list[FieldProblem] = []
         match self.mode:
-            case Mode.TEXT | Mode.IMAGE:
-                out += _prompt_problems(self.prompt, required=True)
-                if self.resolution is None:
-                    out.append(FieldProblem("resolution", "choose a resolution"))
-                elif not out:
-                    problem = catalog.generation_check(
-                        self.model, self.resolution, self.fps, self.duration
-                    )
-                    if problem:
-                        out.append(FieldProblem(problem.field, problem.message))
-                if self.camera_motion and self.camera_motion not in catalog.CAMERA_MOTIONS:
-                    out.append(
-                        FieldProblem(
-                            "camera_motion", f"unknown camera motion {self.camera_motion!r}"
-                        )
-                    )
-                if self.mode is Mode.IMAGE and not self.image:
+            case Mode.TEXT:
+                if self.image or self.last_frame:
+                    out.append(FieldProblem("image", "text-to-video takes no image; use Image"))
+            case Mode.IMAGE:
+                if not self.image:
                     out.append(FieldProblem("image", "image-to-video needs a first-frame image"))
-                if self.mode is Mode.TEXT and (self.image or self.last_frame):
-                    out.append(
-                        FieldProblem("image", "text-to-video takes no image; use Image mode")
-                    )
-                if self.last_frame and self.duration is None:
-                    out.append(
-                        FieldProblem(
-                            "last_frame", "a last frame needs a fixed duration, not automatic"
-                        )
-                    )
             case Mode.AUDIO:
-                out += _prompt_problems(self.prompt, required=not self.image)
                 if not self.audio:
-                    out.append(FieldProblem("audio", "audio-to-video needs a soundtrack (2–20 s)"))
-                res = self.resolution
-                if res is not None and not out and catalog.a2v_max_seconds(self.model, res) is None:
-                    message = f"{self.model.value} does not do audio-to-video at {res}"
-                    out.append(FieldProblem("resolution", message))
-        return out
+                    out.append(
+                        FieldProblem("soundtrack", "audio-to-video needs a soundtrack (2–20 s)")
+                    )
+                if not self.image and not self.prompt.strip():
+                    out.append(FieldProblem("prompt", "write a prompt or give an image"))
+        if self.mode is not Mode.AUDIO and self.resolution is None:
+            out.append(FieldProblem("resolution", "choose a resolution"))
+            return out
+        return out + client_problems(self.endpoint, self.params(), self.media(), facts)
 
     def params(self) -> dict[str, Any]:
         match self.mode:
@@ -158,9 +150,9 @@ class GenerateRequest:
             out["audio_uri"] = self.audio
         return out
 
-    def cost_basis(self, audio_seconds: float | None = None) -> CostBasis:
+    def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
         if self.mode is Mode.AUDIO:
-            return CostBasis(self.endpoint, audio_seconds or 0.0, self.model)
+            return CostBasis(self.endpoint, facts.duration if facts else 0.0, self.model)
         seconds = self.duration
         if seconds is None and self.resolution is not None:
             # automatic duration: price the longest the model may choose, so a budget holds
@@ -179,28 +171,14 @@ class RetakeRequest:
     prompt: str | None = None
     model: Model = Model.LTX_2_3_PRO
     resolution: Resolution | None = None
-    endpoint: Endpoint = field(default=Endpoint.RETAKE, init=False)
 
-    def problems(self) -> list[FieldProblem]:
-        out = _model_problems(self.endpoint, self.model)
-        out += _prompt_problems(self.prompt, required=False)
-        if self.duration < catalog.RETAKE_MIN_SECONDS:
-            out.append(
-                FieldProblem(
-                    "duration",
-                    f"the window is {self.duration:.2f} s; a retake needs at least "
-                    f"{catalog.RETAKE_MIN_SECONDS:g} s",
-                )
-            )
-        if self.start < 0:
-            out.append(FieldProblem("start_time", "the window starts before the clip"))
-        if self.mode not in catalog.RETAKE_MODES:
-            out.append(
-                FieldProblem("mode", f"mode must be one of {', '.join(catalog.RETAKE_MODES)}")
-            )
-        if self.resolution is not None and self.resolution not in catalog.RETAKE_RESOLUTIONS:
-            out.append(FieldProblem("resolution", "retake output is 1920x1080 or 1080x1920"))
-        return out
+    endpoint: ClassVar[Endpoint] = Endpoint.RETAKE
+
+    def problems(self, facts: MediaFacts | None = None) -> list[FieldProblem]:
+        return client_problems(self.endpoint, self.params(), self.media(), facts)
+
+    def media(self) -> dict[str, str]:
+        return {"video_uri": self.video}
 
     def params(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -215,11 +193,9 @@ class RetakeRequest:
             body["resolution"] = str(self.resolution)
         return body
 
-    def media(self) -> dict[str, str]:
-        return {"video_uri": self.video}
-
-    def cost_basis(self, input_seconds: float) -> CostBasis:
-        return CostBasis(self.endpoint, input_seconds, self.model)
+    def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
+        # Billed on the whole input video's length, not the window (API-NOTES §2).
+        return CostBasis(self.endpoint, facts.duration if facts else 0.0, self.model)
 
 
 @dataclass(frozen=True)
@@ -232,32 +208,14 @@ class ExtendRequest:
     context: float | None = None
     prompt: str | None = None
     model: Model = Model.LTX_2_3_PRO
-    endpoint: Endpoint = field(default=Endpoint.EXTEND, init=False)
 
-    def problems(self, input_fps: float | None = None) -> list[FieldProblem]:
-        out = _model_problems(self.endpoint, self.model)
-        out += _prompt_problems(self.prompt, required=False)
-        lo, hi = catalog.EXTEND_SECONDS
-        if not lo <= self.duration <= hi:
-            out.append(
-                FieldProblem("duration", f"extend by {lo:g}–{hi:g} s, not {self.duration:g} s")
-            )
-        if self.mode not in catalog.EXTEND_MODES:
-            out.append(FieldProblem("mode", "extend at the start or the end"))
-        if self.context is not None:
-            if not 0 <= self.context <= catalog.EXTEND_MAX_CONTEXT_SECONDS:
-                out.append(FieldProblem("context", "context is 0–20 s of the input"))
-            elif input_fps:
-                frames = round((self.context + self.duration) * input_fps)
-                if frames > catalog.EXTEND_MAX_FRAMES:
-                    out.append(
-                        FieldProblem(
-                            "context",
-                            f"context + extension is {frames} frames at {input_fps:g} fps; "
-                            f"the limit is {catalog.EXTEND_MAX_FRAMES}",
-                        )
-                    )
-        return out
+    endpoint: ClassVar[Endpoint] = Endpoint.EXTEND
+
+    def problems(self, facts: MediaFacts | None = None) -> list[FieldProblem]:
+        return client_problems(self.endpoint, self.params(), self.media(), facts)
+
+    def media(self) -> dict[str, str]:
+        return {"video_uri": self.video}
 
     def params(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -271,17 +229,15 @@ class ExtendRequest:
             body["prompt"] = self.prompt
         return body
 
-    def media(self) -> dict[str, str]:
-        return {"video_uri": self.video}
-
-    def cost_basis(self, input_fps: float) -> CostBasis:
+    def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
+        fps = facts.fps if facts and facts.fps else float(catalog.DEFAULT_FPS)
         context = (
             self.context
             if self.context is not None
-            else catalog.extend_max_context(input_fps, self.duration)
+            else catalog.extend_max_context(fps, self.duration)
         )
         return CostBasis(
-            self.endpoint, self.duration, self.model, context_seconds=context, input_fps=input_fps
+            self.endpoint, self.duration, self.model, context_seconds=context, input_fps=fps
         )
 
 
@@ -289,23 +245,25 @@ class ExtendRequest:
 class HdrRequest:
     video: str
     output_colorspace: str | None = None
-    endpoint: Endpoint = field(default=Endpoint.HDR, init=False)
 
-    def problems(self) -> list[FieldProblem]:
-        if self.output_colorspace and self.output_colorspace not in catalog.HDR_COLORSPACES:
-            return [
-                FieldProblem("output_colorspace", f"one of {', '.join(catalog.HDR_COLORSPACES)}")
-            ]
-        return []
+    endpoint: ClassVar[Endpoint] = Endpoint.HDR
 
-    def params(self) -> dict[str, Any]:
-        return {"output_colorspace": self.output_colorspace} if self.output_colorspace else {}
+    def problems(self, facts: MediaFacts | None = None) -> list[FieldProblem]:
+        return client_problems(self.endpoint, self.params(), self.media(), facts)
 
     def media(self) -> dict[str, str]:
         return {"video_uri": self.video}
 
-    def cost_basis(self, input_seconds: float, input_size: Resolution) -> CostBasis:
-        return CostBasis(self.endpoint, input_seconds, input_size=input_size)
+    def params(self) -> dict[str, Any]:
+        return {"output_colorspace": self.output_colorspace} if self.output_colorspace else {}
+
+    def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
+        size = (
+            Resolution(facts.width, facts.height)
+            if facts and facts.width and facts.height
+            else None
+        )
+        return CostBasis(self.endpoint, facts.duration if facts else 0.0, input_size=size)
 
 
 @dataclass(frozen=True)
@@ -314,17 +272,14 @@ class ReframeRequest:
     resolution: Resolution
     placement: Mapping[str, Any] | None = None
     model: Model = Model.LTX_2_3_PRO
-    endpoint: Endpoint = field(default=Endpoint.REFRAME, init=False)
 
-    def problems(self) -> list[FieldProblem]:
-        out = _model_problems(self.endpoint, self.model)
-        if self.resolution not in catalog.REFRAME_RESOLUTIONS:
-            names = ", ".join(str(r) for r in catalog.REFRAME_RESOLUTIONS)
-            out.append(FieldProblem("resolution", f"reframe to one of {names}"))
-        anchor = (self.placement or {}).get("anchor")
-        if anchor is not None and anchor not in catalog.REFRAME_ANCHORS:
-            out.append(FieldProblem("placement", f"unknown anchor {anchor!r}"))
-        return out
+    endpoint: ClassVar[Endpoint] = Endpoint.REFRAME
+
+    def problems(self, facts: MediaFacts | None = None) -> list[FieldProblem]:
+        return client_problems(self.endpoint, self.params(), self.media(), facts)
+
+    def media(self) -> dict[str, str]:
+        return {"video_uri": self.video}
 
     def params(self) -> dict[str, Any]:
         body: dict[str, Any] = {"model": self.model.value, "resolution": str(self.resolution)}
@@ -332,11 +287,10 @@ class ReframeRequest:
             body["placement"] = dict(self.placement)
         return body
 
-    def media(self) -> dict[str, str]:
-        return {"video_uri": self.video}
-
-    def cost_basis(self, input_seconds: float) -> CostBasis:
-        return CostBasis(self.endpoint, input_seconds, self.model, self.resolution)
+    def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
+        return CostBasis(
+            self.endpoint, facts.duration if facts else 0.0, self.model, self.resolution
+        )
 
 
 Request = GenerateRequest | RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest

@@ -48,6 +48,8 @@ class Settings:
     library_dir: str | None = None
     notifications: bool = True
     theme: Theme = Theme.SYSTEM
+    #: How much faster than real time the built-in sandbox finishes its simulated jobs.
+    sandbox_speed: float = 1.0
 
     def with_changes(self, **changes: Any) -> Settings:
         return validate(replace(self, **changes))
@@ -64,6 +66,8 @@ def validate(s: Settings) -> Settings:
         raise SettingsError(f"poll interval must be 1–300 s, not {s.poll_interval}")
     if s.daily_budget_usd is not None and s.daily_budget_usd < 0:
         raise SettingsError("the daily budget cannot be negative")
+    if not 0.1 <= s.sandbox_speed <= 1000:
+        raise SettingsError(f"sandbox speed must be 0.1–1000, not {s.sandbox_speed}")
     if not s.base_url.startswith(("https://", "http://")):
         raise SettingsError(f"base URL must start with https://, not {s.base_url!r}")
     return s
@@ -88,6 +92,7 @@ def from_json(data: dict[str, Any]) -> tuple[Settings, list[str]]:
         "theme": Theme,
         "concurrency": int,
         "poll_interval": float,
+        "sandbox_speed": float,
         "notifications": bool,
         "base_url": str,
         "library_dir": lambda v: None if v in (None, "") else str(v),

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ltxstudio.api import MediaFacts
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Model, Resolution, Tier
 from ltxstudio.core.pricing import UnpricedError, format_usd
@@ -37,7 +38,7 @@ from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.ui.media_picker import AUDIO_FILTER, IMAGE_FILTER, Inspector, MediaPicker
 from ltxstudio.ui.prompt_editor import PromptEditor
 
-Estimator = Callable[[GenerateRequest, float | None], Decimal]
+Estimator = Callable[[GenerateRequest, MediaFacts | None], Decimal]
 
 _MODE_LABEL = {Mode.TEXT: "Text", Mode.IMAGE: "Image", Mode.AUDIO: "Audio"}
 _CAMERA_LABEL = {m: m.replace("_", " ") for m in catalog.CAMERA_MOTIONS}
@@ -141,22 +142,30 @@ class GeneratePanel(QWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(mode_row)
-        layout.addWidget(self.prompt, 1)
+        layout.addWidget(self.prompt)
         layout.addWidget(self.image)
         layout.addWidget(self.last_frame)
         layout.addWidget(self.audio)
         layout.addLayout(form)
         layout.addWidget(self.note)
-        layout.addLayout(cost_row)
-        layout.addWidget(self.generate_button)
-        layout.addWidget(self.reason)
+        layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
+        # The price and the Generate button never scroll out of sight, whatever the window size.
+        footer = QWidget()
+        footer.setObjectName("generateFooter")
+        footer_layout = QVBoxLayout(footer)
+        footer_layout.setContentsMargins(8, 4, 8, 8)
+        footer_layout.addLayout(cost_row)
+        footer_layout.addWidget(self.generate_button)
+        footer_layout.addWidget(self.reason)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.setSpacing(0)
+        outer.addWidget(scroll, 1)
+        outer.addWidget(footer)
 
         self.mode_group.buttonToggled.connect(self._on_mode_toggled)
         self.model.currentIndexChanged.connect(lambda _i: self._refill("model"))
@@ -203,9 +212,11 @@ class GeneratePanel(QWidget):
 
     def blocking_reason(self) -> str | None:
         req = self.request()
+        if not req.prompt.strip() and not (req.mode is Mode.AUDIO and req.image):
+            return self.tr("Write a prompt to generate.")
         problems = req.problems()
         if problems:
-            return problems[0].message
+            return str(problems[0])
         prompt_error = self.prompt.blocking_problem()
         if prompt_error and not (req.mode is Mode.AUDIO and req.image):
             return prompt_error
@@ -361,8 +372,9 @@ class GeneratePanel(QWidget):
             camera_motion=req.camera_motion, audio=req.generate_audio or req.mode is Mode.AUDIO
         )
         seconds = self.audio.inspection.seconds if self.audio.inspection else None
+        facts = MediaFacts(duration=seconds) if seconds is not None else None
         try:
-            usd = self._estimate(req, seconds)
+            usd = self._estimate(req, facts)
             text = format_usd(usd)
             if req.duration is None and req.mode is not Mode.AUDIO:
                 text = self.tr("up to %1").replace("%1", text)

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QSize,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
@@ -68,6 +69,7 @@ class ClipListModel(QAbstractListModel):
         self._counts: dict[str, int] = {}
         self._images: dict[str, QImage] = {}
         self._placeholder = _placeholder()
+        self._reload_due = False
         for signal in (
             library.clip_added,
             library.take_added,
@@ -79,9 +81,10 @@ class ClipListModel(QAbstractListModel):
         self.reload()
 
     def reload(self) -> None:
+        self._reload_due = False
         self.beginResetModel()
         self._clips = self._library.clips()
-        self._counts = {c.id: len(self._library.takes(c.id)) for c in self._clips}
+        self._counts = self._library.take_counts()
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -140,7 +143,10 @@ class ClipListModel(QAbstractListModel):
         return self._placeholder
 
     def _on_library_changed(self, *args: object) -> None:
-        self.reload()
+        # A finished job adds a clip, a take and activates it: one reload for the burst.
+        if not self._reload_due:
+            self._reload_due = True
+            QTimer.singleShot(0, self, self.reload)
 
 
 class ClipFilter(QSortFilterProxyModel):

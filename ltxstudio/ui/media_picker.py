@@ -115,10 +115,9 @@ class MediaPicker(QFrame):
     # ------------------------------------------------------------------ state
 
     def blocking_issue(self) -> str | None:
-        if self._task is not None and not self._task.done():
-            return self.tr("still checking the file")
         if self.inspection is None:
-            return None
+            pending = self._task is not None and not self._task.done()
+            return self.tr("still checking the file") if pending else None
         for issue in self.inspection.issues:
             if issue.blocking:
                 return issue.message

@@ -33,7 +33,7 @@ PLACEHOLDER = (
 )
 _SYMBOL = {
     Level.OK: ("✓", GREEN),
-    Level.INFO: ("ⓘ", GREY),
+    Level.INFO: ("•", GREY),
     Level.WARN: ("⚠", AMBER),
     Level.ERROR: ("✖", RED),
 }
@@ -96,6 +96,7 @@ class PromptEditor(QWidget):
         self.edit.setAccessibleName(self.tr("Prompt"))
         self.edit.setTabChangesFocus(True)
         self.edit.setMinimumHeight(120)
+        self.edit.setMaximumHeight(220)  # room for 4–8 sentences; the controls stay in view
         self.count = QLabel()
         self.count.setObjectName("promptCount")
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -175,6 +176,16 @@ class PromptEditor(QWidget):
 
     def _relint(self) -> None:
         self.lints = lint(self.text(), camera_motion=self._camera_motion, audio=self._audio)
+        if not self.text().strip():
+            # Nothing typed yet is not a mistake: say what a good prompt has, quietly.
+            self.lint_label.setText(
+                f'<span style="color:{GREY}">'
+                + self.tr("4–8 sentences · action in order · camera move · what we hear")
+                + "</span>"
+            )
+            self.lint_label.setToolTip("")
+            self.lint_changed.emit(self.lints)
+            return
         chips = []
         for item in self.lints:
             symbol, colour = _SYMBOL[item.level]

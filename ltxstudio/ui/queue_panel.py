@@ -107,13 +107,22 @@ class QueuePanel(QWidget):
         self.table.setDragEnabled(True)
         self.table.setDropIndicatorShown(True)
         self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)  # one line per job; the full text is in the tooltip
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self.table))
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
-        head.setSectionResizeMode(Column.STATE, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((Column.ENDPOINT, 110), (Column.MODEL, 80), (Column.PROGRESS, 110)):
+        for column, width in (
+            (Column.ENDPOINT, 110),
+            (Column.MODEL, 80),
+            (Column.STATE, 300),
+            (Column.PROGRESS, 110),
+            (Column.ETA, 60),
+            (Column.RETRY, 70),
+        ):
             self.table.setColumnWidth(column, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from ltxstudio.api import MediaFacts
 from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.pricing import estimate_usd
 from ltxstudio.session.history import Presets
@@ -17,8 +18,8 @@ GOOD = (
 )
 
 
-def estimate(req: GenerateRequest, audio_seconds: float | None) -> Decimal:
-    return estimate_usd(req.cost_basis(audio_seconds))
+def estimate(req: GenerateRequest, facts: MediaFacts | None) -> Decimal:
+    return estimate_usd(req.cost_basis(facts))
 
 
 def panel(qtbot: QtBot, tmp_path: Path) -> GeneratePanel:
@@ -38,7 +39,7 @@ def test_controls_follow_the_catalog(qtbot: QtBot, tmp_path: Path) -> None:
     assert p.resolution.currentData() == Resolution(1920, 1080)
     assert items(p.duration) == [2, 3, 4, 5, 6, 8, 10]
     assert not p.generate_button.isEnabled()
-    assert p.reason.text() == "the prompt is empty"
+    assert p.reason.text() == "Write a prompt to generate."
     p.prompt.set_text(GOOD)
     assert p.generate_button.isEnabled()
     assert p.cost.text() == "$0.48"  # 6 s at 1080p on 2.3 Pro

@@ -33,3 +33,20 @@ def test_secrets_bearer_tokens_and_data_uris_never_reach_the_log(tmp_path: Path)
     assert "AAAA" * 20 not in text
     assert text.count("<redacted>") >= 3
     assert "RuntimeError: failed with <redacted>" in text
+
+
+def test_atomic_writes_sweep_what_killed_writers_left(tmp_path: Path) -> None:
+    import os
+
+    from ltxstudio.core.fsutil import atomic_write_text
+
+    target = tmp_path / "a.mp4"
+    stale = tmp_path / ".a.mp4.dead1234.tmp"
+    fresh = tmp_path / ".a.mp4.live5678.tmp"
+    stale.write_text("half")
+    fresh.write_text("someone writing now")
+    os.utime(stale, (0, 0))
+    atomic_write_text(target, "whole")
+    assert target.read_text() == "whole"
+    assert not stale.exists()
+    assert fresh.exists()  # a live writer's temp is left alone

@@ -133,3 +133,15 @@ def test_sync_sees_another_process(tmp_path: Path) -> None:
     assert gui.sync()
     assert seen == [job.id]
     assert gui.get(job.id).state is JobState.UPLOADING
+
+
+def test_only_writes_a_power_cut_must_not_undo_are_fsynced(tmp_path: Path) -> None:
+    journal = Journal(tmp_path / "j.db")
+    store = JobStore(journal, ManualClock())
+    level = lambda: journal._db.execute("PRAGMA synchronous").fetchone()[0]  # noqa: E731
+    job = store.add(spec(), estimate_usd=Decimal(1), backend="fake")
+    assert level() == 2  # FULL: a new job is the user's work
+    store.update(job.id, state=JobState.UPLOADING)
+    assert level() == 1  # NORMAL: survives a killed process, fsynced by the next FULL commit
+    store.update(job.id, durable=True, state=JobState.SUBMITTING, submitted_at=1.0)
+    assert level() == 2  # the intent to submit

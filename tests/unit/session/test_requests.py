@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from ltxstudio.api import MediaFacts
 from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.pricing import estimate_usd
 from ltxstudio.session.requests import (
@@ -36,8 +37,8 @@ def test_text_request_body_matches_the_official_schema(openapi: dict[str, Any]) 
 @pytest.mark.parametrize(
     ("req", "field", "words"),
     [
-        (GenerateRequest(Mode.TEXT, "  ", Model.LTX_2_3_PRO), "prompt", "empty"),
-        (GenerateRequest(Mode.TEXT, "x" * 5001), "prompt", "5,001 characters"),
+        (GenerateRequest(Mode.TEXT, "  "), "prompt", "must not be blank"),
+        (GenerateRequest(Mode.TEXT, "x" * 5001), "prompt", "5001 characters"),
         (
             GenerateRequest(Mode.TEXT, "x", Model.LTX_2_3_PRO, R("1920x1080"), 24, 12),
             "duration",
@@ -55,14 +56,10 @@ def test_text_request_body_matches_the_official_schema(openapi: dict[str, Any]) 
         ),
         (GenerateRequest(Mode.IMAGE, "x"), "image", "first-frame image"),
         (GenerateRequest(Mode.AUDIO, "x", Model.LTX_2_3_FAST, audio="a.m4a"), "model", "allowed"),
-        (
-            GenerateRequest(Mode.AUDIO, "x", Model.LTX_2_5_PRO, R("2560x1440"), audio="a.m4a"),
-            "resolution",
-            "audio-to-video",
-        ),
-        (RetakeRequest("v.mp4", 1.0, 1.2), "duration", "1.20 s; a retake needs at least 2 s"),
-        (ExtendRequest("v.mp4", 25), "duration", "2–20 s"),
-        (ReframeRequest("v.mp4", R("1000x1000")), "resolution", "reframe to one of"),
+        (GenerateRequest(Mode.AUDIO, "", audio="a.m4a"), "prompt", "prompt or give an image"),
+        (RetakeRequest("v.mp4", 1.0, 1.2), "duration", "is 1.2; it must be at least 2"),
+        (ExtendRequest("v.mp4", 25), "duration", "between 2 and 20"),
+        (ReframeRequest("v.mp4", R("1000x1000")), "resolution", "1080x1080"),
         (HdrRequest("v.mp4", "rec709"), "output_colorspace", "acescg"),
     ],
 )
@@ -72,14 +69,22 @@ def test_problems_name_the_field_and_say_why(req: Any, field: str, words: str) -
     assert words in problems[0].message
 
 
-def test_extend_frame_budget_and_pricing() -> None:
+def test_media_facts_sharpen_the_checks_and_the_price() -> None:
+    facts = MediaFacts(duration=8.0, width=1920, height=1080, fps=24, frames=192)
     req = ExtendRequest("v.mp4", 10, context=15)
-    assert {p.field for p in req.problems(input_fps=24)} == {"context"}  # 600 frames > 505
+    assert {p.field for p in req.problems(facts)} == {"context"}  # 600 frames > 505
     ok = ExtendRequest("v.mp4", 4)
-    assert ok.problems(input_fps=24) == []
+    assert ok.problems(facts) == []
     assert ok.media() == {"video_uri": "v.mp4"}
     # default context fills 505 frames: (96 + 409) / 24 s at $0.10
-    assert estimate_usd(ok.cost_basis(input_fps=24)) == Decimal("2.1042")
+    assert estimate_usd(ok.cost_basis(facts)) == Decimal("2.1042")
+    short = MediaFacts(duration=2.5, fps=24, width=1920, height=1080)
+    assert "at least 73" in str(RetakeRequest("v.mp4", 0, 2).problems(short)[0])
+    # retake is billed on the whole input, A2V on the audio's length
+    assert estimate_usd(RetakeRequest("v.mp4", 2, 2).cost_basis(facts)) == Decimal("0.80")
+    audio = GenerateRequest(Mode.AUDIO, "a song", audio="a.m4a", resolution=None)
+    assert estimate_usd(audio.cost_basis(MediaFacts(duration=7.5))) == Decimal("0.75")
+    assert "1.40 s" in str(audio.problems(MediaFacts(duration=1.4))[0])
 
 
 def test_every_edit_body_validates(openapi: dict[str, Any]) -> None:

@@ -1,0 +1,390 @@
+"""`LtxClient`: the async client for the LTX video API (v1 sync and v2 async).
+
+It is given an API key and a base URL — it never reads environment variables or the keyring —
+and owns one long-lived `httpx.AsyncClient` (constructing one costs tens of milliseconds).
+Use it as `async with LtxClient(...) as client:` or call `aclose()`.
+
+With `asgi_app` the client talks to an in-process ASGI app (the sandbox) through
+`httpx.ASGITransport`, so the composition root never imports httpx; `transport` is the seam for
+tests. Note that `ASGITransport` does not enforce timeouts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+from ltxstudio import __version__
+from ltxstudio.api._checks import MediaKind
+from ltxstudio.api._containers import RESULT_CONTAINERS, Container
+from ltxstudio.api._errors import FieldProblem, RequestValidationError, SubmitOutcomeUnknown
+from ltxstudio.api._logging import install_httpx_url_filter, log, redact_body
+from ltxstudio.api._request_loop import Call, RequestLoop, RetryNotice
+from ltxstudio.api._retry import CallKind, RetryPolicy
+from ltxstudio.api._transport import SANDBOX_BASE_URL, ASGIApp, InProcessTransport, Timeouts
+from ltxstudio.api._urls import DEFAULT_BASE_URL, check_transport_url, normalise_base_url
+from ltxstudio.api.downloads import (
+    PartFile,
+    ProgressCallback,
+    content_length,
+    download,
+    stream_body,
+)
+from ltxstudio.api.models import GenerationRequest
+from ltxstudio.api.status import (
+    Completed,
+    DownloadResult,
+    Failed,
+    JobHandle,
+    JobStatus,
+    is_terminal,
+    parse_status,
+    status_name,
+)
+from ltxstudio.api.uploads import (
+    AUTO_DATA_URI_MAX,
+    UploadTransport,
+    choose_transport,
+    data_uri,
+    describe,
+    is_remote_reference,
+    upload_file,
+)
+from ltxstudio.core import catalog
+from ltxstudio.core.catalog import Endpoint
+from ltxstudio.core.clock import Clock, SystemClock
+from ltxstudio.core.logsetup import RedactSecrets
+
+
+class LtxClient:
+    """The LTX API client. See the module docstring; errors are in `ltxstudio.api._errors`."""
+
+    def __init__(
+        self,
+        api_key: str,
+        base_url: str | None = None,
+        *,
+        asgi_app: ASGIApp | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        poll_interval: float = catalog.POLL_INTERVAL_SECONDS,
+        timeouts: Timeouts | None = None,
+        retry_policy: RetryPolicy | None = None,
+        rng: random.Random | None = None,
+        on_retry: Callable[[RetryNotice], None] | None = None,
+        auto_data_uri_max: int = AUTO_DATA_URI_MAX,
+    ) -> None:
+        if not api_key.strip():
+            raise ValueError("an API key is required")
+        if any(c.isspace() for c in api_key) or not api_key.isprintable():
+            raise ValueError("the API key contains whitespace or control characters")
+        if asgi_app is not None and transport is not None:
+            raise ValueError("give asgi_app or transport, not both")
+        if poll_interval <= 0:
+            raise ValueError("poll_interval must be positive")
+        if base_url is None:
+            base_url = SANDBOX_BASE_URL if asgi_app is not None else DEFAULT_BASE_URL
+        self.base_url = normalise_base_url(base_url)
+        RedactSecrets.register(api_key)  # second line of defence for any log handler
+        install_httpx_url_filter()
+        if asgi_app is not None:
+            transport = InProcessTransport(app=asgi_app)
+        self.timeouts = timeouts or Timeouts()
+        self.poll_interval = poll_interval
+        self.clock: Clock = clock or SystemClock()
+        self.auto_data_uri_max = auto_data_uri_max
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            headers={"User-Agent": f"ltxstudio/{__version__}"},
+            timeout=self.timeouts.make(self.timeouts.poll),
+            follow_redirects=False,
+        )
+        self._loop = RequestLoop(
+            self._http,
+            api_key=api_key,
+            base_url=self.base_url,
+            clock=self.clock,
+            policy=retry_policy or RetryPolicy(),
+            rng=rng or random.Random(),
+            on_retry=on_retry,
+        )
+
+    def __repr__(self) -> str:
+        return f"LtxClient(base_url={self.base_url!r})"
+
+    async def __aenter__(self) -> LtxClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    # ------------------------------------------------------------------ v2 jobs
+
+    def handle_for(self, endpoint: Endpoint | str, job_id: str) -> JobHandle:
+        """Rebuild a handle from a stored `(endpoint, id)`, e.g. after a restart."""
+        if not job_id or not job_id.strip():
+            raise ValueError("a job id is a non-empty string")
+        return JobHandle(Endpoint(endpoint), job_id)
+
+    async def submit(self, request: GenerationRequest) -> JobHandle:
+        """`POST /v2/<endpoint>` once. Raises `SubmitOutcomeUnknown` when it may have been
+        accepted without our knowing; any other error means the job was not created."""
+        body = request.to_body()
+        endpoint = request.endpoint
+        log.debug("submit %s body=%s", endpoint.value, redact_body(body))
+        call = Call(
+            CallKind.SUBMIT,
+            "POST",
+            self._loop.api_url(f"/v2/{endpoint.value}"),
+            self.timeouts.make(self.timeouts.submit),
+            api=True,
+            json_body=body,
+            endpoint=endpoint.value,
+        )
+
+        async def accepted(response: httpx.Response) -> JobHandle:
+            await response.aread()
+            request_id = response.headers.get("x-request-id")
+            try:
+                answer = response.json()
+                job_id, created_at = answer["id"], answer.get("created_at")
+                if not isinstance(job_id, str) or not job_id.strip():
+                    raise TypeError("id is not a non-empty string")
+                if created_at is not None and not isinstance(created_at, str):
+                    raise TypeError("created_at is not a string")
+            except (ValueError, KeyError, TypeError) as exc:
+                raise SubmitOutcomeUnknown(
+                    f"POST /v2/{endpoint.value} answered {response.status_code} but the body "
+                    f"is unreadable ({type(exc).__name__}); the job was probably created",
+                    endpoint=endpoint.value,
+                    status=response.status_code,
+                    request_id=request_id,
+                ) from None
+            log.info("submitted %s job=%s request_id=%s", endpoint.value, job_id, request_id or "-")
+            return JobHandle(endpoint, job_id, created_at, request_id)
+
+        return await self._loop.run(call, accepted)
+
+    async def status(self, handle: JobHandle) -> JobStatus:
+        """One `GET /v2/<endpoint>/<id>` (retried on transient failures)."""
+        path = f"/v2/{handle.endpoint.value}/{_path_segment(handle.id)}"
+        call = Call(
+            CallKind.POLL,
+            "GET",
+            self._loop.api_url(path),
+            self.timeouts.make(self.timeouts.poll),
+            api=True,
+            job_id=handle.id,
+        )
+
+        async def read(response: httpx.Response) -> JobStatus:
+            await response.aread()
+            request_id = response.headers.get("x-request-id")
+            try:
+                body = response.json()
+            except ValueError:
+                body = None
+            status = parse_status(body, request_id=request_id)
+            log.debug("job=%s status=%s", handle.id, status_name(status))
+            return status
+
+        return await self._loop.run(call, read)
+
+    async def iter_status(
+        self, handle: JobHandle, *, interval: float | None = None
+    ) -> AsyncIterator[JobStatus]:
+        """Yield every polled status, `interval` (default 5 s) apart, ending with the terminal
+        one. Errors after the call's retries propagate; the caller may resume later with the
+        same handle."""
+        wait = self.poll_interval if interval is None else interval
+        while True:
+            status = await self.status(handle)
+            yield status
+            if is_terminal(status):
+                return
+            await self.clock.sleep(wait)
+
+    async def poll(self, handle: JobHandle, *, interval: float | None = None) -> Completed | Failed:
+        """Wait until the job is completed or failed."""
+        async for status in self.iter_status(handle, interval=interval):
+            if isinstance(status, Completed | Failed):
+                return status
+        raise AssertionError("iter_status ends only with a terminal status")  # pragma: no cover
+
+    # ------------------------------------------------------------------ v1
+
+    async def generate_sync(
+        self,
+        request: GenerationRequest,
+        dest: Path,
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> DownloadResult:
+        """`POST /v1/<endpoint>`: the answer is the MP4, streamed to `dest` (via `.part`).
+
+        Anything that goes wrong after the request may have reached the server — a timeout, a
+        cut body, a body that is not a video — raises `SubmitOutcomeUnknown`: the generation
+        may have run and been billed; it is never re-sent.
+        """
+        endpoint = request.endpoint
+        if endpoint not in catalog.V1_ENDPOINTS:
+            raise RequestValidationError(
+                [
+                    FieldProblem(
+                        "endpoint",
+                        f"{endpoint.value} has no synchronous (v1) route; use submit()",
+                        tuple(e.value for e in catalog.V1_ENDPOINTS),
+                    )
+                ]
+            )
+        body = request.to_body()
+        log.debug("generate_sync %s body=%s", endpoint.value, redact_body(body))
+        call = Call(
+            CallKind.SUBMIT,
+            "POST",
+            self._loop.api_url(f"/v1/{endpoint.value}"),
+            self.timeouts.make(self.timeouts.sync_generation),
+            api=True,
+            json_body=body,
+            endpoint=endpoint.value,
+        )
+        part = PartFile(dest)
+
+        async def receive(response: httpx.Response) -> DownloadResult:
+            request_id = response.headers.get("x-request-id")
+            ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+
+            def unknown(why: str) -> SubmitOutcomeUnknown:
+                return SubmitOutcomeUnknown(
+                    f"POST /v1/{endpoint.value} answered {response.status_code} but {why}; "
+                    "the generation was probably billed",
+                    endpoint=endpoint.value,
+                    status=response.status_code,
+                    request_id=request_id,
+                )
+
+            if not (ctype.startswith("video/") or ctype == "application/octet-stream"):
+                raise unknown(f"with {ctype or 'no content type'} instead of a video")
+            total = content_length(response)
+            await stream_body(response, part, total, progress)
+            try:
+                sha256 = await part.commit(expected_size=total, container=Container.MP4)
+            except Exception as exc:
+                raise unknown(f"the video failed verification ({exc})") from exc
+            log.info("v1 %s saved %d bytes request_id=%s", endpoint.value, part.size, request_id)
+            return DownloadResult(dest, part.size, sha256, ctype, request_id)
+
+        try:
+            return await self._loop.run(call, receive)
+        except BaseException:
+            part.discard()
+            raise
+
+    # ------------------------------------------------------------------ media
+
+    async def upload(
+        self,
+        source: Path | str,
+        *,
+        transport: UploadTransport = "auto",
+        progress: ProgressCallback | None = None,
+    ) -> str:
+        """A URI the API can fetch for `source`: URLs and URIs pass through; a local file is
+        uploaded or inlined as a data: URI (see `ltxstudio.api.uploads`)."""
+        if isinstance(source, str) and is_remote_reference(source):
+            if source[:5].lower() == "http:":
+                check_transport_url(source, what="media URL")
+            return source
+        path, kind, mime, size = await asyncio.to_thread(_local_file, source)
+        how = choose_transport(
+            transport, kind=kind, mime=mime, size=size, auto_max=self.auto_data_uri_max
+        )
+        if how == "data":
+            uri = await data_uri(path, mime)
+            if progress is not None:
+                progress(size, size)
+            log.info("inlined %s (%d bytes) as a data: URI", path.name, size)
+            return uri
+        storage_uri = await upload_file(
+            self._loop,
+            path,
+            mime=mime,
+            size=size,
+            slot_timeout=self.timeouts.make(self.timeouts.upload_slot),
+            put_timeout=self.timeouts.make(self.timeouts.upload_put),
+            progress=progress,
+        )
+        log.info("uploaded %s (%d bytes) -> %s", path.name, size, storage_uri)
+        return storage_uri
+
+    async def download(
+        self,
+        url: str,
+        dest: Path,
+        *,
+        progress: ProgressCallback | None = None,
+        expected: Container | None = None,
+        job_id: str | None = None,
+    ) -> DownloadResult:
+        """Fetch a result URL to `dest` (`.part`, resume, verify, atomic rename).
+        `expected` None sniffs MP4/ZIP; `Container.ANY` checks only the size."""
+        try:
+            check_transport_url(url, what="result URL")
+        except ValueError as exc:
+            raise RequestValidationError([FieldProblem("url", str(exc))]) from None
+        return await download(
+            self._loop,
+            url,
+            dest,
+            http_timeout=self.timeouts.make(self.timeouts.download),
+            progress=progress,
+            expected=expected,
+            job_id=job_id,
+        )
+
+    async def download_result(
+        self,
+        completed: Completed,
+        folder: Path,
+        name: str,
+        *,
+        progress: ProgressCallback | None = None,
+        job_id: str | None = None,
+    ) -> dict[str, DownloadResult]:
+        """Download every entry of a completed job's result map into `folder`: `video_url` →
+        `<name>.mp4`, `exr_frames_url` → `<name>.exr.zip`, other keys → `<name>.<key>`."""
+        out: dict[str, DownloadResult] = {}
+        for key, url in completed.result.items():
+            container = RESULT_CONTAINERS.get(key, Container.ANY)
+            suffix = {Container.MP4: ".mp4", Container.ZIP: ".exr.zip"}.get(container, f".{key}")
+            out[key] = await self.download(
+                url,
+                folder / f"{name}{suffix}",
+                progress=progress,
+                expected=container,
+                job_id=job_id,
+            )
+        return out
+
+
+def _local_file(source: Path | str) -> tuple[Path, MediaKind, str, int]:
+    path = Path(source)
+    kind, mime = describe(path)
+    return path, kind, mime, path.stat().st_size
+
+
+def _path_segment(job_id: str) -> str:
+    """A job id as one URL path segment (ids are opaque strings, API-NOTES §12.21)."""
+    return quote(job_id, safe="")

@@ -1,0 +1,200 @@
+"""Requests that generate a video: text-to-video, image-to-video, audio-to-video."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar, cast
+
+from ltxstudio.api._checks import (
+    MediaFacts,
+    Problems,
+    as_resolution,
+    check_choice,
+    check_number,
+    check_prompt,
+    check_uri,
+)
+from ltxstudio.api._errors import FieldProblem
+from ltxstudio.api._request_base import RequestBase, check_model
+from ltxstudio.core import catalog
+from ltxstudio.core.catalog import Endpoint, Model, Resolution, Tier
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Generation(RequestBase):
+    """Fields shared by text-to-video and image-to-video."""
+
+    prompt: str
+    model: Model
+    resolution: Resolution
+    duration: int | None  # whole seconds; None = automatic (LTX-2.5 only)
+    fps: int = catalog.DEFAULT_FPS
+    generate_audio: bool = True
+    camera_motion: str | None = None
+
+    def problems(self) -> list[FieldProblem]:
+        out: Problems = []
+        check_prompt(out, self.prompt, required=True)
+        model = check_model(out, self.endpoint, self.model)
+        resolution = as_resolution(out, "resolution", self.resolution)
+        if model is not None and resolution is not None:
+            self._check_matrix(out, model, resolution)
+        if not isinstance(cast(object, self.generate_audio), bool):  # runtime misuse
+            out.append(FieldProblem("generate_audio", "must be true or false", (True, False)))
+        if self.camera_motion is not None:
+            check_choice(out, "camera_motion", self.camera_motion, catalog.CAMERA_MOTIONS)
+        return out
+
+    def _check_matrix(self, out: Problems, model: Model, resolution: Resolution) -> None:
+        resolutions = catalog.allowed_resolutions(model)
+        if resolution not in resolutions:
+            names = ", ".join(map(str, resolutions))
+            out.append(
+                FieldProblem(
+                    "resolution",
+                    f"{resolution} is not available for {model.value}; allowed: {names}",
+                    tuple(map(str, resolutions)),
+                )
+            )
+            return
+        rates = catalog.allowed_fps(model, resolution)
+        if isinstance(self.fps, bool) or self.fps not in rates:
+            names = ", ".join(map(str, rates))
+            out.append(
+                FieldProblem(
+                    "fps",
+                    f"{self.fps!r} is not available for {model.value} at {resolution}; "
+                    f"allowed: {names}",
+                    rates,
+                )
+            )
+            return
+        durations = catalog.allowed_durations(model, resolution, self.fps)
+        if self.duration is None:
+            if model not in catalog.AUTO_DURATION_MODELS:
+                out.append(
+                    FieldProblem(
+                        "duration",
+                        f"automatic duration (None) needs an LTX-2.5 model, not {model.value}; "
+                        f"allowed: {', '.join(map(str, durations))}",
+                        durations,
+                    )
+                )
+        elif isinstance(self.duration, bool) or self.duration not in durations:
+            out.append(
+                FieldProblem(
+                    "duration",
+                    f"{self.duration!r} s is not available for {model.value} at {resolution} "
+                    f"{self.fps} fps; allowed: {', '.join(map(str, durations))}",
+                    durations,
+                )
+            )
+
+    def _body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "prompt": self.prompt,
+            "model": str(self.model),
+            "duration": None if self.duration is None else int(self.duration),
+            "fps": int(self.fps),
+            "resolution": str(self.resolution),
+            "generate_audio": bool(self.generate_audio),
+        }
+        if self.camera_motion is not None:
+            body["camera_motion"] = self.camera_motion
+        return body
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextToVideo(_Generation):
+    endpoint: ClassVar[Endpoint] = Endpoint.TEXT_TO_VIDEO
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImageToVideo(_Generation):
+    """The video starts at `image_uri`; with `last_frame_uri` it interpolates to that frame."""
+
+    endpoint: ClassVar[Endpoint] = Endpoint.IMAGE_TO_VIDEO
+    image_uri: str
+    last_frame_uri: str | None = None
+
+    def problems(self) -> list[FieldProblem]:
+        out = super().problems()
+        check_uri(out, "image_uri", self.image_uri, "image")
+        if self.last_frame_uri is not None:
+            check_uri(out, "last_frame_uri", self.last_frame_uri, "image")
+        return out
+
+    def _body(self) -> dict[str, Any]:
+        body = {"image_uri": self.image_uri, **super()._body()}
+        if self.last_frame_uri is not None:
+            body["last_frame_uri"] = self.last_frame_uri
+        return body
+
+
+@dataclass(frozen=True, kw_only=True)
+class AudioToVideo(RequestBase):
+    """The soundtrack decides the length (2–20 s); output is always 25 fps."""
+
+    endpoint: ClassVar[Endpoint] = Endpoint.AUDIO_TO_VIDEO
+    audio_uri: str
+    prompt: str | None = None  # required when there is no image; may be "" with one
+    image_uri: str | None = None
+    model: Model = Model.LTX_2_3_PRO
+    resolution: Resolution | None = None  # None: by the image's orientation, else 1920x1080
+    guidance_scale: float | None = None
+    input_media: MediaFacts | None = None  # the audio
+
+    def problems(self) -> list[FieldProblem]:
+        out: Problems = []
+        check_uri(out, "audio_uri", self.audio_uri, "audio")
+        if self.image_uri is not None:
+            check_uri(out, "image_uri", self.image_uri, "image")
+        check_prompt(out, self.prompt, required=self.image_uri is None)
+        model = check_model(out, self.endpoint, self.model)
+        if self.guidance_scale is not None:
+            check_number(out, "guidance_scale", self.guidance_scale, low=0.0, low_open=True)
+        if model is None:
+            return out
+        tiers = catalog.A2V_MAX_SECONDS[model]
+        allowed = catalog.tier_resolutions(tuple(tiers))
+        resolution = None
+        if self.resolution is not None:
+            resolution = as_resolution(out, "resolution", self.resolution)
+            if resolution is not None and resolution not in allowed:
+                out.append(
+                    FieldProblem(
+                        "resolution",
+                        f"{resolution} is not available for audio-to-video with {model.value}; "
+                        f"allowed: {', '.join(map(str, allowed))}",
+                        tuple(map(str, allowed)),
+                    )
+                )
+                return out
+        if self.input_media is not None:
+            # Omitted resolution means 1080p in one orientation or the other.
+            longest = catalog.a2v_max_seconds(model, resolution or Resolution.of(Tier.P1080))
+            low, high = catalog.A2V_AUDIO_SECONDS
+            high = min(high, longest) if longest is not None else high
+            seconds = self.input_media.duration
+            if not low <= seconds <= high:
+                out.append(
+                    FieldProblem(
+                        "audio_uri",
+                        f"the audio lasts {seconds:.2f} s; {model.value} at "
+                        f"{resolution or '1080p'} takes {low:g}–{high:g} s",
+                    )
+                )
+        return out
+
+    def _body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"audio_uri": self.audio_uri}
+        if self.image_uri is not None:
+            body["image_uri"] = self.image_uri
+        if self.prompt is not None:
+            body["prompt"] = self.prompt
+        if self.resolution is not None:
+            body["resolution"] = str(self.resolution)
+        if self.guidance_scale is not None:
+            body["guidance_scale"] = float(self.guidance_scale)
+        body["model"] = str(self.model)
+        return body

@@ -1,0 +1,191 @@
+"""Fetch a result to disk safely: `<name>.part` → verify → atomic rename to `<name>`.
+
+- The body streams to `<name>.part` in the target folder (same filesystem, so the final
+  `os.replace` is atomic); the final name only ever holds a complete, verified file.
+- A dropped connection resumes with `Range: bytes=N-` (plus `If-Range` when the server gave a
+  validator); a server that answers 200 instead of 206 is followed from byte 0.
+- Verification: the byte count against `Content-Length`/`Content-Range`, then a structural
+  MP4/ZIP check (`_containers.py`). SHA-256 is computed while writing.
+- On any failure or cancellation the `.part` is deleted. Resuming across calls is deliberately
+  not attempted: result URLs are re-signed, and a stale partial with no validator could splice
+  two different files.
+- Result URLs are pre-signed third-party URLs: fetched without the API key, following redirects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO, Final
+
+import httpx
+
+from ltxstudio.api._containers import Container, container_problem
+from ltxstudio.api._errors import ApiProtocolError, DownloadVerificationError
+from ltxstudio.api._request_loop import Call, RequestLoop
+from ltxstudio.api._retry import CallKind
+from ltxstudio.api._urls import redact_url
+from ltxstudio.api.status import DownloadResult
+from ltxstudio.core import failpoints
+from ltxstudio.core.fsutil import fsync_dir
+
+#: `(done_bytes, total_bytes or None)`; called from the event loop, keep it cheap.
+ProgressCallback = Callable[[int, int | None], None]
+
+_CONTENT_RANGE: Final = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
+
+
+class PartFile:
+    """`<dest>.part`, written sequentially and hashed as it grows."""
+
+    def __init__(self, dest: Path) -> None:
+        self.dest = dest
+        self.part = dest.with_name(dest.name + ".part")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        # Held open across awaits for the whole transfer, so not a `with` block.
+        self._file: BinaryIO | None = open(self.part, "wb")  # noqa: SIM115
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        assert self._file is not None
+        self._file.write(chunk)
+        self._hash.update(chunk)
+        self.size += len(chunk)
+
+    def restart(self) -> None:
+        assert self._file is not None
+        self._file.seek(0)
+        self._file.truncate()
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    async def commit(self, *, expected_size: int | None, container: Container | None) -> str:
+        """Flush, verify and rename to the final name; returns the SHA-256 hex digest."""
+        assert self._file is not None
+        if expected_size is not None and self.size != expected_size:
+            raise DownloadVerificationError(
+                f"{self.dest.name}: got {self.size} bytes, the server announced {expected_size}"
+            )
+        await asyncio.to_thread(self._sync_close)
+        problem = await asyncio.to_thread(container_problem, self.part, container)
+        if problem is not None:
+            raise DownloadVerificationError(f"{self.dest.name}: {problem}")
+        failpoints.hit("before-rename")
+        self.part.replace(self.dest)  # atomic: same directory, same filesystem
+        fsync_dir(self.dest.parent)
+        return self._hash.hexdigest()
+
+    def _sync_close(self) -> None:
+        assert self._file is not None
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        self._file = None
+
+    def discard(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self.part.unlink(missing_ok=True)
+
+
+async def stream_body(
+    response: httpx.Response, part: PartFile, total: int | None, progress: ProgressCallback | None
+) -> None:
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        raise ApiProtocolError(f"unexpected Content-Encoding {encoding!r} on a media download")
+    # Range offsets count stored bytes, so nothing may be decoded on the way: with the
+    # encoding checked to be identity, aiter_bytes yields exactly the bytes on the wire.
+    async for chunk in response.aiter_bytes():
+        part.write(chunk)
+        if progress is not None:
+            progress(part.size, total)
+    if total is not None and part.size < total:
+        # Over a socket h11 reports a short body itself; an in-process app cannot, so say it
+        # the same way: a cut transfer, which a download resumes and a submit cannot.
+        raise httpx.RemoteProtocolError(
+            f"the body ended after {part.size} of {total} bytes", request=response.request
+        )
+
+
+def content_length(response: httpx.Response) -> int | None:
+    value = response.headers.get("content-length")
+    return int(value) if value is not None and value.strip().isdigit() else None
+
+
+async def download(
+    loop: RequestLoop,
+    url: str,
+    dest: Path,
+    *,
+    http_timeout: httpx.Timeout,
+    progress: ProgressCallback | None = None,
+    expected: Container | None = None,
+    job_id: str | None = None,
+) -> DownloadResult:
+    """Download `url` to `dest` (see the module docstring). `expected` None = sniff MP4/ZIP."""
+    part = PartFile(dest)
+    validator: list[str] = []  # ETag/Last-Modified of the first answer, for If-Range
+    content_type: list[str | None] = [None]
+
+    def headers() -> dict[str, str]:
+        out = {"Accept-Encoding": "identity"}
+        if part.size:
+            out["Range"] = f"bytes={part.size}-"
+            if validator:
+                out["If-Range"] = validator[0]
+        return out
+
+    async def handle(response: httpx.Response) -> int | None:
+        if response.status_code == 206:
+            total = _resumed_total(response, part.size)
+        else:
+            if part.size:
+                part.restart()  # the server sent the whole file again
+            total = content_length(response)
+        if not validator:
+            etag = response.headers.get("etag")
+            strong = etag if etag and not etag.startswith("W/") else None
+            found = strong or response.headers.get("last-modified")
+            if found:
+                validator.append(found)
+        content_type[0] = response.headers.get("content-type")
+        await stream_body(response, part, total, progress)
+        return total
+
+    call = Call(
+        CallKind.DOWNLOAD,
+        "GET",
+        url,
+        http_timeout,
+        api=False,
+        headers=headers,
+        job_id=job_id,
+        follow_redirects=True,
+        progress=lambda: part.size,
+    )
+    try:
+        total = await loop.run(call, handle)
+        sha256 = await part.commit(expected_size=total, container=expected)
+    except BaseException:
+        part.discard()
+        raise
+    return DownloadResult(dest, part.size, sha256, content_type[0])
+
+
+def _resumed_total(response: httpx.Response, offset: int) -> int | None:
+    found = _CONTENT_RANGE.match(response.headers.get("content-range", ""))
+    if found is None:
+        raise ApiProtocolError(
+            f"206 without a readable Content-Range from {redact_url(str(response.url))}"
+        )
+    start = int(found.group(1))
+    if start != offset:
+        raise ApiProtocolError(f"asked to resume at byte {offset}, the server sent from {start}")
+    return None if found.group(3) == "*" else int(found.group(3))

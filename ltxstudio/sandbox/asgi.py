@@ -1,0 +1,369 @@
+"""`create_app(config)`: the sandbox as a Starlette ASGI app.
+
+All state is created here, not in a lifespan hook: `httpx.ASGITransport` runs no lifespan. The
+app serves the 14 OpenAPI operations, the pre-signed storage routes (`/_sandbox/storage/…`, no
+Bearer key, refused when one is sent) and admin routes under `/_sandbox/` (Bearer key; kept out of
+the contract tests, they are ours). Every response carries `x-request-id`; every error is the LTX
+envelope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any, cast
+
+from starlette.applications import Starlette
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ltxstudio.core.catalog import UPLOAD_MAX_BYTES, V1_ENDPOINTS, V2_ENDPOINTS, Endpoint
+from ltxstudio.sandbox.config import SandboxConfig
+from ltxstudio.sandbox.errors import ApiError, ErrorType, invalid, too_large
+from ltxstudio.sandbox.faults import Fault, FaultKind, FaultPlan, FaultSpecError, RouteKind
+from ltxstudio.sandbox.ledger import money
+from ltxstudio.sandbox.responses import (
+    FileSpanResponse,
+    SandboxConnectionReset,
+    deliver,
+    deliver_json,
+)
+from ltxstudio.sandbox.service import Sandbox
+from ltxstudio.sandbox.storage import parse_range
+from ltxstudio.sandbox.uploads import iso
+
+__all__ = ["SandboxConnectionReset", "create_app", "sandbox_of"]
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: SandboxConfig | None = None) -> Starlette:
+    sandbox = Sandbox(config or SandboxConfig())
+    routes = [
+        Route("/v1/upload", _upload, methods=["POST"]),
+        Route("/v1/{endpoint}", _v1_generate, methods=["POST"]),
+        Route("/v2/{endpoint}", _v2_submit, methods=["POST"]),
+        Route("/v2/{endpoint}/{job_id}", _v2_status, methods=["GET"]),
+        Route("/_sandbox/storage/uploads/{name}", _storage_put, methods=["PUT"]),
+        Route("/_sandbox/storage/{bucket}/{name}", _storage_get, methods=["GET"]),
+        Route("/_sandbox/stats", _admin_stats, methods=["GET"]),
+        Route("/_sandbox/ledger", _admin_ledger, methods=["GET"]),
+        Route("/_sandbox/balance", _admin_balance, methods=["POST"]),
+        Route("/_sandbox/faults", _admin_faults, methods=["GET", "PUT"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(RequestIdMiddleware)],
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
+    )
+    app.state.sandbox = sandbox
+    return app
+
+
+def sandbox_of(app: Starlette) -> Sandbox:
+    """The state behind an app made by `create_app` (tests read it; `await .idle()`)."""
+    return cast(Sandbox, app.state.sandbox)
+
+
+# ---------------------------------------------------------------------------- middleware
+
+
+class RequestIdMiddleware:
+    """Adds `x-request-id` to every response and turns unexpected exceptions into a 500 envelope
+    (inside Starlette's ServerErrorMiddleware, which would re-raise them to in-process callers).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = f"req_{uuid.uuid4().hex}"
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                MutableHeaders(scope=message).append("x-request-id", request_id)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            if started:
+                raise
+            log.exception("sandbox request %s failed", request_id)
+            error = ApiError(500, ErrorType.API, "An unexpected error occurred.")
+            await _error_response(error)(scope, receive, send_with_id)
+
+
+def _error_response(error: ApiError) -> JSONResponse:
+    return JSONResponse(error.envelope(), error.status, headers=error.headers())
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    return _error_response(cast(ApiError, exc))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    http = cast(HTTPException, exc)
+    kind = {404: ErrorType.NOT_FOUND, 405: ErrorType.METHOD_NOT_ALLOWED}.get(
+        http.status_code, ErrorType.API
+    )
+    message = {404: "Not found.", 405: "Method not allowed."}.get(http.status_code, http.detail)
+    return _error_response(ApiError(http.status_code, kind, message))
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _sb(request: Request) -> Sandbox:
+    return cast(Sandbox, request.app.state.sandbox)
+
+
+def _storage_base(request: Request) -> str:
+    configured = _sb(request).config.storage_base_url
+    return configured or str(request.base_url).rstrip("/")
+
+
+async def _prelude(
+    request: Request, kind: RouteKind, label: str, endpoint: str | None = None
+) -> Fault | None:
+    """Count, authenticate, rate-limit and draw a fault, in that order."""
+    sb = _sb(request)
+    sb.counters.count_request(label)
+    sb.authenticate(request.headers.get("authorization"))
+    sb.rate.admit()
+    fault = sb.faults.draw(kind, endpoint)
+    await _before(sb, fault)
+    return fault
+
+
+async def _before(sb: Sandbox, fault: Fault | None) -> None:
+    if fault is None:
+        return
+    match fault.kind:
+        case FaultKind.STATUS:
+            assert fault.status is not None
+            raise ApiError.for_status(fault.status, retry_after=fault.seconds)
+        case FaultKind.CONCURRENCY:
+            raise ApiError.for_status(
+                429, error_type=ErrorType.CONCURRENCY_LIMIT, retry_after=fault.seconds
+            )
+        case FaultKind.SLOW:
+            await sb.clock.sleep(fault.seconds or 0.0)
+        case FaultKind.RESET | FaultKind.TRUNCATE | FaultKind.FAIL:
+            pass  # applied to the body, or to the job
+
+
+def _endpoint(request: Request, allowed: tuple[Endpoint, ...], surface: str) -> Endpoint:
+    raw = request.path_params["endpoint"]
+    try:
+        endpoint = Endpoint(raw)
+    except ValueError:
+        raise ApiError(404, ErrorType.NOT_FOUND, f"No such endpoint: /{surface}/{raw}") from None
+    if endpoint not in allowed:
+        raise ApiError(
+            404, ErrorType.NOT_FOUND, f"{endpoint.value} exists only on /v2/ (asynchronous jobs)"
+        )
+    return endpoint
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(f"the body is {declared} bytes; the limit is {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large(f"the body is larger than the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _json_body(request: Request, limit: int) -> object:
+    raw = await _read_body(request, limit)
+    if not raw.strip():
+        raise invalid("the request body must be a JSON object")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise invalid("the request body is not valid JSON") from None
+
+
+# ---------------------------------------------------------------------------- API routes
+
+
+async def _v1_generate(request: Request) -> Response:
+    sb = _sb(request)
+    raw = request.path_params["endpoint"]
+    fault = await _prelude(request, RouteKind.V1, f"POST /v1/{raw}", raw)
+    endpoint = _endpoint(request, V1_ENDPOINTS, "v1")
+    body = await _json_body(request, sb.config.max_body_bytes)
+    admission = await sb.admit(endpoint, body)
+    rendered = await sb.generate_v1(admission, fault)
+    return deliver(rendered.data, 200, sb.config.v1_content_type, fault)
+
+
+async def _v2_submit(request: Request) -> Response:
+    sb = _sb(request)
+    raw = request.path_params["endpoint"]
+    fault = await _prelude(request, RouteKind.SUBMIT, f"POST /v2/{raw}", raw)
+    endpoint = _endpoint(request, V2_ENDPOINTS, "v2")
+    body = await _json_body(request, sb.config.max_body_bytes)
+    admission = await sb.admit(endpoint, body, durable=True)
+    job = sb.submit_v2(admission, fault)
+    return deliver_json({"id": job.id, "created_at": iso(job.created_at)}, 202, fault)
+
+
+async def _v2_status(request: Request) -> Response:
+    sb = _sb(request)
+    raw = request.path_params["endpoint"]
+    fault = await _prelude(request, RouteKind.POLL, f"GET /v2/{raw}/{{id}}")
+    status = sb.job_status(raw, request.path_params["job_id"], _storage_base(request))
+    return deliver_json(status, 200, fault)
+
+
+async def _upload(request: Request) -> Response:
+    sb = _sb(request)
+    fault = await _prelude(request, RouteKind.UPLOAD, "POST /v1/upload")
+    return deliver_json(sb.uploads.create(_storage_base(request)), 200, fault)
+
+
+# ---------------------------------------------------------------------------- storage
+
+
+def _refuse_authorization(request: Request) -> None:
+    if "authorization" in request.headers:
+        raise invalid(
+            "storage URLs are pre-signed: do not send an Authorization header to them "
+            "(it would hand the API key to the storage host)"
+        )
+
+
+async def _storage_put(request: Request) -> Response:
+    sb = _sb(request)
+    name = request.path_params["name"]
+    sb.counters.count_request("PUT /_sandbox/storage/uploads/{id}")
+    _refuse_authorization(request)
+    sb.signer.check("PUT", f"uploads/{name}", dict(request.query_params), sb.clock.time())
+    fault = sb.faults.draw(RouteKind.PUT)
+    await _before(sb, fault)
+    sb.uploads.check_headers(name, request.headers)
+    data = await _read_body(request, UPLOAD_MAX_BYTES)
+    content_type = request.headers.get("content-type", "application/octet-stream")
+    await sb.uploads.receive(name, data, content_type)
+    return deliver(b"", 200, None, fault)
+
+
+async def _storage_get(request: Request) -> Response:
+    sb = _sb(request)
+    bucket, name = request.path_params["bucket"], request.path_params["name"]
+    sb.counters.count_request(f"GET /_sandbox/storage/{bucket}/{{id}}")
+    _refuse_authorization(request)
+    key = f"{bucket}/{name}"
+    sb.signer.check("GET", key, dict(request.query_params), sb.clock.time())
+    fault = sb.faults.draw(RouteKind.DOWNLOAD)
+    await _before(sb, fault)
+    obj = sb.store.get(key)
+    if obj is None:
+        raise _no_object()
+    size = obj.size
+    headers = {"Accept-Ranges": "bytes", "ETag": f'"{obj.etag}"'}
+    span = parse_range(request.headers["range"], size) if "range" in request.headers else None
+    status = 200
+    if span is not None:
+        status = 206
+        headers["Content-Range"] = f"bytes {span[0]}-{span[1]}/{size}"
+    if obj.path is not None:
+        try:
+            handle = await asyncio.to_thread(open, obj.path, "rb")
+        except FileNotFoundError:
+            raise _no_object() from None
+        whole = (0, size - 1)
+        return FileSpanResponse(handle, span or whole, status, headers, obj.content_type, fault)
+    assert obj.data is not None
+    body = obj.data if span is None else obj.data[span[0] : span[1] + 1]
+    return deliver(body, status, obj.content_type, fault, headers)
+
+
+def _no_object() -> ApiError:
+    return ApiError(404, ErrorType.NOT_FOUND, "No such object (it may have expired).")
+
+
+# ---------------------------------------------------------------------------- admin
+
+
+def _admin(request: Request) -> Sandbox:
+    sb = _sb(request)
+    sb.authenticate(request.headers.get("authorization"))
+    return sb
+
+
+async def _admin_stats(request: Request) -> Response:
+    return JSONResponse(_admin(request).stats())
+
+
+async def _admin_ledger(request: Request) -> Response:
+    sb = _admin(request)
+    sb.settle()
+    return JSONResponse({"entries": [e.as_json() for e in sb.ledger.entries]})
+
+
+async def _admin_balance(request: Request) -> Response:
+    """`{"set_usd": "10.00"}` and/or `{"add_usd": "5"}` (strings or numbers)."""
+    sb = _admin(request)
+    body = await _json_body(request, 64 * 1024)
+    if not isinstance(body, dict) or not ({"set_usd", "add_usd"} & body.keys()):
+        raise invalid('send {"set_usd": "10.00"} or {"add_usd": "5"}')
+    sb.set_balance(set_usd=_money(body, "set_usd"), add_usd=_money(body, "add_usd"))
+    sb.settle()
+    return JSONResponse(
+        {
+            "balance_usd": money(sb.ledger.balance_usd),
+            "available_usd": money(sb.ledger.available_usd),
+        }
+    )
+
+
+def _money(body: dict[str, Any], key: str) -> Decimal | None:
+    value = body.get(key)
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise invalid(f"{key} must be a decimal amount of dollars") from None
+    if not amount.is_finite() or (key == "set_usd" and amount < 0):
+        raise invalid(f"{key} must be a finite amount (not negative for set_usd)")
+    return amount
+
+
+async def _admin_faults(request: Request) -> Response:
+    """GET: the current plan and what it injected; PUT `{"spec": "..."}`: replace the plan."""
+    sb = _admin(request)
+    if request.method == "PUT":
+        body = await _json_body(request, 64 * 1024)
+        spec = body.get("spec") if isinstance(body, dict) else None
+        if not isinstance(spec, str):
+            raise invalid('send {"spec": "<fault spec>"} (an empty string clears the plan)')
+        try:
+            plan = FaultPlan.parse(spec)
+        except FaultSpecError as exc:
+            raise invalid(str(exc)) from None
+        sb.replace_faults(plan)
+    injected = [f"{scope}={spec}" for scope, spec in sb.faults.injected]
+    return JSONResponse({"spec": sb.faults.plan.spec(), "injected": injected})

@@ -1,0 +1,86 @@
+"""Everything a sandbox instance is configured with, frozen at `create_app(config)`.
+
+Mutable state (balance, jobs, uploads, fault counters) lives in the app built from this, so one
+config can build several independent apps (in memory; apps on one `state_dir` share it).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ltxstudio.core.catalog import DEFAULT_CONCURRENCY, MB, RETENTION_SECONDS
+from ltxstudio.core.clock import Clock, SystemClock
+from ltxstudio.sandbox.faults import FaultPlan
+
+V1_CONTENT_TYPES = ("video/mp4", "application/octet-stream")
+
+
+def new_api_key() -> str:
+    """A random key for one sandbox instance (it guards a local emulator, not money)."""
+    return "sbx_" + secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class JobScript:
+    """How long a v2 job stays in each state, in simulated seconds at speed 1."""
+
+    pending_seconds: float = 2.0
+    processing_seconds: float = 8.0
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `requests` API calls per sliding `window_seconds` (storage and admin excluded)."""
+
+    requests: int = 300
+    window_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    api_key: str = field(default_factory=new_api_key, repr=False)
+    balance_usd: Decimal = Decimal("25.00")
+    clock: Clock = field(default_factory=SystemClock)
+    faults: FaultPlan = field(default_factory=FaultPlan)
+    #: Simulated jobs finish this many times faster (their scripted times are divided by it).
+    speed: float = 1.0
+    concurrency_limit: int = DEFAULT_CONCURRENCY
+    rate_limit: RateLimit = field(default_factory=RateLimit)
+    job_script: JobScript = field(default_factory=JobScript)
+    #: API-NOTES §12.2: the docs say video/mp4, the OpenAPI application/octet-stream.
+    v1_content_type: str = "video/mp4"
+    #: Status and results stay this long after a terminal state; uploads this long after the PUT.
+    retention_seconds: float = RETENTION_SECONDS
+    upload_url_seconds: float = 3600.0
+    #: Bodies above this answer 413 (the infrastructure's cap; data URIs have their own).
+    max_body_bytes: int = 20 * MB
+    #: Upload and result URLs point here when set (the same app served on a second port), so a
+    #: client can prove it never sends the API key to the storage host.
+    storage_base_url: str | None = None
+    #: Prompts containing any of these answer 422 content_filtered_error.
+    content_filter_terms: tuple[str, ...] = ("sandbox:blocked",)
+    #: Identical render requests are served from memory up to this many bytes.
+    render_cache_bytes: int = 256 * MB
+    #: Render in this many worker processes (0: in threads of this process). The desktop app
+    #: uses a process so the sandbox's CPU work never competes with its UI for the GIL.
+    render_processes: int = 0
+    #: Where jobs, uploads, results, the ledger and the counters survive restarts (see
+    #: `statedb.py`); None keeps everything in memory for the life of the app.
+    state_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not self.api_key:
+            raise ValueError("the sandbox always requires an API key")
+        if self.balance_usd < 0:
+            raise ValueError("balance_usd must not be negative")
+        if self.speed <= 0:
+            raise ValueError("speed must be positive")
+        if self.concurrency_limit < 1:
+            raise ValueError("concurrency_limit must be at least 1")
+        if self.v1_content_type not in V1_CONTENT_TYPES:
+            raise ValueError(f"v1_content_type must be one of {V1_CONTENT_TYPES}")
+        if self.storage_base_url is not None and self.storage_base_url.endswith("/"):
+            object.__setattr__(self, "storage_base_url", self.storage_base_url.rstrip("/"))

@@ -1,0 +1,303 @@
+"""Fault injection: a seeded, declarative plan and the per-app injector that applies it.
+
+A `FaultPlan` is immutable data (it lives in the frozen `SandboxConfig` and can be replaced at
+runtime through `PUT /_sandbox/faults`); a `FaultInjector` holds the mutable part: per-scope call
+counters and the seeded RNG. The same plan and the same sequence of requests give the same faults.
+
+Spec syntax (`ltxstudio sandbox --faults SPEC`), comma-separated items::
+
+    seed=7                  seed of the probabilistic faults (default 0)
+    rate=0.2                probability that a request gets a random fault from the mix
+    mix=429|500|503|529     faults the random draw picks from (default: 429|500|503|529)
+    SCOPE[#CALLS]=FAULT     a scripted fault on chosen calls of a scope (first match wins)
+
+    SCOPE  any | v1 | submit | poll | upload | put | download
+           | v1/<endpoint> | v2/<endpoint>        e.g. v2/text-to-video, v1/retake
+    CALLS  N (the Nth call of that scope, 1-based) | N-M | N+ (from N on); omitted = every call
+    FAULT  400|402|413|422|429|500|503|504|529[:SECONDS]   an error answer; SECONDS = Retry-After
+           concurrency[:SECONDS]   429 concurrency_limit_error
+           reset                   send part of the body, then drop the connection
+           truncate                send part of the body, then end it short of Content-Length
+           slow:SECONDS            answer normally after SECONDS (on the injected clock)
+           fail[:ERROR_TYPE]       accept the job, then let it end `failed` (default
+                                   content_filtered_error); on v1 the request answers 422/500
+
+Example: ``submit#3=429:5,poll#2=503,download#1=truncate,submit#1=fail,rate=0.1,seed=7``.
+
+Random draws happen only for requests no scripted rule matched; 504 is drawn only for v1 calls and
+`fail` only for generations, so a probabilistic mix never produces an answer a route cannot give.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+from ltxstudio.core.catalog import Endpoint
+
+STATUS_FAULTS: Final = (400, 402, 413, 422, 429, 500, 503, 504, 529)
+BASE_SCOPES: Final = ("any", "v1", "submit", "poll", "upload", "put", "download")
+
+
+class FaultKind(StrEnum):
+    STATUS = "status"
+    CONCURRENCY = "concurrency"
+    RESET = "reset"
+    TRUNCATE = "truncate"
+    SLOW = "slow"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: FaultKind
+    status: int | None = None
+    seconds: float | None = None
+    error_type: str | None = None
+
+    def spec(self) -> str:
+        match self.kind:
+            case FaultKind.STATUS:
+                base = str(self.status)
+                return f"{base}:{_num(self.seconds)}" if self.seconds is not None else base
+            case FaultKind.CONCURRENCY:
+                return (
+                    f"concurrency:{_num(self.seconds)}"
+                    if self.seconds is not None
+                    else "concurrency"
+                )
+            case FaultKind.RESET | FaultKind.TRUNCATE:
+                return self.kind.value
+            case FaultKind.SLOW:
+                return f"slow:{_num(self.seconds or 0.0)}"
+            case FaultKind.FAIL:
+                return f"fail:{self.error_type}" if self.error_type else "fail"
+
+
+@dataclass(frozen=True)
+class FaultRule:
+    scope: str
+    first: int = 1
+    last: int | None = None  # None: every call from `first` on
+    fault: Fault = field(default_factory=lambda: Fault(FaultKind.STATUS, 500))
+
+    def matches(self, call: int) -> bool:
+        return call >= self.first and (self.last is None or call <= self.last)
+
+    def spec(self) -> str:
+        if self.first == 1 and self.last is None:
+            calls = ""
+        elif self.last is None:
+            calls = f"#{self.first}+"
+        elif self.last == self.first:
+            calls = f"#{self.first}"
+        else:
+            calls = f"#{self.first}-{self.last}"
+        return f"{self.scope}{calls}={self.fault.spec()}"
+
+
+DEFAULT_MIX: Final = tuple(Fault(FaultKind.STATUS, s) for s in (429, 500, 503, 529))
+
+
+class FaultSpecError(ValueError):
+    """A `--faults` spec that does not parse; the message names the offending item."""
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """What to inject. The default plan injects nothing."""
+
+    rules: tuple[FaultRule, ...] = ()
+    rate: float = 0.0
+    mix: tuple[Fault, ...] = DEFAULT_MIX
+    seed: int = 0
+
+    @property
+    def active(self) -> bool:
+        return bool(self.rules) or self.rate > 0
+
+    @classmethod
+    def parse(cls, spec: str) -> FaultPlan:
+        rules: list[FaultRule] = []
+        rate, seed, mix = 0.0, 0, DEFAULT_MIX
+        for raw in spec.split(","):
+            item = raw.strip()
+            if not item:
+                continue
+            key, sep, value = item.partition("=")
+            if not sep or not value:
+                raise FaultSpecError(f"fault item {item!r} must look like KEY=VALUE")
+            key = key.strip().lower()
+            value = value.strip()
+            if key == "seed":
+                seed = _int(value, item)
+            elif key == "rate":
+                rate = _float(value, item)
+                if not 0.0 <= rate <= 1.0:
+                    raise FaultSpecError(f"rate must be between 0 and 1, not {value!r}")
+            elif key == "mix":
+                mix = tuple(parse_fault(part, item) for part in value.split("|"))
+            else:
+                rules.append(_parse_rule(key, value, item))
+        return cls(tuple(rules), rate, mix, seed)
+
+    def spec(self) -> str:
+        """The canonical spec string; `FaultPlan.parse(plan.spec()) == plan`."""
+        items = [r.spec() for r in self.rules]
+        if self.rate:
+            items.append(f"rate={_num(self.rate)}")
+        if self.mix != DEFAULT_MIX:
+            items.append("mix=" + "|".join(f.spec() for f in self.mix))
+        if self.seed:
+            items.append(f"seed={self.seed}")
+        return ",".join(items)
+
+
+def parse_fault(text: str, item: str = "") -> Fault:
+    name, _, arg = text.strip().lower().partition(":")
+    where = item or text
+    if name == "fail":
+        return Fault(FaultKind.FAIL, error_type=arg or None)
+    seconds = _float(arg, where) if arg else None
+    if seconds is not None and seconds < 0:
+        raise FaultSpecError(f"seconds must not be negative in {where!r}")
+    if name.isdigit():
+        status = int(name)
+        if status not in STATUS_FAULTS:
+            allowed = ", ".join(map(str, STATUS_FAULTS))
+            raise FaultSpecError(f"status {status} in {where!r} is not injectable; use {allowed}")
+        return Fault(FaultKind.STATUS, status, seconds)
+    if name == "concurrency":
+        return Fault(FaultKind.CONCURRENCY, 429, seconds)
+    if name in ("reset", "truncate"):
+        if arg:
+            raise FaultSpecError(f"{name} takes no argument in {where!r}")
+        return Fault(FaultKind(name))
+    if name == "slow":
+        if seconds is None:
+            raise FaultSpecError(f"slow needs seconds, e.g. slow:2.5, in {where!r}")
+        return Fault(FaultKind.SLOW, seconds=seconds)
+    raise FaultSpecError(f"unknown fault {text!r} in {where!r}")
+
+
+def valid_scopes() -> tuple[str, ...]:
+    per_endpoint = [f"v1/{e.value}" for e in Endpoint] + [f"v2/{e.value}" for e in Endpoint]
+    return (*BASE_SCOPES, *per_endpoint)
+
+
+def _parse_rule(key: str, value: str, item: str) -> FaultRule:
+    scope, _, calls = key.partition("#")
+    if scope not in valid_scopes():
+        raise FaultSpecError(
+            f"unknown scope {scope!r} in {item!r}; use one of {', '.join(BASE_SCOPES)} "
+            "or v1/<endpoint>, v2/<endpoint>"
+        )
+    first, last = 1, None
+    if calls:
+        if calls.endswith("+"):
+            first = _int(calls[:-1], item)
+        elif "-" in calls:
+            lo, hi = calls.split("-", 1)
+            first, last = _int(lo, item), _int(hi, item)
+        else:
+            first = last = _int(calls, item)
+        if first < 1 or (last is not None and last < first):
+            raise FaultSpecError(f"call numbers start at 1 and go up, not {calls!r} in {item!r}")
+    return FaultRule(scope, first, last, parse_fault(value, item))
+
+
+def _int(text: str, item: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise FaultSpecError(f"{text!r} in {item!r} is not a whole number") from None
+
+
+def _float(text: str, item: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise FaultSpecError(f"{text!r} in {item!r} is not a number") from None
+
+
+def _num(value: float | None) -> str:
+    return f"{value:g}"
+
+
+class RouteKind(StrEnum):
+    """What kind of call a request is, for the applicability of drawn faults."""
+
+    V1 = "v1"
+    SUBMIT = "submit"
+    POLL = "poll"
+    UPLOAD = "upload"
+    PUT = "put"
+    DOWNLOAD = "download"
+
+
+def scopes_for(kind: RouteKind, endpoint: str | None = None) -> tuple[str, ...]:
+    """The scope names a request of this kind counts under, most general first."""
+    scopes = ["any", kind.value]
+    if endpoint and kind in (RouteKind.V1, RouteKind.SUBMIT):
+        scopes.append(f"{'v1' if kind is RouteKind.V1 else 'v2'}/{endpoint}")
+    return tuple(scopes)
+
+
+class FaultInjector:
+    """Applies a `FaultPlan`: counts calls per scope and rolls the seeded dice."""
+
+    def __init__(self, plan: FaultPlan) -> None:
+        self.replace(plan)
+
+    def replace(self, plan: FaultPlan) -> None:
+        """Swap the plan; counters and the RNG restart, so the new plan is reproducible alone."""
+        self.plan = plan
+        self._calls: dict[str, int] = {}
+        self._rng = random.Random(plan.seed)
+        self.injected: list[tuple[str, str]] = []  # (scope of the call, fault spec)
+
+    def draw(self, kind: RouteKind, endpoint: str | None = None) -> Fault | None:
+        scopes = scopes_for(kind, endpoint)
+        for scope in scopes:
+            self._calls[scope] = self._calls.get(scope, 0) + 1
+        fault = self._scripted(scopes) or self._random(kind)
+        if fault is not None:
+            self.injected.append((scopes[-1], fault.spec()))
+        return fault
+
+    def _scripted(self, scopes: tuple[str, ...]) -> Fault | None:
+        for rule in self.plan.rules:
+            if rule.scope in scopes and rule.matches(self._calls[rule.scope]):
+                return rule.fault
+        return None
+
+    def _random(self, kind: RouteKind) -> Fault | None:
+        if self.plan.rate <= 0:
+            return None
+        # Two draws per call whatever the outcome, so one route's applicability never shifts
+        # the sequence another route sees.
+        roll, pick = self._rng.random(), self._rng.random()
+        if roll >= self.plan.rate:
+            return None
+        candidates = [f for f in self.plan.mix if applicable(f, kind)]
+        if not candidates:
+            return None
+        return candidates[int(pick * len(candidates))]
+
+
+def applicable(fault: Fault, kind: RouteKind) -> bool:
+    """Whether a randomly drawn fault makes sense for this kind of call."""
+    generation = kind in (RouteKind.V1, RouteKind.SUBMIT)
+    match fault.kind:
+        case FaultKind.STATUS:
+            if fault.status == 504:
+                return kind is RouteKind.V1
+            if fault.status in (400, 402, 413, 422):
+                return generation
+            return True
+        case FaultKind.CONCURRENCY | FaultKind.FAIL:
+            return generation
+        case FaultKind.RESET | FaultKind.TRUNCATE | FaultKind.SLOW:
+            return True

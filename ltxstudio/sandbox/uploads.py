@@ -1,0 +1,151 @@
+"""Upload slots: `POST /v1/upload` hands out a pre-signed PUT URL and a `storage_uri`.
+
+The PUT must carry every `required_headers` entry (a GCS-style content-length range and an
+`x-goog-meta-*` tag), and its body must fit the range; the object then lives for the retention
+period and any `*_uri` field may name it by its `storage_uri` (API-NOTES §3.8, §7).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ltxstudio.core.catalog import UPLOAD_MAX_BYTES
+from ltxstudio.core.clock import Clock
+from ltxstudio.sandbox.counters import Counters
+from ltxstudio.sandbox.errors import ApiError, ErrorType, invalid, too_large
+from ltxstudio.sandbox.statedb import StateDb
+from ltxstudio.sandbox.storage import ObjectStore, Signer, StoredObject
+
+RANGE_HEADER = "x-goog-content-length-range"
+META_HEADER = "x-goog-meta-ltx-upload-id"
+URI_PREFIX = "ltx://uploads/"
+
+
+@dataclass
+class UploadSlot:
+    id: str
+    url_expires_at: float
+    required_headers: dict[str, str]
+    completed: bool = False
+
+
+class Uploads:
+    def __init__(
+        self,
+        clock: Clock,
+        store: ObjectStore,
+        signer: Signer,
+        *,
+        url_seconds: float,
+        retention_seconds: float,
+        counters: Counters | None = None,
+        db: StateDb | None = None,
+    ) -> None:
+        self._clock = clock
+        self._store = store
+        self._signer = signer
+        self._url_seconds = url_seconds
+        self._retention = retention_seconds
+        self._counters = counters or Counters()
+        self._db = db
+        self._slots: dict[str, UploadSlot] = {}
+        if db is not None:
+            for upload_id, expires, headers, completed in db.load_uploads():
+                slot = UploadSlot(upload_id, expires, json.loads(headers), bool(completed))
+                self._slots[upload_id] = slot
+
+    @property
+    def created(self) -> int:
+        return self._counters["uploads_created"]
+
+    @property
+    def completed(self) -> int:
+        return self._counters["uploads_completed"]
+
+    def create(self, storage_base: str) -> dict[str, Any]:
+        upload_id = str(uuid.uuid4())
+        expires = self._clock.time() + self._url_seconds
+        headers = {RANGE_HEADER: f"0,{UPLOAD_MAX_BYTES}", META_HEADER: upload_id}
+        self._slots[upload_id] = UploadSlot(upload_id, expires, headers)
+        if self._db is not None:
+            with self._db.transaction():
+                self._db.insert_upload(upload_id, expires, json.dumps(headers))
+                self._counters.add("uploads_created")
+        else:
+            self._counters.add("uploads_created")
+        return {
+            "upload_url": self._signer.url(storage_base, "PUT", f"uploads/{upload_id}", expires),
+            "storage_uri": URI_PREFIX + upload_id,
+            "expires_at": iso(expires),
+            "required_headers": headers,
+        }
+
+    def check_headers(self, upload_id: str, headers: Mapping[str, str]) -> None:
+        """Refuse a PUT that does not carry the slot's required headers, before reading it."""
+        slot = self._slots.get(upload_id)
+        if slot is None:
+            raise ApiError(404, ErrorType.NOT_FOUND, "no such upload slot")
+        for name, value in slot.required_headers.items():
+            got = headers.get(name)
+            if got is None:
+                raise invalid(f"the upload must carry the required header {name}")
+            if got.strip() != value:
+                raise invalid(f"required header {name} must be {value!r}, not {got!r}")
+        declared = headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > UPLOAD_MAX_BYTES:
+            raise _upload_too_large(int(declared))
+
+    async def receive(self, upload_id: str, data: bytes, content_type: str) -> None:
+        if len(data) > UPLOAD_MAX_BYTES:
+            raise _upload_too_large(len(data))
+        slot = self._slots[upload_id]
+        expires = self._clock.time() + self._retention
+        await self._store.put(f"uploads/{upload_id}", data, content_type, expires)
+        if slot.completed:
+            return
+        slot.completed = True
+        if self._db is not None:
+            with self._db.transaction():
+                self._db.upload_completed(upload_id)
+                self._counters.add("uploads_completed")
+        else:
+            self._counters.add("uploads_completed")
+
+    def prune(self) -> None:
+        """Forget slots whose upload can no longer exist (state dirs only; in memory the slots
+        stay, as they always have). An upload lives `retention` after a PUT made before its URL
+        expired, so twice that after the URL's expiry nothing is left to name."""
+        if self._db is None:
+            return
+        horizon = self._clock.time() - 2 * self._retention
+        for slot in [s for s in self._slots.values() if s.url_expires_at < horizon]:
+            self._store.discard(f"uploads/{slot.id}")
+            self._db.delete_upload(slot.id)
+            del self._slots[slot.id]
+
+    def resolve(self, field: str, uri: str) -> StoredObject:
+        upload_id = uri.removeprefix(URI_PREFIX)
+        slot = self._slots.get(upload_id)
+        if slot is None:
+            raise invalid(f"{field}: unknown storage_uri {uri!r}")
+        obj = self._store.get(f"uploads/{upload_id}")
+        if obj is None:
+            if not slot.completed:
+                raise invalid(f"{field}: nothing was uploaded to {uri!r} (PUT the file first)")
+            raise invalid(f"{field}: the upload {uri!r} has expired")
+        return obj
+
+
+def iso(epoch: float) -> str:
+    """ISO 8601 in UTC with a `Z`, second precision plus milliseconds."""
+    stamp = datetime.fromtimestamp(epoch, tz=UTC)
+    return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _upload_too_large(size: int) -> ApiError:
+    return too_large(f"the upload is {size} bytes; the limit is {UPLOAD_MAX_BYTES} bytes (100 MB)")

@@ -1,0 +1,112 @@
+"""Everything checked before a request may cost anything: the form, the files, the price.
+
+For each local media input the media layer probes the file and applies the API's rules for its
+role; the probed facts of the main input (the soundtrack for audio-to-video, the video for an
+edit) then sharpen the client's own checks and the estimate. Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ltxstudio import media
+from ltxstudio.api import MediaFacts
+from ltxstudio.core.catalog import Endpoint
+from ltxstudio.core.errors import UserFacingError
+from ltxstudio.core.pricing import UnpricedError, estimate_usd
+from ltxstudio.media import MediaError, MediaInfo, Role, Transport
+from ltxstudio.session.requests import FieldProblem, GenerateRequest, Request
+
+_REMOTE_PREFIXES = ("https://", "http://", "data:", "ltx://")
+
+_VIDEO_ROLE = {
+    Endpoint.RETAKE: Role.RETAKE_SOURCE,
+    Endpoint.EXTEND: Role.EXTEND_SOURCE,
+    Endpoint.HDR: Role.HDR_SOURCE,
+    Endpoint.REFRAME: Role.REFRAME_SOURCE,
+}
+_ROLE_BY_FIELD = {
+    "image_uri": Role.FIRST_FRAME,
+    "last_frame_uri": Role.LAST_FRAME,
+    "audio_uri": Role.SOUNDTRACK,
+}
+#: The input whose facts price and check the request.
+_MAIN_INPUT = {Endpoint.AUDIO_TO_VIDEO: "audio_uri", **dict.fromkeys(_VIDEO_ROLE, "video_uri")}
+
+
+class BadInput(UserFacingError):
+    """The request cannot be sent as it is; nothing was uploaded or paid."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        self.problems = problems
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{problems[0]}{more}")
+
+
+@dataclass(frozen=True)
+class Preflight:
+    problems: list[FieldProblem]
+    estimate_usd: Decimal | None
+    facts: MediaFacts | None = None
+    infos: dict[str, MediaInfo] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def raise_if_bad(self) -> None:
+        if self.problems:
+            raise BadInput(self.problems)
+
+
+def role_for(endpoint: Endpoint, api_field: str) -> Role:
+    return _ROLE_BY_FIELD.get(api_field) or _VIDEO_ROLE[endpoint]
+
+
+def facts_of(info: MediaInfo) -> MediaFacts:
+    video = info.first_video
+    if video is None:
+        return MediaFacts(duration=info.duration or 0.0)
+    return MediaFacts(
+        duration=info.duration or video.duration or 0.0,
+        width=video.display_width,
+        height=video.display_height,
+        fps=float(video.fps) if video.fps else None,
+        frames=video.frame_count if video.frame_count_exact else None,
+    )
+
+
+async def preflight(request: Request, transport: Transport = Transport.UPLOAD) -> Preflight:
+    problems: list[FieldProblem] = []
+    warnings: list[str] = []
+    infos: dict[str, MediaInfo] = {}
+    model = getattr(request, "model", None)
+    resolution = request.resolution if isinstance(request, GenerateRequest) else None
+    for api_field, source in request.media().items():
+        if source.startswith(_REMOTE_PREFIXES):
+            continue  # already a URI the API fetches; the client checks its form
+        path = Path(source)
+        role = role_for(request.endpoint, api_field)
+        label = role.value.replace("-", " ")
+        try:
+            info = await media.run(media.probe, path)
+        except MediaError as exc:
+            problems.append(FieldProblem(label, exc.message))
+            continue
+        except OSError as exc:
+            problems.append(FieldProblem(label, f"cannot read {path}: {exc.strerror or exc}"))
+            continue
+        infos[api_field] = info
+        found = media.check_info(info, role, transport, model=model, resolution=resolution)
+        problems += [FieldProblem(label, p.message) for p in found if p.is_error]
+        warnings += [p.message for p in found if not p.is_error]
+    main = _MAIN_INPUT.get(request.endpoint)
+    facts = facts_of(infos[main]) if main in infos else None
+    if not problems:
+        problems = request.problems(facts)
+    estimate: Decimal | None = None
+    if main is None or facts is not None:  # an edit of a remote video has nothing to price on
+        try:
+            estimate = estimate_usd(request.cost_basis(facts))
+        except UnpricedError:
+            estimate = None
+    return Preflight(problems, estimate, facts, infos, warnings)

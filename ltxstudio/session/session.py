@@ -1,0 +1,417 @@
+"""`Session`: the app without a face. The GUI and the CLI are thin layers over it.
+
+It chooses the backend (the live API when a key is found, else the in-process sandbox — and says
+which), opens the client, the job journal, the library and the runner, and offers the use-cases:
+generate, retake, extend, HDR, reframe; cancel, retry, approve, pause, resume, reorder; switch,
+undo and redo takes. Every request passes `preflight` (form, files, price) before it may cost
+anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from ltxstudio.api import LtxClient
+from ltxstudio.api._urls import normalise_base_url
+from ltxstudio.core.clock import Clock, SystemClock
+from ltxstudio.core.errors import UserFacingError
+from ltxstudio.core.events import Signal
+from ltxstudio.jobs.journal import Journal
+from ltxstudio.jobs.model import Job, JobSpec, JobState
+from ltxstudio.jobs.runner import Runner, RunnerConfig
+from ltxstudio.jobs.store import JobStore
+from ltxstudio.library.model import Provenance, Take, TakeKind
+from ltxstudio.library.store import Library
+from ltxstudio.library.undo import UndoStack
+from ltxstudio.sandbox.asgi import create_app
+from ltxstudio.sandbox.config import SandboxConfig
+from ltxstudio.session.backend import ClientBackend
+from ltxstudio.session.filing import Filer
+from ltxstudio.session.history import Presets, PromptHistory
+from ltxstudio.session.preflight import Preflight, preflight
+from ltxstudio.session.requests import (
+    ExtendRequest,
+    GenerateRequest,
+    HdrRequest,
+    ReframeRequest,
+    Request,
+    RetakeRequest,
+)
+from ltxstudio.settings import secrets, store
+from ltxstudio.settings.model import Backend, Settings, Surface
+from ltxstudio.settings.paths import AppPaths, app_paths
+
+log = logging.getLogger("ltxstudio.session")
+
+SANDBOX = "sandbox"
+
+
+class NoApiKey(UserFacingError):
+    pass
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """What the caller decides over the stored settings (CLI flags, tests)."""
+
+    backend: Backend | None = None
+    base_url: str | None = None
+    surface: Surface | None = None
+    api_key: secrets.ApiKey | None = None
+    concurrency: int | None = None
+    daily_budget_usd: Decimal | None = None
+    clock: Clock = field(default_factory=SystemClock)
+    paths: AppPaths | None = None
+    #: The in-process sandbox's configuration (balance, faults, …); None = defaults.
+    sandbox: SandboxConfig | None = None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One request to queue, where its result goes, and how it joins the library."""
+
+    request: Request
+    output_path: Path | None = None
+    lineage: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class DrainSummary:
+    """The queue ran dry: what happened since it last was."""
+
+    completed: int
+    failed: int
+    spent_usd: Decimal
+
+
+class Session:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        paths: AppPaths,
+        clock: Clock,
+        key: secrets.ApiKey | None,
+        backend_name: str,
+        client: LtxClient,
+        journal: Journal,
+        runner: Runner,
+        library: Library,
+        surface: Surface,
+    ) -> None:
+        self.settings = settings
+        self.paths = paths
+        self.clock = clock
+        self.key = key
+        self.backend_name = backend_name
+        self.client = client
+        self.journal = journal
+        self.runner = runner
+        self.store = runner.store
+        self.library = library
+        self.surface = surface
+        self.undo_stack = UndoStack(library)
+        self.history = PromptHistory(paths.data / "prompt-history.json")
+        self.presets = Presets(paths.config / "presets.json")
+        self.started_at = clock.time()
+        self.drained: Signal[[DrainSummary]] = Signal("session.drained")
+        self._task: asyncio.Task[None] | None = None
+        self._since_drain: set[str] = set()
+        self.store.changed.connect(self._on_job_changed)
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    async def open(cls, options: SessionOptions | None = None) -> Session:
+        options = options or SessionOptions()
+        paths = options.paths or app_paths()
+        settings = store.load(paths.settings_file).settings
+        clock = options.clock
+        key = options.api_key or secrets.load_key()
+        choice = options.backend or settings.backend
+        use_sandbox = choice is Backend.SANDBOX or (
+            choice is Backend.AUTO and key is None and not options.base_url
+        )
+        if use_sandbox:
+            # The simulated API keeps its jobs and results on disk, like the real one keeps them
+            # 24 h: a job re-attached after a restart is still there.
+            sandbox = options.sandbox or SandboxConfig(
+                clock=clock, state_dir=paths.data / "sandbox", speed=settings.sandbox_speed
+            )
+            client = LtxClient(sandbox.api_key, asgi_app=create_app(sandbox), clock=clock)
+            name = SANDBOX
+        else:
+            if key is None:
+                raise NoApiKey(
+                    "no LTX API key found",
+                    hint="run `ltxstudio key set`, set LTX_API_KEY, or use the sandbox",
+                )
+            url = options.base_url or store.base_url_override() or settings.base_url
+            client = LtxClient(key.value, base_url=url, clock=clock)
+            name = normalise_base_url(url)
+        journal = Journal(paths.journal)
+        jobs = JobStore(journal, clock)
+        library_root = Path(settings.library_dir) if settings.library_dir else paths.default_library
+        library = Library(paths.library_db, library_root, clock)
+        config = RunnerConfig(
+            concurrency=options.concurrency or settings.concurrency,
+            poll_interval=settings.poll_interval,
+            daily_budget_usd=options.daily_budget_usd or settings.daily_budget_usd,
+        )
+        backend = ClientBackend(client, name)
+        runner = Runner(jobs, backend, clock, paths.data / "results", config, Filer(library))
+        return cls(
+            settings=settings,
+            paths=paths,
+            clock=clock,
+            key=key,
+            backend_name=name,
+            client=client,
+            journal=journal,
+            runner=runner,
+            library=library,
+            surface=options.surface or settings.surface,
+        )
+
+    @property
+    def simulated(self) -> bool:
+        return self.backend_name == SANDBOX
+
+    def start(self) -> None:
+        """Run the queue in the background (re-attaching what an earlier run left)."""
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self.runner.run(), name="runner")
+
+    async def aclose(self) -> None:
+        """Stop driving jobs (remote ones keep running and are resumed next time), close all."""
+        await self.runner.stop()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        await self.client.aclose()
+        self.journal.close()
+        self.library.close()
+
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # ------------------------------------------------------------------ generation
+
+    async def check(self, request: Request) -> Preflight:
+        return await preflight(request)
+
+    async def submit(
+        self,
+        request: Request,
+        *,
+        output_path: Path | None = None,
+        lineage: dict[str, Any] | None = None,
+        surface: Surface | None = None,
+    ) -> Job:
+        """Queue `request` after its preflight; raises `BadInput` before anything is spent."""
+        (job,) = await self.submit_many(
+            [Submission(request, output_path, lineage)], surface=surface
+        )
+        return job
+
+    async def submit_many(
+        self, submissions: list[Submission], *, surface: Surface | None = None
+    ) -> list[Job]:
+        """Check every request, then journal them all at once: one bad request stops the lot
+        before anything is sent, and a crash never leaves half a batch."""
+        items: list[tuple[JobSpec, Decimal]] = []
+        for sub in submissions:
+            checked = await preflight(sub.request)
+            checked.raise_if_bad()
+            items.append((self._spec(sub, surface), checked.estimate_usd or Decimal(0)))
+        jobs = self.store.add_many(items, backend=self.backend_name)
+        for sub in submissions:
+            prompt = getattr(sub.request, "prompt", None)
+            if prompt:
+                self.history.add(prompt)
+        self._since_drain.update(j.id for j in jobs)
+        self.runner.wake()
+        return jobs
+
+    def _spec(self, sub: Submission, surface: Surface | None) -> JobSpec:
+        request = sub.request
+        surface = surface or self.surface
+        if surface is Surface.V1 and request.endpoint in (
+            HdrRequest.endpoint,
+            ReframeRequest.endpoint,
+        ):
+            surface = Surface.V2  # HDR and reframe exist only on v2
+        return JobSpec(
+            endpoint=request.endpoint,
+            params=request.params(),
+            media={k: _absolute(v) for k, v in request.media().items()},
+            surface=surface.value,
+            output_path=_absolute(str(sub.output_path)) if sub.output_path else None,
+            lineage=sub.lineage or {},
+        )
+
+    def edit_submission(
+        self,
+        request: RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest,
+        take: Take,
+        output_path: Path | None = None,
+    ) -> Submission:
+        """A retake, extension, HDR or reframe of `take`, ready to submit: the result joins
+        the take's clip, with the segment recorded in its provenance."""
+        kind = {
+            RetakeRequest: TakeKind.RETAKE,
+            ExtendRequest: TakeKind.EXTEND,
+            HdrRequest: TakeKind.HDR,
+            ReframeRequest: TakeKind.REFRAME,
+        }[type(request)]
+        segment = {k: v for k, v in request.params().items() if k in _SEGMENT_FIELDS}
+        lineage = {
+            "clip_id": take.clip_id,
+            "parent_take_id": take.id,
+            "kind": kind.value,
+            "segment": segment,
+        }
+        request = replace(request, video=str(self.library.path_of(take)))
+        return Submission(request, output_path, lineage)
+
+    async def generate(self, request: GenerateRequest, *, output_path: Path | None = None) -> Job:
+        return await self.submit(request, output_path=output_path)
+
+    async def edit(
+        self,
+        request: RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest,
+        take: Take,
+        *,
+        output_path: Path | None = None,
+    ) -> Job:
+        """A retake, extension, HDR or reframe of `take`; the result joins the same clip."""
+        (job,) = await self.submit_many([self.edit_submission(request, take, output_path)])
+        return job
+
+    async def take_for_file(self, path: Path) -> Take:
+        """The library take this file is (by content), importing it as a new clip if none is."""
+        digest = await asyncio.to_thread(_sha256, path)
+        found = self.library.takes_with_sha(digest)
+        if found:
+            return found[-1]
+        clip = self.library.add_clip(path.stem)
+        provenance = Provenance(endpoint="import", request={"source": str(path)}, backend="local")
+        return self.library.add_take(
+            clip.id, path, kind=TakeKind.IMPORTED, provenance=provenance, sha256=digest
+        )
+
+    # ------------------------------------------------------------------ queue
+
+    def cancel(self, job_id: str) -> Job:
+        return self.runner.cancel(job_id)
+
+    def retry(self, job_id: str) -> Job:
+        """The same request again, as a new, explicit submission (never an automatic re-send)."""
+        old = self.store.get(job_id)
+        if not old.state.terminal or old.state is JobState.COMPLETED:
+            raise UserFacingError("only a failed, cancelled or expired job can be retried")
+        job = self.store.add(
+            old.spec, estimate_usd=old.estimate_usd, backend=self.backend_name, retry_of=old.id
+        )
+        self._since_drain.add(job.id)
+        self.runner.wake()
+        return job
+
+    def approve(self, job_id: str) -> None:
+        self.runner.approve(job_id)
+
+    def remove(self, job_id: str) -> None:
+        self.store.remove(job_id)
+
+    def move(self, job_id: str, index: int) -> None:
+        self.store.move(job_id, index)
+        self.runner.wake()
+
+    def pause(self) -> None:
+        self.runner.pause()
+
+    def resume(self) -> None:
+        self.runner.resume()
+
+    async def wait(self, jobs: Iterable[Job | str]) -> list[Job]:
+        """Until these jobs are terminal, or stuck behind a hold or an approval."""
+        return await self.runner.drain(j if isinstance(j, str) else j.id for j in jobs)
+
+    def spent_today(self) -> Decimal:
+        return self.runner.status().spent_today_usd
+
+    def spent_this_session(self) -> Decimal:
+        return self.runner.spent_since(self.started_at)
+
+    # ------------------------------------------------------------------ library
+
+    def set_active_take(self, clip_id: str, take_id: str) -> None:
+        self.library.set_active_take(clip_id, take_id)
+
+    def undo(self) -> None:
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.undo_stack.redo()
+
+    def job_for_take(self, take: Take) -> Job | None:
+        job_id = take.provenance.job_id
+        try:
+            return self.store.get(job_id) if job_id else None
+        except KeyError:
+            return None
+
+    # ------------------------------------------------------------------ internals
+
+    def _on_job_changed(self, index: int, old: Job, new: Job, fields: frozenset[str]) -> None:
+        if "state" not in fields or not new.state.terminal:
+            return
+        busy = any(not j.state.terminal for j in self.store if j.id in self._since_drain)
+        if busy or not self._since_drain:
+            return
+        finished = [self.store.get(i) for i in self._since_drain if _known(self.store, i)]
+        self._since_drain.clear()
+        self.drained.emit(
+            DrainSummary(
+                completed=sum(j.state is JobState.COMPLETED for j in finished),
+                failed=sum(j.state is not JobState.COMPLETED for j in finished),
+                spent_usd=self.runner.spent_since(0, finished),
+            )
+        )
+
+
+_SEGMENT_FIELDS = ("start_time", "duration", "mode", "context", "resolution", "output_colorspace")
+
+
+def _absolute(source: str) -> str:
+    """Local paths are journaled absolute (a resume may run from another directory)."""
+    if source.startswith(("https://", "http://", "data:", "ltx://")):
+        return source
+    return os.path.abspath(source)  # noqa: PTH100 - no filesystem access on the event loop
+
+
+def _known(store: JobStore, job_id: str) -> bool:
+    try:
+        store.get(job_id)
+    except KeyError:
+        return False
+    return True
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

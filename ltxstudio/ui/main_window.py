@@ -1,0 +1,399 @@
+"""The main window: library (left), viewer (centre), generate (right), queue (bottom).
+
+Thin glue over the `Session`: every action calls a session method; what changes flows back as
+store and library events. Slots that await the session are qasync `asyncSlot`s on this QObject
+(never on free functions: qasync#177), and their errors land inline or in the one presenter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSystemTrayIcon,
+    QToolButton,
+    QWidget,
+)
+
+from ltxstudio import __version__
+from ltxstudio.core.pricing import estimate_usd, format_usd
+from ltxstudio.core.remote import FailureKind
+from ltxstudio.jobs.model import Job, JobState
+from ltxstudio.jobs.runner import QueueStatus
+from ltxstudio.media import Role
+from ltxstudio.session import BadInput, DrainSummary, Session
+from ltxstudio.session.requests import GenerateRequest, Mode
+from ltxstudio.settings import secrets
+from ltxstudio.ui.asyncslot import async_slot
+from ltxstudio.ui.generate_panel import GeneratePanel
+from ltxstudio.ui.library_panel import ClipListModel, LibraryPanel
+from ltxstudio.ui.media_bridge import Posters, inspector
+from ltxstudio.ui.models.job_table import JobTableModel
+from ltxstudio.ui.queue_panel import QueuePanel
+from ltxstudio.ui.settings_dialog import KeyState, SettingsDialog, SettingsResult
+from ltxstudio.ui.theme import AMBER, GREEN
+
+log = logging.getLogger("ltxstudio.ui")
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif"}
+AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".flac"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi"}
+SANDBOX_TEXT = "Sandbox — simulated clips, no charges"
+
+
+class MainWindow(QMainWindow):
+    #: The user changed the backend or the key: the app reopens the session (see app.py).
+    reopen_requested = Signal(object)  # SettingsResult
+    #: The window was closed: the app closes the session, then quits.
+    closing = Signal()
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        viewer: QWidget | None = None,
+        show_clip: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self._show_clip = show_clip
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("LTX Studio Desktop" + (" — Sandbox" if session.simulated else ""))
+        self.setWindowIcon(QIcon.fromTheme("io.github.ltxstudio.LtxStudio"))
+        self.setAcceptDrops(True)
+        self.resize(1600, 1000)
+        self.setDockNestingEnabled(True)
+
+        work = session.paths.cache / "converted"
+        self.generate = GeneratePanel(
+            self._estimate,
+            history_search=session.history.search,
+            presets=session.presets,
+            image_inspector=inspector(Role.FIRST_FRAME, work),
+            audio_inspector=inspector(Role.SOUNDTRACK, work),
+        )
+        self.generate.last_frame._inspector = inspector(Role.LAST_FRAME, work)
+        self.jobs_model = JobTableModel(session.store, session.clock, reorder=session.move)
+        self.queue = QueuePanel(self.jobs_model, session)
+        self.posters = Posters(session.library.path_of, session.paths.cache)
+        self.clips_model = ClipListModel(session.library, self.posters)
+        self.library = LibraryPanel(self.clips_model)
+        self.viewer = viewer or self._empty_viewer()
+
+        self.setCentralWidget(self.viewer)
+        self.library_dock = self._dock(
+            "Library", self.library, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.generate_dock = self._dock(
+            "Generate", self.generate, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.queue_dock = self._dock("Queue", self.queue, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.resizeDocks(
+            [self.library_dock, self.generate_dock], [300, 420], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([self.queue_dock], [240], Qt.Orientation.Vertical)
+
+        self._make_actions()
+        self._make_status_bar()
+        self._tray = self._make_tray()
+
+        self.generate.generate_requested.connect(self._on_generate_requested)
+        self.library.example_chosen.connect(self.generate.prompt.set_text)
+        self.library.clip_activated.connect(self._on_clip_activated)
+        self.queue.open_job_requested.connect(self._on_open_job)
+        session.runner.queue_changed.connect(self._on_queue_changed)
+        session.store.changed.connect(self._on_job_changed)
+        session.drained.connect(self._on_drained)
+        # Another process (the CLI) may change the shared journal; look every 2 s.
+        self._sync = QTimer(self)
+        self._sync.setInterval(2000)
+        self._sync.timeout.connect(self._on_sync_tick)
+        self._sync.start()
+        self._on_queue_changed(session.runner.status())
+        self._restore_layout()
+
+    # ------------------------------------------------------------------ building
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(self.tr(title), self)
+        dock.setObjectName(f"{title.lower()}Dock")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _empty_viewer(self) -> QWidget:
+        label = QLabel(self.tr("Generate a clip or drop a video here"))
+        label.setObjectName("emptyViewer")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("font-size: 16px; color: palette(mid);")
+        return label
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
+        action = QAction(self.tr(text), self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _make_actions(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu(self.tr("&File"))
+        self.import_action = self._action("Import media…", self._import_media, "Ctrl+O")
+        file.addAction(self.import_action)
+        file.addSeparator()
+        file.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        edit = bar.addMenu(self.tr("&Edit"))
+        self.undo_action = self._action("Undo take switch", self.session.undo, "Ctrl+Z")
+        self.redo_action = self._action("Redo take switch", self.session.redo, "Ctrl+Shift+Z")
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        self.settings_action = self._action("Settings…", self.open_settings, "Ctrl+,")
+        edit.addAction(self.settings_action)
+        self.session.undo_stack.changed.connect(self._update_undo)
+        self._update_undo()
+
+        view = bar.addMenu(self.tr("&View"))
+        for dock in (self.library_dock, self.generate_dock, self.queue_dock):
+            view.addAction(dock.toggleViewAction())
+        view.addAction(
+            self._action("Search library", lambda: self.library.search.setFocus(), "Ctrl+F")
+        )
+
+        generate = bar.addMenu(self.tr("&Generate"))
+        self.generate_action = self._action(
+            "Generate", self.generate.trigger_generate, "Ctrl+Return"
+        )
+        self._action("Generate (keypad Enter)", self.generate.trigger_generate, "Ctrl+Enter")
+        generate.addAction(self.generate_action)
+
+        queue = bar.addMenu(self.tr("&Queue"))
+        self.pause_action = self._action("Pause / resume queue", self._toggle_pause, "Ctrl+P")
+        queue.addAction(self.pause_action)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self._action("About LTX Studio Desktop", self._about))
+
+    def _make_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.backend_label = QLabel()
+        self.backend_label.setObjectName("backendBadge")
+        self.connect_button = QToolButton()
+        self.connect_button.setText(self.tr("Connect LTX account…"))
+        self.connect_button.clicked.connect(self.open_settings)
+        self.spend_label = QLabel()
+        self.spend_label.setObjectName("spendToday")
+        bar.addWidget(self.backend_label)
+        bar.addWidget(self.connect_button)
+        bar.addPermanentWidget(self.spend_label)
+        if self.session.simulated:
+            self.backend_label.setText(
+                f'<span style="color:{AMBER}">●</span> {self.tr(SANDBOX_TEXT)}'
+            )
+            self.backend_label.setToolTip(
+                self.tr("No API key is set: clips are simulated offline and nothing is charged.")
+            )
+        else:
+            limit = self.session.runner.config.concurrency
+            self.backend_label.setText(
+                f'<span style="color:{GREEN}">●</span> LTX API · {limit} at once'
+            )
+            self.backend_label.setToolTip(self.session.backend_name)
+        self.connect_button.setVisible(self.session.simulated)
+
+    def _make_tray(self) -> QSystemTrayIcon | None:
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return None
+        tray = QSystemTrayIcon(self.windowIcon(), self)
+        tray.setToolTip("LTX Studio Desktop")
+        tray.show()
+        return tray
+
+    # ------------------------------------------------------------------ actions
+
+    def _estimate(self, request: GenerateRequest, facts: object) -> Decimal:
+        return estimate_usd(request.cost_basis(facts))  # type: ignore[arg-type]
+
+    @async_slot(object)
+    async def _on_generate_requested(self, request: GenerateRequest) -> None:
+        self.generate.generate_button.setEnabled(False)
+        try:
+            job = await self.session.generate(request)
+        except BadInput as exc:
+            self.generate.reason.setText(str(exc))
+            return
+        finally:
+            self.generate.generate_button.setEnabled(self.generate.blocking_reason() is None)
+        self.statusBar().showMessage(
+            self.tr("Queued: %1 · estimated %2")
+            .replace("%1", job.spec.title[:60])
+            .replace("%2", format_usd(job.estimate_usd)),
+            5000,
+        )
+
+    def open_settings(self) -> None:
+        key = self.session.key
+        state = KeyState(
+            stored=key is not None,
+            source=key.source.value if key else "none",
+            keyring_usable=secrets.keyring_usable(),
+            keyring_name=secrets.backend_name(),
+        )
+        dialog = SettingsDialog(self, self.session.settings, state, self._apply_settings)
+        dialog.setObjectName("settingsDialog")
+        dialog.open()
+        self.settings_dialog = dialog
+
+    def _apply_settings(self, result: SettingsResult) -> None:
+        self.reopen_requested.emit(result)
+
+    def _toggle_pause(self) -> None:
+        if self.session.runner.hold is None:
+            self.session.pause()
+        else:
+            self.session.resume()
+
+    def _import_media(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        dialog = QFileDialog(self, self.tr("Import media"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda name: self.take_in(Path(name)))
+        dialog.open()
+
+    def take_in(self, path: Path) -> None:
+        """A dropped or imported file goes where it makes sense."""
+        suffix = path.suffix.lower()
+        if suffix in IMAGE_SUFFIXES:
+            if self.generate.mode is Mode.TEXT:
+                self.generate.set_mode(Mode.IMAGE)
+            self.generate.image.set_path(path)
+        elif suffix in AUDIO_SUFFIXES:
+            self.generate.set_mode(Mode.AUDIO)
+            self.generate.audio.set_path(path)
+        elif suffix in VIDEO_SUFFIXES:
+            self._open_video(path)
+        else:
+            self.statusBar().showMessage(
+                self.tr("Not a file LTX can use: %1").replace("%1", path.name), 5000
+            )
+
+    @async_slot(object)
+    async def _open_video(self, path: Path) -> None:
+        take = await self.session.take_for_file(path)
+        self._on_clip_activated(take.clip_id)
+
+    def _about(self) -> None:
+        from PySide6 import __version__ as pyside
+
+        QMessageBox.about(
+            self,
+            self.tr("About LTX Studio Desktop"),
+            f"<b>LTX Studio Desktop {__version__}</b><br>PySide6 {pyside}<br>"
+            "A desktop client for the Lightricks LTX-2 API. GPL-3.0-or-later.",
+        )
+
+    # ------------------------------------------------------------------ events
+
+    def _on_clip_activated(self, clip_id: str) -> None:
+        if self._show_clip is not None:
+            self._show_clip(clip_id)
+
+    def _on_open_job(self, job_id: str) -> None:
+        take = self.session.library.take_for_job(job_id)
+        if take is not None:
+            self._on_clip_activated(take.clip_id)
+
+    def _on_queue_changed(self, status: QueueStatus) -> None:
+        self.queue.show_status(status)
+        budget = status.daily_budget_usd
+        text = f"Today {format_usd(status.spent_today_usd)}"
+        if budget is not None:
+            text += f" / {format_usd(budget)}"
+        if self.session.simulated:
+            text += " (simulated)"
+        self.spend_label.setText(text)
+
+    def _on_job_changed(self, index: int, old: Job, new: Job, fields: frozenset[str]) -> None:
+        if "state" in fields:
+            self._on_queue_changed(self.session.runner.status())
+            if new.state is JobState.COMPLETED:
+                self._notify(self.tr("Done: %1").replace("%1", new.spec.title[:60]), new.note)
+            elif new.state is JobState.FAILED:
+                kind = new.error.kind if new.error else FailureKind.SERVER
+                self._notify(
+                    self.tr("Failed: %1").replace("%1", new.spec.title[:60]),
+                    f"{kind.value}: {new.note}",
+                )
+
+    def _on_drained(self, summary: DrainSummary) -> None:
+        self._notify(
+            self.tr("Queue finished"),
+            f"{summary.completed} done, {summary.failed} not, {format_usd(summary.spent_usd)} "
+            + ("simulated" if self.session.simulated else "estimated"),
+        )
+
+    def _notify(self, title: str, message: str) -> None:
+        if self._tray is not None and self.session.settings.notifications:
+            self._tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Information, 5000)
+        self.statusBar().showMessage(f"{title} — {message}", 8000)
+
+    def _on_sync_tick(self) -> None:
+        if self.session.store.sync():
+            self._on_queue_changed(self.session.runner.status())
+
+    def _update_undo(self) -> None:
+        stack = self.session.undo_stack
+        self.undo_action.setEnabled(stack.can_undo)
+        self.redo_action.setEnabled(stack.can_redo)
+
+    # ------------------------------------------------------------------ window
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.take_in(Path(url.toLocalFile()))
+        event.acceptProposedAction()
+
+    def _restore_layout(self) -> None:
+        ui = QSettings()
+        geometry = ui.value("window/geometry")
+        state = ui.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        ui = QSettings()
+        ui.setValue("window/geometry", self.saveGeometry())
+        ui.setValue("window/state", self.saveState())
+        self._sync.stop()
+        self.posters.close()
+        super().closeEvent(event)
+        self.closing.emit()

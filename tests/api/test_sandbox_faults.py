@@ -1,0 +1,186 @@
+"""Acceptance 3: the client against the sandbox's fault plan.
+
+In-process (httpx.ASGITransport, one ManualClock for client and sandbox) where timing does not
+matter: 429 with Retry-After is waited out in simulated time, 500/503/529 are retried on GETs,
+what a submit may not repeat is not repeated. Over real loopback where only a socket can show it:
+a connection reset mid-download resumes with Range, and a read timeout on a submit becomes
+"outcome unknown" and is never sent again. The sandbox's own counts are the witness throughout.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from ltxstudio.api import (
+    Completed,
+    ConcurrencyLimitError,
+    LtxClient,
+    RetryNotice,
+    ServerError,
+    SubmitOutcomeUnknown,
+    TextToVideo,
+    Timeouts,
+)
+from ltxstudio.core.catalog import Model, Resolution
+from ltxstudio.core.clock import ManualClock, SystemClock
+from ltxstudio.core.remote import FailureKind
+from ltxstudio.sandbox.asgi import create_app, sandbox_of
+from ltxstudio.sandbox.faults import FaultPlan
+from ltxstudio.sandbox.service import Sandbox
+from tests.api.sandbox_support import TEST_KEY, probe_mp4, sandbox_config, serve
+
+pytestmark = pytest.mark.asyncio
+
+T2V = TextToVideo(
+    prompt="a lighthouse at dusk",
+    model=Model.LTX_2_3_FAST,
+    resolution=Resolution.parse("1280x720"),
+    fps=24,
+    duration=2,
+)
+
+
+class InProcess:
+    def __init__(self, spec: str) -> None:
+        self.clock = ManualClock()
+        self.app = create_app(sandbox_config(clock=self.clock, faults=FaultPlan.parse(spec)))
+        self.notices: list[RetryNotice] = []
+        self.client = LtxClient(
+            TEST_KEY, asgi_app=self.app, clock=self.clock, on_retry=self.notices.append
+        )
+
+    @property
+    def sandbox(self) -> Sandbox:
+        return sandbox_of(self.app)
+
+
+@pytest_asyncio.fixture
+async def harness() -> AsyncIterator[type[InProcess]]:
+    made: list[InProcess] = []
+
+    def make(spec: str) -> InProcess:
+        h = InProcess(spec)
+        made.append(h)
+        return h
+
+    yield make  # type: ignore[misc]
+    for h in made:
+        await h.sandbox.idle()
+        await h.client.aclose()
+
+
+async def test_429_retry_after_is_waited_out_in_simulated_time(harness: type[InProcess]) -> None:
+    h = harness("submit#1=429:7,submit#2=concurrency:3")
+    wall = time.perf_counter()
+    handle = await h.client.submit(T2V)
+    assert time.perf_counter() - wall < 5  # 10 s of Retry-After, none of it slept for real
+    assert h.clock.sleeps == [7.0, 3.0]
+    assert [type(n.error) for n in h.notices][1] is ConcurrencyLimitError
+    stats = h.sandbox.stats()
+    assert stats["requests"]["POST /v2/text-to-video"] == 3
+    assert stats["jobs_created"] == 1
+    assert stats["faults_injected"] == ["v2/text-to-video=429:7", "v2/text-to-video=concurrency:3"]
+    await h.sandbox.idle()
+    assert isinstance(await h.client.poll(handle), Completed)
+
+
+async def test_server_errors_on_gets_are_retried(harness: type[InProcess], tmp_path: Path) -> None:
+    h = harness("poll#1=500,poll#2=503,poll#3=529,download#1=503:4,download#2=529")
+    handle = await h.client.submit(T2V)
+    await h.sandbox.idle()
+    status = await h.client.poll(handle)
+    assert isinstance(status, Completed)
+    files = await h.client.download_result(status, tmp_path, "take")
+    assert probe_mp4(files["video_url"].path).width == 1280
+    injected = h.sandbox.stats()["faults_injected"]
+    assert injected == ["poll=500", "poll=503", "poll=529", "download=503:4", "download=529"]
+    assert 4.0 in h.clock.sleeps  # the download's Retry-After
+    kinds = [n.error.kind for n in h.notices]
+    assert kinds.count(FailureKind.SERVER) == 5
+
+
+@pytest.mark.parametrize(
+    ("spec", "error", "created"),
+    [
+        ("submit#1=500", ServerError, 0),  # the API's own 500: a definite refusal
+        ("submit#1=529", SubmitOutcomeUnknown, 0),  # unplaceable: unknown (here: not created)
+        ("submit#1=reset", SubmitOutcomeUnknown, 1),  # accepted, answer lost
+        ("submit#1=truncate", SubmitOutcomeUnknown, 1),
+    ],
+)
+async def test_a_submit_is_never_repeated_once_it_may_have_been_taken(
+    harness: type[InProcess], spec: str, error: type[Exception], created: int
+) -> None:
+    h = harness(spec)
+    with pytest.raises(error):
+        await h.client.submit(T2V)
+    stats = h.sandbox.stats()
+    assert stats["requests"]["POST /v2/text-to-video"] == 1
+    assert stats["jobs_created"] == created
+
+
+async def test_v1_504_is_outcome_unknown(harness: type[InProcess], tmp_path: Path) -> None:
+    h = harness("v1#1=504")
+    with pytest.raises(SubmitOutcomeUnknown) as caught:
+        await h.client.generate_sync(T2V, tmp_path / "v.mp4")
+    assert caught.value.status == 504
+    assert h.sandbox.stats()["requests"]["POST /v1/text-to-video"] == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------ over loopback
+
+
+@pytest.mark.loopback
+async def test_a_reset_mid_download_resumes_with_range(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = ManualClock()
+    config = sandbox_config(clock=clock, faults=FaultPlan.parse("download#1=reset"))
+    with serve(config) as served:
+        async with LtxClient(TEST_KEY, served.base_url, clock=clock) as client:
+            handle = await client.submit(T2V)
+            await served.idle()
+            status = await client.poll(handle)
+            assert isinstance(status, Completed)
+            with caplog.at_level(logging.INFO, logger="ltxstudio.api"):
+                files = await client.download_result(status, tmp_path, "take")
+        stats = await served.stats()
+    result = files["video_url"]
+    assert probe_mp4(result.path).frames == 48
+    assert stats["faults_injected"] == ["download=reset"]
+    assert stats["requests"]["GET /_sandbox/storage/results/{id}"] == 2
+    answers = [
+        r.getMessage() for r in caplog.records if "/_sandbox/storage/results/" in r.getMessage()
+    ]
+    assert any("ReadError" in a or "RemoteProtocolError" in a for a in answers), answers
+    assert any("-> 206" in a for a in answers), answers  # resumed, not restarted
+    assert not (tmp_path / "take.mp4.part").exists()
+
+
+@pytest.mark.loopback
+async def test_a_read_timeout_on_submit_is_outcome_unknown(tmp_path: Path) -> None:
+    # Real time on the sandbox: only a real socket can time out. It holds the answer for
+    # 1.5 s; the client waits 0.3 s for it.
+    config = sandbox_config(clock=SystemClock(), faults=FaultPlan.parse("submit#1=slow:1.5"))
+    with serve(config) as served:
+        client = LtxClient(
+            TEST_KEY, served.base_url, timeouts=Timeouts(submit=0.3), clock=ManualClock()
+        )
+        async with client:
+            with pytest.raises(SubmitOutcomeUnknown) as caught:
+                await client.submit(T2V)
+        assert caught.value.kind is FailureKind.OUTCOME_UNKNOWN
+        assert "ReadTimeout" in caught.value.message
+    # Leaving `serve` waited for the sandbox to finish the request the client gave up on.
+    stats = served.sandbox.stats()
+    assert stats["requests"]["POST /v2/text-to-video"] == 1  # never re-sent
+    # The sandbox reads the body only after the delay, sees the client gone and creates
+    # nothing; a real server might have. "Unknown" is the only honest answer either way.
+    assert stats["jobs_created"] <= 1

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import av
+import httpx
+import pytest
+
+from ltxstudio.sandbox.config import SandboxConfig
+from ltxstudio.sandbox.faults import FaultPlan
+from tests.support.cli_runner import PROMPT, Cli, for_served, stats
+from tests.support.sandbox_server import serve_sandbox
+
+pytestmark = [pytest.mark.loopback, pytest.mark.slow]
+
+
+def probe(path: Path) -> tuple[int, int, int]:
+    with av.open(str(path)) as c:
+        stream = c.streams.video[0]
+        return stream.width, stream.height, sum(1 for _ in c.decode(video=0))
+
+
+def journal(isolated_home: Path) -> list[dict[str, object]]:
+    db = sqlite3.connect(isolated_home / "data" / "ltxstudio" / "journal.db")
+    db.row_factory = sqlite3.Row
+    return [dict(r) for r in db.execute("SELECT * FROM jobs ORDER BY seq")]
+
+
+def batch_file(path: Path, n: int, **extra: object) -> Path:
+    lines = [
+        json.dumps(
+            {
+                "mode": "text",
+                "prompt": f"Shot {i}. {PROMPT}",
+                "model": "ltx-2-3-fast",
+                "resolution": "1280x720",
+                "duration": 2,
+                "output": f"shot-{i:02d}.mp4",
+                **extra,
+            }
+        )
+        for i in range(n)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_generate_with_no_key_uses_the_sandbox_and_prints_the_cost(cli: Cli) -> None:
+    out = cli.run(
+        "generate",
+        "text",
+        "--prompt",
+        PROMPT,
+        "--model",
+        "ltx-2-3-fast",
+        "--resolution",
+        "1280x720",
+        "--duration",
+        "2",
+        "-o",
+        "a.mp4",
+    )
+    assert out.returncode == 0, out.stderr
+    assert "No LTX API key found: using the offline sandbox" in out.stderr
+    assert "estimated $0.06" in out.stderr
+    assert probe(cli.cwd / "a.mp4") == (1280, 720, 48)
+    sidecar = json.loads((cli.cwd / "a.mp4.json").read_text())
+    assert sidecar["simulated"] is True
+    assert sidecar["provenance"]["request"]["prompt"] == PROMPT
+
+
+def test_bad_input_exits_2_before_anything_is_sent(cli: Cli) -> None:
+    out = cli.run("generate", "text", "--prompt", PROMPT, "--duration", "12")
+    assert out.returncode == 2
+    assert "duration: 12 s is not available for ltx-2-3-pro" in out.stderr
+    out = cli.run("cost", "text", "--prompt", PROMPT, "--duration", "8")
+    assert (out.returncode, out.stdout.strip()) == (0, "estimated cost: $0.64")
+
+
+def test_batch_with_faults_ends_every_line_and_never_submits_twice(
+    cli: Cli, isolated_home: Path
+) -> None:
+    plan = FaultPlan.parse("rate=0.2,seed=11")
+    with serve_sandbox(SandboxConfig(speed=20.0, faults=plan)) as served:
+        remote = for_served(cli, served)
+        out = remote.run(
+            "batch", str(batch_file(cli.cwd / "b.jsonl", 10)), "--out", "out", timeout=300
+        )
+        assert out.returncode in (0, 3, 4), out.stderr
+        rows = journal(isolated_home)
+        assert len(rows) == 10
+        assert all(r["state"] in ("completed", "failed", "outcome_unknown") for r in rows), rows
+        assert all(r["state"] == "completed" or r["note"] for r in rows)  # a stated reason
+        created = stats(served)["jobs_created"]
+        known = sum(1 for r in rows if r["remote_id"])
+        unknown = sum(1 for r in rows if r["state"] == "outcome_unknown")
+        assert known <= created <= known + unknown  # no submission was sent twice
+        for r in rows:
+            if r["state"] == "completed":
+                assert probe(Path(json.loads(r["spec"])["output_path"]))[2] == 48
+
+
+def test_402_pauses_the_batch_and_resume_completes_it(cli: Cli, isolated_home: Path) -> None:
+    # $0.06 a job: enough for 3 of 5.
+    with serve_sandbox(SandboxConfig(speed=20.0, balance_usd=Decimal("0.18"))) as served:
+        remote = for_served(cli, served)
+        out = remote.run(
+            "batch", str(batch_file(cli.cwd / "b.jsonl", 5)), "--out", "out", timeout=300
+        )
+        assert out.returncode == 3
+        assert "queue paused: Insufficient funds. Required: 6 credits" in out.stderr
+        states = [r["state"] for r in journal(isolated_home)]
+        assert states.count("completed") == 3
+        assert states.count("queued") == 2  # held, not failed
+        httpx.post(
+            f"{served.base_url}/_sandbox/balance",
+            json={"add_usd": "1.00"},
+            headers={"Authorization": f"Bearer {served.api_key}"},
+        ).raise_for_status()
+        resumed = remote.run("jobs", "resume", timeout=300)
+        assert resumed.returncode == 0, resumed.stderr
+        assert [r["state"] for r in journal(isolated_home)] == ["completed"] * 5
+        assert stats(served)["jobs_created"] == 5
+
+
+def test_retake_then_extend_from_the_cli_makes_three_takes(cli: Cli, isolated_home: Path) -> None:
+    base = ("--model", "ltx-2-3-pro", "--resolution", "1280x720", "--duration", "4")
+    assert cli.run("generate", "text", "--prompt", PROMPT, *base, "-o", "a.mp4").returncode == 0
+    retake = cli.run(
+        "retake", "a.mp4", "--start", "1", "--duration", "2", "--prompt", "rain", "-o", "b.mp4"
+    )
+    assert retake.returncode == 0, retake.stderr
+    extend = cli.run("extend", "b.mp4", "--duration", "2", "-o", "c.mp4")
+    assert extend.returncode == 0, extend.stderr
+    db = sqlite3.connect(isolated_home / "data" / "ltxstudio" / "library.db")
+    kinds = [k for (k,) in db.execute("SELECT kind FROM takes ORDER BY created_at")]
+    assert kinds == ["generated", "retake", "extend"]
+    (clips,) = db.execute("SELECT COUNT(*) FROM clips").fetchone()
+    assert clips == 1
+    provenance = json.loads((cli.cwd / "c.mp4.json").read_text())["provenance"]
+    assert provenance["endpoint"] == "extend"
+    assert provenance["parent_take_id"]
+    assert probe(cli.cwd / "c.mp4")[2] > probe(cli.cwd / "b.mp4")[2]
+    listing = cli.run("jobs", "list")
+    assert listing.stdout.count("done") == 3

@@ -1,0 +1,194 @@
+"""The fault plan: spec parsing, determinism, and what each fault does on the wire."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ltxstudio.sandbox.asgi import SandboxConnectionReset
+from ltxstudio.sandbox.faults import (
+    Fault,
+    FaultInjector,
+    FaultKind,
+    FaultPlan,
+    FaultRule,
+    FaultSpecError,
+    RouteKind,
+    parse_fault,
+)
+from tests.sandbox.conftest import T2V_720, Harness, HarnessFactory
+
+
+def test_spec_syntax() -> None:
+    plan = FaultPlan.parse(
+        "submit#3=429:5, poll#2-4=503, download#1=truncate, put=reset, v1/retake#2+=slow:2.5,"
+        " v2/extend=fail:api_error, upload#1=concurrency, rate=0.25, mix=500|529, seed=7"
+    )
+    assert plan.seed == 7
+    assert plan.rate == 0.25
+    assert plan.mix == (Fault(FaultKind.STATUS, 500), Fault(FaultKind.STATUS, 529))
+    assert plan.rules == (
+        FaultRule("submit", 3, 3, Fault(FaultKind.STATUS, 429, 5.0)),
+        FaultRule("poll", 2, 4, Fault(FaultKind.STATUS, 503)),
+        FaultRule("download", 1, 1, Fault(FaultKind.TRUNCATE)),
+        FaultRule("put", 1, None, Fault(FaultKind.RESET)),
+        FaultRule("v1/retake", 2, None, Fault(FaultKind.SLOW, seconds=2.5)),
+        FaultRule("v2/extend", 1, None, Fault(FaultKind.FAIL, error_type="api_error")),
+        FaultRule("upload", 1, 1, Fault(FaultKind.CONCURRENCY, 429)),
+    )
+    assert FaultPlan.parse(plan.spec()) == plan
+    assert not FaultPlan.parse("").active
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("submit=418", "status 418 in 'submit=418' is not injectable"),
+        ("everything=500", "unknown scope 'everything'"),
+        ("submit#0=500", "call numbers start at 1"),
+        ("submit#3-2=500", "call numbers start at 1"),
+        ("rate=2", "rate must be between 0 and 1"),
+        ("slow", "fault item 'slow' must look like KEY=VALUE"),
+        ("poll=slow", "slow needs seconds"),
+        ("poll=explode", "unknown fault 'explode'"),
+        ("poll=500:-1", "seconds must not be negative"),
+        ("seed=x", "'x' in 'seed=x' is not a whole number"),
+    ],
+)
+def test_bad_specs_name_the_item(spec: str, message: str) -> None:
+    with pytest.raises(FaultSpecError, match=message.replace("(", r"\(")):
+        FaultPlan.parse(spec)
+
+
+KINDS = list(RouteKind)
+
+
+@settings(database=None)  # no .hypothesis/ in the work tree (pytest would warn about it)
+@given(
+    seed=st.integers(0, 2**32),
+    rate=st.floats(0.05, 1.0),
+    calls=st.lists(st.sampled_from(KINDS), min_size=1, max_size=60),
+)
+def test_same_seed_same_faults(seed: int, rate: float, calls: list[RouteKind]) -> None:
+    plan = FaultPlan(
+        rate=rate, seed=seed, mix=tuple(parse_fault(f) for f in ("500", "504", "reset", "fail"))
+    )
+    first, second = FaultInjector(plan), FaultInjector(plan)
+    drawn = [first.draw(kind, "text-to-video") for kind in calls]
+    assert drawn == [second.draw(kind, "text-to-video") for kind in calls]
+    for kind, fault in zip(calls, drawn, strict=True):
+        if fault is None:
+            continue
+        if fault.status == 504:
+            assert kind is RouteKind.V1  # 504 exists only on v1
+        if fault.kind is FaultKind.FAIL:
+            assert kind in (RouteKind.V1, RouteKind.SUBMIT)
+
+
+def test_rate_is_roughly_honoured_and_seeds_differ() -> None:
+    a = FaultInjector(FaultPlan(rate=0.3, seed=1))
+    b = FaultInjector(FaultPlan(rate=0.3, seed=2))
+    da = [a.draw(RouteKind.POLL) for _ in range(2000)]
+    db = [b.draw(RouteKind.POLL) for _ in range(2000)]
+    share = sum(f is not None for f in da) / len(da)
+    assert 0.25 < share < 0.35
+    assert da != db
+
+
+def test_scripted_rules_count_calls_per_scope() -> None:
+    injector = FaultInjector(FaultPlan.parse("submit#2=503,v2/retake#1=500"))
+    assert injector.draw(RouteKind.SUBMIT, "text-to-video") is None
+    assert injector.draw(RouteKind.POLL) is None  # polls do not count as submits
+    assert injector.draw(RouteKind.SUBMIT, "retake") == Fault(FaultKind.STATUS, 503)
+    assert injector.draw(RouteKind.SUBMIT, "retake") is None  # v2/retake#1 already passed
+    assert injector.injected == [("v2/retake", "503")]
+
+
+@pytest.mark.asyncio
+async def test_faults_on_the_wire(sandbox: Harness) -> None:
+    spec = (
+        "upload#1=503:7,upload#2=529,poll#1=500,v1#1=504,submit#1=concurrency:4,"
+        "download#1=truncate,download#2=reset"
+    )
+    assert (await sandbox.client.put("/_sandbox/faults", json={"spec": spec})).json()["spec"]
+    r = await sandbox.client.post("/v1/upload")
+    assert (r.status_code, r.headers["retry-after"], r.json()["error"]["type"]) == (
+        503,
+        "7",
+        "service_unavailable",
+    )
+    r = await sandbox.client.post("/v1/upload")
+    assert (r.status_code, r.json()["error"]["type"]) == (529, "overloaded_error")
+    r = await sandbox.client.get("/v2/text-to-video/whatever")
+    assert (r.status_code, r.json()["error"]["type"]) == (500, "api_error")
+    r = await sandbox.client.post("/v1/text-to-video", json=T2V_720)
+    assert (r.status_code, r.json()["error"]["type"]) == (504, "timeout_error")
+    r = await sandbox.client.post("/v2/text-to-video", json=T2V_720)
+    assert (r.status_code, r.headers["retry-after"]) == (429, "4")
+    assert r.json()["error"]["type"] == "concurrency_limit_error"
+    job_id = (await sandbox.client.post("/v2/text-to-video", json=T2V_720)).json()["id"]
+    done = await sandbox.finish("text-to-video", job_id)
+    url = done["result"]["video_url"]
+    truncated = await sandbox.anon.get(url)
+    assert truncated.status_code == 200
+    assert len(truncated.content) < int(truncated.headers["content-length"])
+    with pytest.raises(SandboxConnectionReset):
+        await sandbox.anon.get(url)
+    whole = await sandbox.anon.get(url)
+    assert len(whole.content) == int(whole.headers["content-length"])
+    # A client resumes a cut download with Range and gets exactly the rest.
+    rest = await sandbox.anon.get(url, headers={"Range": f"bytes={len(truncated.content)}-"})
+    assert rest.status_code == 206
+    assert truncated.content + rest.content == whole.content
+    faults = (await sandbox.client.get("/_sandbox/faults")).json()
+    assert len(faults["injected"]) == 7
+
+
+@pytest.mark.asyncio
+async def test_slow_fault_waits_on_the_injected_clock(make_harness: HarnessFactory) -> None:
+    h = await make_harness()
+    await h.client.put("/_sandbox/faults", json={"spec": "upload#1=slow:90"})
+    before = h.clock.time()
+    assert (await h.client.post("/v1/upload")).status_code == 200
+    assert h.clock.sleeps == [90.0]
+    assert h.clock.time() - before >= 90
+
+
+@pytest.mark.asyncio
+async def test_v1_fail_fault_answers_without_charging(sandbox: Harness) -> None:
+    await sandbox.client.put("/_sandbox/faults", json={"spec": "v1#1=fail,v1#2=fail:api_error"})
+    r = await sandbox.client.post("/v1/text-to-video", json=T2V_720)
+    assert (r.status_code, r.json()["error"]["type"]) == (422, "content_filtered_error")
+    r = await sandbox.client.post("/v1/text-to-video", json=T2V_720)
+    assert (r.status_code, r.json()["error"]["type"]) == (500, "api_error")
+    stats = (await sandbox.client.get("/_sandbox/stats")).json()
+    assert (stats["jobs_charged"], stats["balance_usd"], stats["reserved_usd"]) == (
+        0,
+        "25.00",
+        "0.00",
+    )
+
+
+@pytest.mark.asyncio
+async def test_bad_fault_spec_over_http(sandbox: Harness) -> None:
+    r = await sandbox.client.put("/_sandbox/faults", json={"spec": "poll=boom"})
+    assert r.status_code == 400
+    assert "unknown fault 'boom'" in r.json()["error"]["message"]
+
+
+@pytest.mark.asyncio
+async def test_an_unexpected_exception_is_a_500_envelope_not_a_crash(
+    sandbox: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(storage_base: str) -> None:
+        raise RuntimeError("a bug in the sandbox")
+
+    monkeypatch.setattr(sandbox.sandbox.uploads, "create", broken)
+    r = await sandbox.client.post("/v1/upload")
+    assert r.status_code == 500
+    assert r.json() == {
+        "type": "error",
+        "error": {"type": "api_error", "message": "An unexpected error occurred."},
+    }
+    assert r.headers["x-request-id"].startswith("req_")

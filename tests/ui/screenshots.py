@@ -1,0 +1,169 @@
+"""`make screenshots`: the main window's states, as a user sees them, at 1600x1000 and 1280x800.
+
+Runs the real app (session, in-process sandbox, main window) on a throwaway data dir, drives it
+like a user and saves PNGs: the empty state, a queue mid-run with clips in the library, an error
+shown inline, a 402 hold, and the settings dialog. Also the viewer's states when its
+`tests/ui/viewer/screens.py` exists. Usage: `python -m tests.ui.screenshots OUT_DIR`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+SIZES = ((1600, 1000), (1280, 800))
+PROMPTS = (
+    "A lighthouse stands on a rocky cliff at dusk. Its beam begins to sweep across the fog as "
+    "waves crash below. The camera slowly dollies in toward the lamp. We hear the foghorn.",
+    "A street musician tunes an old violin under a flickering streetlight. She starts a slow "
+    "melody as rain begins to fall. The camera circles her. We hear the violin and the rain.",
+    "A paper boat drifts down a gutter stream after a storm, spins past fallen leaves and tips "
+    "over a small waterfall. The camera tracks low beside it. We hear trickling water.",
+    "A hot-air balloon rises over misty vineyards at sunrise. The burner roars as it climbs. "
+    "The camera cranes up alongside the basket. We hear the burner and distant birds.",
+)
+
+
+def _isolate() -> Path:
+    home = Path(tempfile.mkdtemp(prefix="ltxstudio-shots-"))
+    for var, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+    ):
+        (home / sub).mkdir()
+        os.environ[var] = str(home / sub)
+    os.environ.pop("LTX_API_KEY", None)
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    settings = home / "config" / "ltxstudio" / "settings.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(
+        '{"schema_version": 1, "poll_interval": 1.0, "sandbox_speed": 4.0, '
+        '"daily_budget_usd": "5.00"}'
+    )
+    return home
+
+
+async def capture(out: Path) -> list[Path]:
+    from PySide6.QtWidgets import QWidget
+
+    from ltxstudio.core.catalog import Model, Resolution
+    from ltxstudio.jobs.model import JobState
+    from ltxstudio.sandbox.asgi import sandbox_of
+    from ltxstudio.session import Session, SessionOptions
+    from ltxstudio.session.requests import GenerateRequest, Mode
+    from ltxstudio.settings.model import Backend
+    from ltxstudio.ui.generate_panel import _select
+    from ltxstudio.ui.main_window import MainWindow
+    from ltxstudio.ui.viewer_host import make_viewer
+
+    out.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    session = await Session.open(SessionOptions(backend=Backend.SANDBOX))
+    session.start()
+    viewer, show_clip = make_viewer(session)
+    window = MainWindow(session, viewer=viewer, show_clip=show_clip)
+    window.show()
+
+    async def settle(seconds: float = 0.4) -> None:
+        # Waiting on the qasync loop lets Qt lay out and paint (never processEvents() here:
+        # re-entering the loop from a coroutine breaks the other tasks' steps).
+        await asyncio.sleep(seconds)  # noqa: TID251 - a screenshot tool waits for paint
+
+    async def shoot(name: str, widget: QWidget | None = None) -> None:
+        target = widget or window
+        for width, height in SIZES:
+            if widget is None:
+                window.resize(width, height)
+            await settle()
+            path = out / f"{name}-{width}x{height}.png"
+            target.grab().save(str(path))
+            saved.append(path)
+            if widget is not None:
+                break
+
+    async def until(check: Callable[[], bool], limit: float = 120) -> None:
+        end = asyncio.get_running_loop().time() + limit
+        while not check():
+            if asyncio.get_running_loop().time() > end:
+                raise TimeoutError("the app did not reach the state to capture")
+            await settle(0.2)
+
+    def request(prompt: str, seconds: int = 4) -> GenerateRequest:
+        return GenerateRequest(
+            Mode.TEXT, prompt, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, seconds
+        )
+
+    await shoot("01-empty")
+
+    done = [await session.generate(request(p)) for p in PROMPTS[:2]]
+    await until(lambda: all(session.store.get(j.id).state is JobState.COMPLETED for j in done))
+    window.generate.prompt.set_text(PROMPTS[2])
+    _select(window.generate.model, Model.LTX_2_3_FAST.value)
+    for prompt in (PROMPTS[2], PROMPTS[3], PROMPTS[0], PROMPTS[1]):
+        await session.generate(request(prompt, 8))
+    await until(lambda: any(j.state is JobState.PROCESSING for j in session.store))
+    await until(lambda: window.clips_model.rowCount() == 2)
+    await shoot("02-queue-and-library")
+
+    await until(lambda: all(j.state.terminal for j in session.store), 180)
+    bogus = Path(tempfile.mkdtemp()) / "holiday-photo.png"
+    bogus.write_text("not really a picture")
+    window.generate.set_mode(Mode.IMAGE)
+    window.generate.image.set_path(bogus)
+    await until(lambda: window.generate.image.inspection is not None)
+    await shoot("03-error-inline")
+
+    sandbox = sandbox_of(session.client._http._transport.app)  # type: ignore[attr-defined]
+    sandbox.set_balance(set_usd=Decimal("0.05"), add_usd=None)
+    window.generate.set_mode(Mode.TEXT)
+    await session.generate(request(PROMPTS[3], 8))
+    await until(lambda: session.runner.hold is not None)
+    await shoot("04-insufficient-funds")
+
+    window.open_settings()
+    await settle()
+    await shoot("05-settings", window.settings_dialog)
+
+    window.close()
+    await session.aclose()
+    screens = Path(__file__).parent / "viewer" / "screens.py"
+    if screens.exists():
+        from tests.ui.viewer.screens import capture as capture_viewer
+
+        result = capture_viewer(out)
+        saved += await result if asyncio.iscoroutine(result) else result
+    return saved
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1] if len(argv) > 1 else "screenshots").resolve()
+    _isolate()
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from ltxstudio.ui import theme
+    from ltxstudio.ui.gc_guard import GuiThreadCollector
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setOrganizationName("ltxstudio")
+    app.setApplicationName("LTX Studio Desktop")
+    app.setQuitOnLastWindowClosed(False)
+    theme.apply(app, dark=os.environ.get("LTXSTUDIO_THEME") == "dark")
+    collector = GuiThreadCollector(parent=app)
+    collector.start()
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        paths = runner.run(capture(out))
+    for path in paths:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
