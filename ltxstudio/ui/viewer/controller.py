@@ -18,9 +18,10 @@ from ltxstudio.ui.viewer.facts import EditRequest
 class Lineage(TypedDict):
     """Where a queued edit comes from and what it changes.
 
-    `segment` is what `Provenance.segment` should hold for the result: for a retake
-    `{"start_time", "duration", "mode"}`; for an extend `{"mode", "duration", "context"}`
-    (context None: the API's default, as much as fits); empty for HDR and reframe.
+    `segment` is what `Provenance.segment` should hold for the result: the request's segment
+    fields as sent (as `Session.edit_submission` builds it): for a retake `start_time`,
+    `duration`, `mode`; for an extend `duration`, `mode` and `context` when chosen; HDR's
+    `output_colorspace` and reframe's `resolution` when set.
     """
 
     clip_id: str

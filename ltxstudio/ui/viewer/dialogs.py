@@ -118,12 +118,11 @@ class EditDialog(QDialog):
     # ------------------------------------------------------------------ common
 
     def problems(self) -> list[str]:
-        request = self.request()
         found = list(self.input_errors) + self.extra_problems()
-        if isinstance(request, ExtendRequest):
-            found += [p.message for p in request.problems(float(self.facts.fps))]
-        else:
-            found += [p.message for p in request.problems()]
+        for problem in self.request().problems(self.facts.media_facts()):
+            # The media layer already said what is wrong with the input, in its own words.
+            if not (self.input_errors and problem.field == "video"):
+                found.append(str(problem))
         return list(dict.fromkeys(found))
 
     def refresh(self) -> None:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+from ltxstudio.api import MediaFacts
 from ltxstudio.core.catalog import Resolution
 from ltxstudio.core.pricing import UnpricedError, estimate_usd
 from ltxstudio.core.timebase import as_fps, frame_at, frame_time
@@ -62,6 +63,16 @@ class ClipFacts:
     def size(self) -> Resolution:
         return Resolution(self.width, self.height)
 
+    def media_facts(self) -> MediaFacts:
+        """These facts as the API client checks and prices an edit of this file."""
+        return MediaFacts(
+            duration=self.duration,
+            width=self.width,
+            height=self.height,
+            fps=float(self.fps),
+            frames=self.frames,
+        )
+
     def frame_at(self, seconds: float) -> int:
         return min(self.last_frame, frame_at(max(0.0, seconds), self.fps))
 
@@ -77,17 +88,10 @@ def estimate(request: EditRequest, facts: ClipFacts) -> Decimal | None:
     request's own basis assumes the API's maximum context exists); HDR by the input's size tier;
     reframe by output size.
     """
-    match request:
-        case RetakeRequest():
-            basis = request.cost_basis(facts.duration)
-        case ExtendRequest():
-            basis = request.cost_basis(float(facts.fps))
-            # The model cannot see more context than the clip holds; price what it will see.
-            basis = replace(basis, context_seconds=min(basis.context_seconds, facts.duration))
-        case HdrRequest():
-            basis = request.cost_basis(facts.duration, facts.size)
-        case ReframeRequest():
-            basis = request.cost_basis(facts.duration)
+    basis = request.cost_basis(facts.media_facts())
+    if isinstance(request, ExtendRequest):
+        # The model cannot see more context than the clip holds; price what it will see.
+        basis = replace(basis, context_seconds=min(basis.context_seconds, facts.duration))
     try:
         return estimate_usd(basis)
     except UnpricedError:

@@ -54,6 +54,10 @@ from ltxstudio.ui.viewer.video_area import Page, VideoArea
 log = logging.getLogger(__name__)
 
 
+#: The request fields a take's provenance keeps as its segment (as `Session.edit_submission`).
+SEGMENT_FIELDS = ("start_time", "duration", "mode", "context", "resolution", "output_colorspace")
+
+
 def edited_position(take: Take, duration: float) -> float:
     """Where a new take changed its parent: the player opens it there."""
     seg = take.provenance.segment
@@ -547,22 +551,13 @@ class ViewerPanel(QWidget):
         match request:
             case RetakeRequest():
                 kind = TakeKind.RETAKE
-                segment = {
-                    "start_time": request.start,
-                    "duration": request.duration,
-                    "mode": request.mode,
-                }
             case ExtendRequest():
                 kind = TakeKind.EXTEND
-                segment = {
-                    "mode": request.mode,
-                    "duration": request.duration,
-                    "context": request.context,
-                }
             case HdrRequest():
-                kind, segment = TakeKind.HDR, {}
+                kind = TakeKind.HDR
             case ReframeRequest():
-                kind, segment = TakeKind.REFRAME, {}
+                kind = TakeKind.REFRAME
+        segment = {k: v for k, v in request.params().items() if k in SEGMENT_FIELDS}
         lineage = lineage_for(take, kind, segment)
         self.controller.queue(request, lineage)
         self.queued.emit(request, lineage)

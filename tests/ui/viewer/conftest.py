@@ -4,8 +4,6 @@ and its first take, and a controller that records what the viewer asks of the se
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,26 +20,6 @@ from ltxstudio.library.store import Library
 from ltxstudio.library.undo import UndoStack
 from ltxstudio.ui.viewer import EditRequest, Lineage
 from tests.support.media_factory import make_video, read_frame_index
-
-#: PySide6 6.12.0 on Python 3.11 drops a reference to None on every call of a void method
-#: (`QLabel.setText`, `QTimer.start`, `QMediaPlayer.setPosition` …) and to True/False/None when
-#: they travel through a `Signal(object)`. 6.11.3 does not; on Python 3.12+ these singletons are
-#: immortal. None starts with ~3 700 references and True with ~600, so a process making a few
-#: thousand such calls aborts ("none_dealloc" / "bool_dealloc", often at exit) — the viewer makes
-#: several per video frame. `test_pyside_singleton_refcounts` tracks the defect. Until it is
-#: fixed, each test here first raises the three singletons' reference counts to a floor. The
-#: counts are raised in place (not by holding references in a list) on purpose: a list would be
-#: freed while modules are torn down, and the lost references would then free the singletons.
-_FLOOR = 1_000_000
-
-
-@pytest.fixture(autouse=True)
-def _singleton_refcount_floor() -> None:
-    if sys.version_info < (3, 12):
-        for singleton in (None, True, False):
-            count = ctypes.c_ssize_t.from_address(id(singleton))  # ob_refcnt, CPython layout
-            count.value = max(count.value, _FLOOR)
-
 
 PROMPT = "A lighthouse on a cliff at dusk; the beam sweeps the fog. We hear the foghorn."
 
@@ -231,6 +209,7 @@ async def open_panel(
     from ltxstudio.ui.viewer import PlayState, ViewerPanel
 
     panel = ViewerPanel(controller, build_proxies=kwargs.pop("build_proxies", False), **kwargs)
+
     # Stop its background work even when a test fails before calling shutdown itself, and let
     # the event loop destroy the players' backends (see `Player.close`).
     def close(widget: Any) -> None:

@@ -33,7 +33,9 @@ async def test_compare_plays_in_sync_and_diffs_parameters(
     )
     panel = await open_panel(qtbot, controller, b)
     cv = panel.compare_view
-    QTest.keyClick(panel, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    QTest.keyClick(
+        panel, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
     # Ctrl+Shift+C compares the active take with its parent.
     await panel._tasks["compare"]
     await until(cv.a.state_changed, lambda: cv.a.state is PlayState.PAUSED)
@@ -72,7 +74,8 @@ async def test_compare_plays_in_sync_and_diffs_parameters(
     assert rows["cost (estimated)"] == ("$0.40", "$0.50", True)
     cv.only_differences.setChecked(True)
     shown = {cv.table.item(r, 0).text() for r in range(cv.table.rowCount())}
-    assert "kind" in shown and "request.prompt" not in shown
+    assert "kind" in shown
+    assert "request.prompt" not in shown
 
     # Wipe layout, then close: back to the single viewer.
     for button in cv.layout_group.buttons():

@@ -57,7 +57,8 @@ async def test_retake_of_a_marked_window(
     QTest.keyClick(panel, Qt.Key.Key_R)
     dialog = panel.dialog
     assert isinstance(dialog, RetakeDialog)
-    assert dialog.isVisible() and not dialog.isModal()
+    assert dialog.isVisible()
+    assert not dialog.isModal()
     assert dialog.prompt.toPlainText() == PROMPT  # from the take's provenance
     assert dialog.window_label.text() == "2.000–4.000 s · 2.00 s · 48 frames"
     assert "$0.50" in dialog.cost.text()  # the whole 5 s input at $0.10/s
@@ -73,7 +74,7 @@ async def test_retake_of_a_marked_window(
     dialog.prompt.setPlainText("The beam stops; the lamp flickers twice.")
     dialog.submit_button.click()
     assert not dialog.isVisible()
-    (request, lineage), = controller.queued
+    ((request, lineage),) = controller.queued
     assert request == RetakeRequest(
         video=str(controller.library.path_of(take)),
         start=2.0,
@@ -107,7 +108,9 @@ async def test_extend_hdr_reframe_requests(
     assert dialog.prompt.toPlainText() == PROMPT
     # Default: +4 s at the end; the model sees the whole 5 s clip (the 505-frame cap allows
     # 17 s); the timeline shades that context.
-    assert dialog.plan_label.text() == "+4 s · the model sees 5.00 s of the clip · 216 of 505 frames"
+    assert (
+        dialog.plan_label.text() == "+4 s · the model sees 5.00 s of the clip · 216 of 505 frames"
+    )
     assert panel.canvas.context_window == Window(0.0, 5.0)
     assert "$0.90" in dialog.cost.text()
     dialog.own_context.setChecked(True)
@@ -125,7 +128,7 @@ async def test_extend_hdr_reframe_requests(
     assert "$0.55" in dialog.cost.text()
     dialog.submit_button.click()
     assert panel.canvas.context_window is None  # the shading goes with the dialog
-    (request, lineage), = controller.queued
+    ((request, lineage),) = controller.queued
     assert request == ExtendRequest(
         video=video, duration=4.0, mode="start", context=1.5, prompt=PROMPT
     )
@@ -136,11 +139,17 @@ async def test_extend_hdr_reframe_requests(
     hdr = panel.open_hdr()
     assert hdr is not None
     hdr.colorspace.setCurrentIndex(hdr.colorspace.findData("acescct"))
-    assert "$0.10" not in hdr.cost.text() and "$1.00" in hdr.cost.text()  # 5 s at ≤1080p
+    assert "$0.10" not in hdr.cost.text()
+    assert "$1.00" in hdr.cost.text()
     hdr.submit_button.click()
     request, lineage = controller.queued[-1]
     assert request == HdrRequest(video=video, output_colorspace="acescct")
-    assert lineage == {"clip_id": clip.id, "parent_take_id": take.id, "kind": "hdr", "segment": {}}
+    assert lineage == {
+        "clip_id": clip.id,
+        "parent_take_id": take.id,
+        "kind": "hdr",
+        "segment": {"output_colorspace": "acescct"},
+    }
 
     reframe = panel.open_reframe()
     assert reframe is not None
@@ -153,6 +162,7 @@ async def test_extend_hdr_reframe_requests(
         video=video, resolution=Resolution(1080, 1920), placement={"anchor": "top"}
     )
     assert lineage["kind"] == TakeKind.REFRAME.value
+    assert lineage["segment"] == {"resolution": "1080x1920"}
     request_schema(openapi, "/v2/video-to-video-reframe").validate(body(request))
     panel.shutdown()
 

@@ -58,7 +58,8 @@ async def test_switch_undo_redo_and_fresh_takes(
     assert chips[1].title.text() == "retake 2–4 s"
     assert chips[1].detail.text().endswith("$0.50")
     dialog = panel.open_extend()
-    assert dialog is not None and dialog.prompt.toPlainText().startswith("A lighthouse")
+    assert dialog is not None
+    assert dialog.prompt.toPlainText().startswith("A lighthouse")
     dialog.close()
     panel.activateWindow()  # back to the viewer, as a click on it would
 
@@ -90,12 +91,14 @@ async def test_switch_undo_redo_and_fresh_takes(
     )
     await shown(panel, extend.id)
     assert await log.wait_for(0, panel.player) == 120
-    assert panel.facts is not None and panel.facts.frames == 216
+    assert panel.facts is not None
+    assert panel.facts.frames == 216
     assert panel.selection.clip_seconds == 9.0
     # A take filed without activation only joins the strip.
     quiet = controller.add_take(clip.id, clip_a, activate=False)
     assert quiet.id in [c.take.id for c in panel.takes.chips]
-    assert panel.take is not None and panel.take.id == extend.id
+    assert panel.take is not None
+    assert panel.take.id == extend.id
 
 
 async def test_provenance_delete_and_start_frame(
@@ -104,8 +107,13 @@ async def test_provenance_delete_and_start_frame(
     lib = controller.library
     clip = lib.add_clip("lighthouse")
     original = controller.add_take(clip.id, clip_a)
-    other = controller.add_take(clip.id, clip_b, TakeKind.RETAKE, parent=original.id,
-                                segment={"start_time": 1.0, "duration": 2.0, "mode": "replace_video"})
+    other = controller.add_take(
+        clip.id,
+        clip_b,
+        TakeKind.RETAKE,
+        parent=original.id,
+        segment={"start_time": 1.0, "duration": 2.0, "mode": "replace_video"},
+    )
     panel = await open_panel(qtbot, controller, other)
 
     dialog = panel.show_provenance(other.id)
