@@ -1,0 +1,74 @@
+"""What the viewer needs from the rest of the app: the `ViewerController` the session satisfies.
+
+The viewer never changes the library itself except through this: switching takes, undo/redo,
+and queueing edits. Queued edits carry their lineage, so the session can file the result as a
+new take of the same clip with the right parent and segment when the job completes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol, TypedDict
+
+from ltxstudio.library.model import Take, TakeKind
+from ltxstudio.library.store import Library, LibraryError
+from ltxstudio.ui.viewer.facts import EditRequest
+
+
+class Lineage(TypedDict):
+    """Where a queued edit comes from and what it changes.
+
+    `segment` is what `Provenance.segment` should hold for the result: the request's segment
+    fields as sent (as `Session.edit_submission` builds it): for a retake `start_time`,
+    `duration`, `mode`; for an extend `duration`, `mode` and `context` when chosen; HDR's
+    `output_colorspace` and reframe's `resolution` when set.
+    """
+
+    clip_id: str
+    parent_take_id: str
+    kind: str  # a TakeKind value
+    segment: dict[str, Any]
+
+
+class ViewerController(Protocol):
+    @property
+    def library(self) -> Library: ...
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where thumbnails, waveforms, proxies and grabbed frames go."""
+        ...
+
+    def set_active_take(self, clip_id: str, take_id: str) -> None: ...
+
+    def undo(self) -> None: ...
+
+    def redo(self) -> None: ...
+
+    def queue(self, request: EditRequest, lineage: Lineage) -> object:
+        """Queue an edit as a job; the result becomes a new take of `lineage["clip_id"]`."""
+        ...
+
+
+def lineage_for(take: Take, kind: TakeKind, segment: dict[str, Any] | None = None) -> Lineage:
+    return Lineage(
+        clip_id=take.clip_id, parent_take_id=take.id, kind=kind.value, segment=segment or {}
+    )
+
+
+def prompt_of(take: Take, library: Library) -> str:
+    """The prompt that made `take`, or the nearest ancestor's (a retake may have been sent
+    without one), for pre-filling an edit."""
+    seen: set[str] = set()
+    current: Take | None = take
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        prompt = current.provenance.request.get("prompt")
+        if isinstance(prompt, str) and prompt.strip():
+            return prompt
+        parent = current.provenance.parent_take_id
+        try:
+            current = library.take(parent) if parent else None
+        except LibraryError:
+            current = None
+    return ""

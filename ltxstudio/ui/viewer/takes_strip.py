@@ -1,0 +1,257 @@
+"""The takes strip: one chip per take of the clip (thumbnail, kind and segment, time, cost), the
+active one outlined. Click (or Enter) makes a take active; right-click offers make active,
+compare with the active take, show provenance, delete (to the trash; undoable)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import asdict
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeyEvent, QMouseEvent, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ltxstudio import media
+from ltxstudio.core.pricing import format_usd
+from ltxstudio.library.model import Take, TakeKind
+from ltxstudio.library.store import Library, provenance_document
+from ltxstudio.ui.theme import ACCENT, GREY, monospace_font
+from ltxstudio.ui.viewer.scrub_source import to_qimage
+
+log = logging.getLogger(__name__)
+
+THUMB = QSize(112, 63)
+
+
+def take_cost(take: Take) -> str:
+    try:
+        return format_usd(Decimal(take.provenance.estimate_usd or ""))
+    except InvalidOperation:
+        return ""
+
+
+def take_time(take: Take) -> str:
+    return datetime.fromtimestamp(take.created_at).strftime("%d %b %H:%M")
+
+
+def poster_time(take: Take, duration: float | None = None) -> float:
+    """Where a take's chip picture comes from: the middle of what the take changed."""
+    seg = take.provenance.segment
+    match take.kind:
+        case TakeKind.RETAKE if seg:
+            return float(seg.get("start_time", 0)) + float(seg.get("duration", 0)) / 2
+        case TakeKind.EXTEND if seg and seg.get("mode") == "start":
+            return float(seg.get("duration", 0)) / 2
+        case TakeKind.EXTEND if seg and duration:
+            return max(0.0, duration - float(seg.get("duration", 0)) / 2)
+        case _:
+            return (duration or 0.2) / 2
+
+
+class TakeChip(QFrame):
+    clicked = Signal(str)
+    menu_requested = Signal(str, QPoint)
+
+    def __init__(self, take: Take, active: bool) -> None:
+        super().__init__()
+        self.take = take
+        self.setObjectName("takeChip")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAccessibleName(f"{take.label}, {take_time(take)}" + (", active" if active else ""))
+        self.picture = QLabel()
+        self.picture.setFixedSize(THUMB)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setStyleSheet("background: #2b2d31; color: #8a8f98;")
+        self.picture.setText("…")
+        self.title = QLabel(take.label)
+        self.title.setObjectName("takeTitle")
+        self.detail = QLabel(" · ".join(p for p in (take_time(take), take_cost(take)) if p))
+        self.detail.setObjectName("takeDetail")
+        self.detail.setStyleSheet(f"color: {GREY};")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(2)
+        layout.addWidget(self.picture)
+        layout.addWidget(self.title)
+        layout.addWidget(self.detail)
+        self.active = active
+        self.setToolTip(self._tooltip())
+        self._style()
+
+    def _tooltip(self) -> str:
+        p = self.take.provenance
+        lines = [
+            f"{self.take.label} — {self.take.kind.value}",
+            f"made {take_time(self.take)}" + (" (sandbox, simulated)" if p.simulated else ""),
+        ]
+        if p.model:
+            lines.append(f"model {p.model}")
+        if cost := take_cost(self.take):
+            lines.append(f"estimated {cost}")
+        if p.segment:
+            lines.append("segment " + json.dumps(dict(p.segment)))
+        return "\n".join(lines)
+
+    def _style(self) -> None:
+        border = f"2px solid {ACCENT}" if self.active else "1px solid palette(mid)"
+        self.setStyleSheet(f"QFrame#takeChip {{ border: {border}; border-radius: 6px; }}")
+        font = self.title.font()
+        font.setBold(self.active)
+        self.title.setFont(font)
+
+    def set_picture(self, pixmap: QPixmap) -> None:
+        self.picture.setPixmap(
+            pixmap.scaled(
+                THUMB,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(self.take.id)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.clicked.emit(self.take.id)
+        else:
+            super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        self.menu_requested.emit(self.take.id, event.globalPos())
+
+
+class TakesStrip(QWidget):
+    activate_requested = Signal(str)  # take id
+    compare_requested = Signal(str)  # take id, to compare with the active take
+    provenance_requested = Signal(str)
+    delete_requested = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("takesStrip")
+        self.chips: list[TakeChip] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._row = QHBoxLayout()
+        self._row.setContentsMargins(4, 4, 4, 4)
+        self._row.setSpacing(8)
+        self._row.addStretch(1)
+        inner = QWidget()
+        inner.setLayout(self._row)
+        self.scroller = QScrollArea()
+        self.scroller.setWidget(inner)
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroller.setFixedHeight(THUMB.height() + 70)
+        title = QLabel(self.tr("TAKES"))
+        title.setStyleSheet(f"color: {GREY}; font-weight: bold;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(title)
+        layout.addWidget(self.scroller)
+
+    def show_takes(
+        self, library: Library, takes: list[Take], active: str | None, cache_dir: Path | None
+    ) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self._tasks.clear()
+        for chip in self.chips:
+            chip.deleteLater()
+        self.chips = []
+        for take in takes:
+            chip = TakeChip(take, take.id == active)
+            chip.clicked.connect(self.activate_requested)
+            chip.menu_requested.connect(self._menu)
+            self._row.insertWidget(self._row.count() - 1, chip)
+            self.chips.append(chip)
+            self._tasks.append(
+                asyncio.ensure_future(self._load_picture(chip, library.path_of(take), cache_dir))
+            )
+
+    def chip(self, take_id: str) -> TakeChip:
+        return next(c for c in self.chips if c.take.id == take_id)
+
+    @property
+    def busy(self) -> bool:
+        return any(not t.done() for t in self._tasks)
+
+    async def _load_picture(self, chip: TakeChip, path: Path, cache_dir: Path | None) -> None:
+        try:
+            info = await media.run(media.probe, path)
+            duration = info.duration
+            (thumb,) = await media.run_cancellable(
+                media.thumbnails,
+                path,
+                times=[poster_time(chip.take, duration)],
+                width=THUMB.width(),
+                cache_dir=cache_dir,
+            )
+        except media.MediaError as exc:
+            chip.picture.setText(self.tr("no picture"))
+            chip.picture.setToolTip(exc.message)
+            return
+        chip.set_picture(QPixmap.fromImage(to_qimage(thumb.image)))
+
+    def _menu(self, take_id: str, where: QPoint) -> None:
+        chip = self.chip(take_id)
+        menu = QMenu(self)
+        menu.addAction(self.tr("Make active"), lambda: self.activate_requested.emit(take_id))
+        compare = menu.addAction(
+            self.tr("Compare with the active take"), lambda: self.compare_requested.emit(take_id)
+        )
+        compare.setEnabled(not chip.active)
+        menu.addAction(self.tr("Show provenance"), lambda: self.provenance_requested.emit(take_id))
+        menu.addSeparator()
+        menu.addAction(self.tr("Delete (to trash)"), lambda: self.delete_requested.emit(take_id))
+        menu.popup(where)
+
+
+class ProvenanceDialog(QDialog):
+    """Everything recorded about a take: the full request, ids, cost, files. Non-modal."""
+
+    def __init__(self, take: Take, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Provenance — %1").replace("%1", take.label))
+        self.setModal(False)
+        self.resize(620, 520)
+        document = provenance_document(take)
+        document["file"] = str(library.path_of(take))
+        document["extras"] = [str(library.root / rel) for rel in take.extras]
+        document["provenance"] = asdict(take.provenance)
+        self.text = QPlainTextEdit(json.dumps(document, indent=2, ensure_ascii=False))
+        self.text.setReadOnly(True)
+        self.text.setFont(monospace_font())
+        self.text.setObjectName("provenanceText")
+        copy = QPushButton(self.tr("Copy"))
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(copy)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addLayout(buttons)
