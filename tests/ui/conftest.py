@@ -35,6 +35,17 @@ def _gc_on_the_gui_thread(qapp: Any) -> Any:
     collector.stop()
 
 
+@pytest.fixture(autouse=True)
+def _private_qsettings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test gets its own empty QSettings store, never the developer's (Qt resolves its
+    paths once per process, so the per-test XDG variables of `isolated_home` do not reach it)."""
+    from PySide6.QtCore import QSettings
+
+    folder = str(tmp_path_factory.mktemp("qsettings"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+
+
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> Mapping[str, Any]:
     def factory() -> asyncio.AbstractEventLoop:
         app = QApplication.instance() or QApplication([])
