@@ -148,7 +148,6 @@ class Shell:
     async def open(self, options: SessionOptions) -> None:
         from ltxstudio.session import NoApiKey, Session
         from ltxstudio.ui.main_window import MainWindow
-        from ltxstudio.ui.viewer_host import make_viewer
 
         try:
             session = await Session.open(options)
@@ -160,8 +159,7 @@ class Shell:
 
             session = await Session.open(replace(options, backend=Backend.SANDBOX))
         session.start()
-        viewer, show_clip = make_viewer(session)
-        window = MainWindow(session, viewer=viewer, show_clip=show_clip)
+        window = MainWindow(session)
         window.reopen_requested.connect(self._on_reopen_requested)
         window.closing.connect(self._on_window_closing)
         self.session, self.window = session, window

@@ -209,7 +209,7 @@ class LibraryPanel(QWidget):
         hint.setWordWrap(True)
         empty_layout.addWidget(hint)
         for prompt in EXAMPLE_PROMPTS:
-            button = QPushButton(_short(prompt, 60))
+            button = QPushButton(_short(prompt, 34))  # the dock stays narrow; tooltip: all
             button.setToolTip(prompt)
             button.setStyleSheet("text-align: left; padding: 6px;")
             button.clicked.connect(lambda _c=False, p=prompt: self.example_chosen.emit(p))

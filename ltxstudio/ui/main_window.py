@@ -13,22 +13,27 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QSystemTrayIcon,
-    QToolButton,
     QWidget,
 )
 
-from ltxstudio.core.pricing import estimate_usd, format_usd
-from ltxstudio.core.remote import FailureKind
-from ltxstudio.jobs.model import Job, JobState
+from ltxstudio.core.pricing import estimate_usd
+from ltxstudio.jobs.model import Job
 from ltxstudio.jobs.runner import QueueStatus
 from ltxstudio.media import Role
-from ltxstudio.session import BadInput, DrainSummary, Session
+from ltxstudio.session import BadInput, Session
 from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.settings import secrets
 from ltxstudio.ui.about_dialog import show_about
@@ -38,15 +43,16 @@ from ltxstudio.ui.library_panel import ClipListModel, LibraryPanel
 from ltxstudio.ui.media_bridge import Posters, inspector
 from ltxstudio.ui.models.job_table import JobTableModel
 from ltxstudio.ui.queue_panel import QueuePanel
+from ltxstudio.ui.session_controller import build_viewer, clip_menu
 from ltxstudio.ui.settings_dialog import KeyState, SettingsDialog, SettingsResult
-from ltxstudio.ui.theme import AMBER, GREEN
+from ltxstudio.ui.status_area import StatusArea
+from ltxstudio.ui.viewer import ViewerPanel
 
 log = logging.getLogger("ltxstudio.ui")
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif"}
 AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".flac"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi"}
-SANDBOX_TEXT = "Sandbox — simulated clips, no charges"
 
 
 class MainWindow(QMainWindow):
@@ -59,12 +65,10 @@ class MainWindow(QMainWindow):
         self,
         session: Session,
         *,
-        viewer: QWidget | None = None,
-        show_clip: Callable[[str], None] | None = None,
+        viewer: bool = True,
     ) -> None:
         super().__init__()
         self.session = session
-        self._show_clip = show_clip
         self.setObjectName("mainWindow")
         self.setWindowTitle("LTX Studio Desktop" + (" — Sandbox" if session.simulated else ""))
         self.setWindowIcon(QIcon.fromTheme("io.github.ltxstudio.LtxStudio"))
@@ -86,7 +90,10 @@ class MainWindow(QMainWindow):
         self.posters = Posters(session.library.path_of, session.paths.cache)
         self.clips_model = ClipListModel(session.library, self.posters)
         self.library = LibraryPanel(self.clips_model)
-        self.viewer = viewer or self._empty_viewer()
+        self.viewer_panel: ViewerPanel | None = None
+        if viewer:
+            self.viewer_panel, self.edits = build_viewer(session)
+        self.viewer = self.viewer_panel or self._empty_viewer()
 
         self.setCentralWidget(self.viewer)
         self.library_dock = self._dock(
@@ -96,14 +103,17 @@ class MainWindow(QMainWindow):
             "Generate", self.generate, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.queue_dock = self._dock("Queue", self.queue, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.resizeDocks(
-            [self.library_dock, self.generate_dock], [300, 420], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks([self.queue_dock], [240], Qt.Orientation.Vertical)
+        self._fit_on_show = True  # until a saved layout is restored
 
         self._make_actions()
-        self._make_status_bar()
-        self._tray = self._make_tray()
+        self.status = StatusArea(self.statusBar(), session, self.windowIcon())
+        self.backend_label = self.status.backend_label
+        self.spend_label = self.status.spend_label
+        self.status.connect_button.clicked.connect(self.open_settings)
+        if self.viewer_panel is not None:
+            self.edits.queued.connect(self.status.show_queued)
+            self.edits.refused.connect(self._on_edit_refused)
+            self.viewer_panel.start_frame_chosen.connect(self.take_in)
 
         self.generate.generate_requested.connect(self._on_generate_requested)
         self.library.example_chosen.connect(self.generate.prompt.set_text)
@@ -111,7 +121,7 @@ class MainWindow(QMainWindow):
         self.queue.open_job_requested.connect(self._on_open_job)
         session.runner.queue_changed.connect(self._on_queue_changed)
         session.store.changed.connect(self._on_job_changed)
-        session.drained.connect(self._on_drained)
+        session.drained.connect(self.status.drained)
         # Another process (the CLI) may change the shared journal; look every 2 s.
         self._sync = QTimer(self)
         self._sync.setInterval(2000)
@@ -179,6 +189,12 @@ class MainWindow(QMainWindow):
         view.addAction(
             self._action("Search library", lambda: self.library.search.setFocus(), "Ctrl+F")
         )
+        view.addAction(self._action("Reset layout", self._reset_layout))
+
+        if self.viewer_panel is not None:
+            clip = bar.addMenu(self.tr("&Clip"))
+            for item in clip_menu(self.viewer_panel):
+                clip.addAction(item) if item is not None else clip.addSeparator()
 
         generate = bar.addMenu(self.tr("&Generate"))
         self.generate_action = self._action(
@@ -195,41 +211,6 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("Run self-test…", self._selftest))
         help_menu.addAction(self._action("About LTX Studio Desktop", self._about))
 
-    def _make_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.backend_label = QLabel()
-        self.backend_label.setObjectName("backendBadge")
-        self.connect_button = QToolButton()
-        self.connect_button.setText(self.tr("Connect LTX account…"))
-        self.connect_button.clicked.connect(self.open_settings)
-        self.spend_label = QLabel()
-        self.spend_label.setObjectName("spendToday")
-        bar.addWidget(self.backend_label)
-        bar.addWidget(self.connect_button)
-        bar.addPermanentWidget(self.spend_label)
-        if self.session.simulated:
-            self.backend_label.setText(
-                f'<span style="color:{AMBER}">●</span> {self.tr(SANDBOX_TEXT)}'
-            )
-            self.backend_label.setToolTip(
-                self.tr("No API key is set: clips are simulated offline and nothing is charged.")
-            )
-        else:
-            limit = self.session.runner.config.concurrency
-            self.backend_label.setText(
-                f'<span style="color:{GREEN}">●</span> LTX API · {limit} at once'
-            )
-            self.backend_label.setToolTip(self.session.backend_name)
-        self.connect_button.setVisible(self.session.simulated)
-
-    def _make_tray(self) -> QSystemTrayIcon | None:
-        if not QSystemTrayIcon.isSystemTrayAvailable():
-            return None
-        tray = QSystemTrayIcon(self.windowIcon(), self)
-        tray.setToolTip("LTX Studio Desktop")
-        tray.show()
-        return tray
-
     # ------------------------------------------------------------------ actions
 
     def _estimate(self, request: GenerateRequest, facts: object) -> Decimal:
@@ -245,12 +226,7 @@ class MainWindow(QMainWindow):
             return
         finally:
             self.generate.generate_button.setEnabled(self.generate.blocking_reason() is None)
-        self.statusBar().showMessage(
-            self.tr("Queued: %1 · estimated %2")
-            .replace("%1", job.spec.title[:60])
-            .replace("%2", format_usd(job.estimate_usd)),
-            5000,
-        )
+        self.status.show_queued(job)
 
     def open_settings(self) -> None:
         key = self.session.key
@@ -315,8 +291,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ events
 
     def _on_clip_activated(self, clip_id: str) -> None:
-        if self._show_clip is not None:
-            self._show_clip(clip_id)
+        if self.viewer_panel is not None:
+            self.viewer_panel.show_clip(clip_id)
+
+    def _on_edit_refused(self, reason: str) -> None:
+        self.statusBar().showMessage(self.tr("Not queued: %1").replace("%1", reason), 10000)
 
     def _on_open_job(self, job_id: str) -> None:
         take = self.session.library.take_for_job(job_id)
@@ -325,37 +304,12 @@ class MainWindow(QMainWindow):
 
     def _on_queue_changed(self, status: QueueStatus) -> None:
         self.queue.show_status(status)
-        budget = status.daily_budget_usd
-        text = f"Today {format_usd(status.spent_today_usd)}"
-        if budget is not None:
-            text += f" / {format_usd(budget)}"
-        if self.session.simulated:
-            text += " (simulated)"
-        self.spend_label.setText(text)
+        self.status.show_queue(status)
 
     def _on_job_changed(self, index: int, old: Job, new: Job, fields: frozenset[str]) -> None:
         if "state" in fields:
             self._on_queue_changed(self.session.runner.status())
-            if new.state is JobState.COMPLETED:
-                self._notify(self.tr("Done: %1").replace("%1", new.spec.title[:60]), new.note)
-            elif new.state is JobState.FAILED:
-                kind = new.error.kind if new.error else FailureKind.SERVER
-                self._notify(
-                    self.tr("Failed: %1").replace("%1", new.spec.title[:60]),
-                    f"{kind.value}: {new.note}",
-                )
-
-    def _on_drained(self, summary: DrainSummary) -> None:
-        self._notify(
-            self.tr("Queue finished"),
-            f"{summary.completed} done, {summary.failed} not, {format_usd(summary.spent_usd)} "
-            + ("simulated" if self.session.simulated else "estimated"),
-        )
-
-    def _notify(self, title: str, message: str) -> None:
-        if self._tray is not None and self.session.settings.notifications:
-            self._tray.showMessage(title, message, QSystemTrayIcon.MessageIcon.Information, 5000)
-        self.statusBar().showMessage(f"{title} — {message}", 8000)
+            self.status.job_changed(new)
 
     def _on_sync_tick(self) -> None:
         if self.session.store.sync():
@@ -384,8 +338,29 @@ class MainWindow(QMainWindow):
         state = ui.value("window/state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if isinstance(state, QByteArray) and self.restoreState(state):
+            self._fit_on_show = False
+
+    def _reset_layout(self) -> None:
+        for dock in (self.library_dock, self.generate_dock, self.queue_dock):
+            dock.setFloating(False)
+            dock.show()
+        self.fit_docks()
+
+    def fit_docks(self) -> None:
+        """Docks in proportion to the window, so the viewer keeps room for its picture on a
+        small screen too (first launch, and View → Reset layout)."""
+        width, height = self.width(), self.height()
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        sides = [round(width * 0.19), round(width * 0.26)]
+        self.resizeDocks([self.library_dock, self.generate_dock], sides, horizontal)
+        self.resizeDocks([self.queue_dock], [round(height * 0.22)], vertical)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._fit_on_show:
+            self._fit_on_show = False
+            self.fit_docks()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         ui = QSettings()
@@ -393,5 +368,7 @@ class MainWindow(QMainWindow):
         ui.setValue("window/state", self.saveState())
         self._sync.stop()
         self.posters.close()
+        if self.viewer_panel is not None:
+            self.viewer_panel.shutdown()  # its players' backends die while the loop still runs
         super().closeEvent(event)
         self.closing.emit()

@@ -38,7 +38,6 @@ from ltxstudio.settings.model import Backend, Settings
 from ltxstudio.settings.paths import AppPaths
 from ltxstudio.ui.main_window import MainWindow
 from ltxstudio.ui.versions import build_kind, qt_ffmpeg_version
-from ltxstudio.ui.viewer_host import make_viewer
 
 log = logging.getLogger("ltxstudio.selftest")
 
@@ -195,8 +194,7 @@ class _Run:
         )
         self.session = await Session.open(options)
         self.session.start()
-        viewer, show_clip = make_viewer(self.session)
-        window = MainWindow(self.session, viewer=viewer, show_clip=show_clip)
+        window = MainWindow(self.session)
         self.window = window
         for tray in window.findChildren(QSystemTrayIcon):
             tray.hide()  # one tray icon per app, not a second one for the test's window

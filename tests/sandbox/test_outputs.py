@@ -12,6 +12,8 @@ import pytest
 from PIL import Image
 
 from tests.sandbox.conftest import T2V_720, Harness, data_uri
+from tests.support.frames import decode as frames
+from tests.support.frames import mean_diff as diff
 from tests.support.media_factory import frame_picture, read_frame_index
 
 pytestmark = pytest.mark.asyncio
@@ -32,20 +34,10 @@ def probe(data: bytes) -> dict[str, Any]:
         }
 
 
-def frames(data: bytes, size: tuple[int, int] | None = None) -> list[np.ndarray]:
-    with av.open(io.BytesIO(data)) as container:
-        kwargs = {"width": size[0], "height": size[1]} if size else {}
-        return [f.to_ndarray(format="rgb24", **kwargs) for f in container.decode(video=0)]
-
-
 def audio_track(data: bytes) -> np.ndarray:
     with av.open(io.BytesIO(data)) as container:
         chunks = [f.to_ndarray() for f in container.decode(audio=0)]
     return np.concatenate(chunks, axis=1).mean(axis=0)
-
-
-def diff(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.abs(a.astype(np.int16) - b.astype(np.int16)).mean())
 
 
 async def v1(h: Harness, endpoint: str, body: dict[str, Any]) -> bytes:

@@ -88,7 +88,6 @@ async def open_app(isolated_home: Path, qtbot: Any) -> AsyncIterator[Callable[..
     from ltxstudio.settings.model import Backend
     from ltxstudio.settings.paths import app_paths
     from ltxstudio.ui.main_window import MainWindow
-    from ltxstudio.ui.viewer_host import make_viewer
 
     opened: list[App] = []
 
@@ -100,8 +99,7 @@ async def open_app(isolated_home: Path, qtbot: Any) -> AsyncIterator[Callable[..
         )
         session = await Session.open(options)
         session.start()
-        viewer, show_clip = make_viewer(session)
-        window = MainWindow(session, viewer=viewer, show_clip=show_clip)
+        window = MainWindow(session)
         qtbot.addWidget(window)
         window.show()
         app = App(session, window, clock)

@@ -2,8 +2,8 @@
 
 Runs the real app (session, in-process sandbox, main window) on a throwaway data dir, drives it
 like a user and saves PNGs: the empty state, a queue mid-run with clips in the library, an error
-shown inline, a 402 hold, and the settings dialog. Also the viewer's states when its
-`tests/ui/viewer/screens.py` exists. Usage: `python -m tests.ui.screenshots OUT_DIR`.
+shown inline, a 402 hold, the settings dialog, and the viewer's states
+(`tests/ui/viewer/screens.py`). Usage: `python -m tests.ui.screenshots OUT_DIR`.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def _isolate() -> Path:
 
 
 async def capture(out: Path) -> list[Path]:
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QWidget
 
     from ltxstudio.core.catalog import Model, Resolution
@@ -61,14 +62,13 @@ async def capture(out: Path) -> list[Path]:
     from ltxstudio.settings.model import Backend
     from ltxstudio.ui.generate_panel import _select
     from ltxstudio.ui.main_window import MainWindow
-    from ltxstudio.ui.viewer_host import make_viewer
+    from tests.ui.viewer.screens import capture_viewer
 
     out.mkdir(parents=True, exist_ok=True)
     saved: list[Path] = []
     session = await Session.open(SessionOptions(backend=Backend.SANDBOX))
     session.start()
-    viewer, show_clip = make_viewer(session)
-    window = MainWindow(session, viewer=viewer, show_clip=show_clip)
+    window = MainWindow(session)
     window.show()
 
     async def settle(seconds: float = 0.4) -> None:
@@ -77,13 +77,24 @@ async def capture(out: Path) -> list[Path]:
         await asyncio.sleep(seconds)  # noqa: TID251 - a screenshot tool waits for paint
 
     async def shoot(name: str, widget: QWidget | None = None) -> None:
+        """The window at each size as the screen shows it, or one `widget` on its own."""
         target = widget or window
         for width, height in SIZES:
             if widget is None:
                 window.resize(width, height)
+                window.fit_docks()  # as a first launch at this size lays them out
             await settle()
             path = out / f"{name}-{width}x{height}.png"
-            target.grab().save(str(path))
+            if widget is None:
+                # From the screen: a video widget's picture and any dialog over the window
+                # are not in the window's own grab().
+                frame = window.frameGeometry()
+                screen = QGuiApplication.primaryScreen()
+                screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(
+                    str(path)
+                )
+            else:
+                target.grab().save(str(path))
             saved.append(path)
             if widget is not None:
                 break
@@ -113,6 +124,8 @@ async def capture(out: Path) -> list[Path]:
     await shoot("02-queue-and-library")
 
     await until(lambda: all(j.state.terminal for j in session.store), 180)
+    await capture_viewer(window, session, shoot, until)
+    await until(lambda: all(j.state.terminal for j in session.store), 180)
     bogus = Path(tempfile.mkdtemp()) / "holiday-photo.png"
     bogus.write_text("not really a picture")
     window.generate.set_mode(Mode.IMAGE)
@@ -133,12 +146,6 @@ async def capture(out: Path) -> list[Path]:
 
     window.close()
     await session.aclose()
-    screens = Path(__file__).parent / "viewer" / "screens.py"
-    if screens.exists():
-        from tests.ui.viewer.screens import capture as capture_viewer
-
-        result = capture_viewer(out)
-        saved += await result if asyncio.iscoroutine(result) else result
     return saved
 
 

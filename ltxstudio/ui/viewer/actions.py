@@ -48,6 +48,9 @@ class ViewerActions(QObject):
         self.forward_second = make(tr("One second forward"), "Shift+Right")
         self.go_start = make(tr("Go to start"), "Home")
         self.go_end = make(tr("Go to end"), "End")
+        # No standard icon fits (the skip icons mean one frame here): short glyphs on buttons.
+        self.go_start.setIconText("⇤")
+        self.go_end.setIconText("⇥")
         self.mark_in = make(tr("Set selection in"), "I")
         self.mark_out = make(tr("Set selection out"), "O")
         self.go_in = make(tr("Go to selection in"), "Shift+I")

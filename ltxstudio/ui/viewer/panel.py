@@ -110,6 +110,7 @@ class ViewerPanel(QWidget):
         self.selection_label = QLabel()
         self.selection_label.setObjectName("selectionLabel")
         self.selection_label.setTextFormat(Qt.TextFormat.RichText)
+        self.selection_label.setWordWrap(True)  # long reasons wrap instead of widening the window
         self.takes = TakesStrip()
         self.compare_view = CompareView(clock)
         self.compare_view.closed.connect(self._close_compare)

@@ -41,7 +41,7 @@ class TransportBar(QWidget):
         self.volume = QSlider(Qt.Orientation.Horizontal)
         self.volume.setRange(0, 100)
         self.volume.setValue(100)
-        self.volume.setFixedWidth(80)
+        self.volume.setFixedWidth(64)
         self.volume.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.volume.setAccessibleName(self.tr("Volume"))
 
@@ -53,9 +53,9 @@ class TransportBar(QWidget):
         row.addWidget(self.play_button)
         for action in (actions.step_forward, actions.go_end):
             row.addWidget(_button(action))
-        row.addSpacing(8)
+        row.addSpacing(6)
         row.addWidget(self.timecode)
-        row.addSpacing(8)
+        row.addSpacing(6)
         row.addWidget(self.detail)
         row.addWidget(self.speed)
         row.addStretch(1)

@@ -1,0 +1,86 @@
+"""The session as the viewer's controller.
+
+The viewer (`ui/viewer/`) only knows the narrow `ViewerController`; `SessionController` is that
+protocol over a `Session`. Queueing is asynchronous (the preflight may probe media), so `queue`
+returns the task and reports the outcome through two Qt-free signals the window shows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from PySide6.QtGui import QAction
+
+from ltxstudio.core.events import Signal
+from ltxstudio.jobs.model import Job
+from ltxstudio.library.store import Library
+from ltxstudio.session import BadInput, Session
+from ltxstudio.ui.viewer import EditRequest, Lineage, ViewerPanel
+
+log = logging.getLogger(__name__)
+
+
+class SessionController:
+    """`ViewerController` over a session: edits become jobs whose results join the clip."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.queued: Signal[[Job]] = Signal("viewer.queued")
+        self.refused: Signal[[str]] = Signal("viewer.refused")
+        self._pending: set[asyncio.Task[Job | None]] = set()
+
+    @property
+    def library(self) -> Library:
+        return self.session.library
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.session.paths.cache / "viewer"
+
+    def set_active_take(self, clip_id: str, take_id: str) -> None:
+        self.session.set_active_take(clip_id, take_id)
+
+    def undo(self) -> None:
+        self.session.undo()
+
+    def redo(self) -> None:
+        self.session.redo()
+
+    def queue(self, request: EditRequest, lineage: Lineage) -> asyncio.Task[Job | None]:
+        task = asyncio.ensure_future(self._submit(request, lineage))
+        self._pending.add(task)  # the loop holds tasks weakly
+        task.add_done_callback(self._pending.discard)
+        return task
+
+    async def _submit(self, request: EditRequest, lineage: Lineage) -> Job | None:
+        try:
+            job = await self.session.submit(request, lineage=dict(lineage))
+        except BadInput as exc:
+            self.refused.emit(str(exc))
+            return None
+        self.queued.emit(job)
+        return job
+
+
+def build_viewer(session: Session) -> tuple[ViewerPanel, SessionController]:
+    controller = SessionController(session)
+    panel = ViewerPanel(controller)
+    # The window's Edit menu owns Ctrl+Z / Ctrl+Shift+Z for take switches everywhere; a second
+    # binding of the same keys inside the viewer would make both ambiguous (neither fires).
+    for action in (panel.actions_.undo, panel.actions_.redo):
+        action.setShortcut("")
+    return panel, controller
+
+
+def clip_menu(panel: ViewerPanel) -> list[QAction | None]:
+    """The viewer's commands for the window's Clip menu (None: a separator); the same QAction
+    objects, so the menu shows the keys the viewer answers to."""
+    a = panel.actions_
+    return [
+        a.play_pause, a.loop, a.mute, a.fullscreen, None,
+        a.mark_in, a.mark_out, a.clear_selection, None,
+        a.retake, a.extend, a.hdr, a.reframe, None,
+        a.compare, a.use_frame,
+    ]  # fmt: skip

@@ -1,0 +1,43 @@
+"""The viewer's screens for `make screenshots` (issue 7): a selection with its cost on the
+timeline, the retake dialog over the window, the takes strip after a retake, and A/B compare.
+
+Called by `tests/ui/screenshots.py` with its running window and helpers, so the shots show the
+real app on the sandbox, not a panel on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ltxstudio.core.segments import Window
+
+
+async def capture_viewer(
+    window: Any,
+    session: Any,
+    shoot: Callable[..., Awaitable[None]],
+    until: Callable[..., Awaitable[None]],
+) -> None:
+    panel = window.viewer_panel
+    clip = session.library.clips()[0]
+    window.library.clip_activated.emit(clip.id)
+    await until(lambda: panel.take is not None and panel.take.id == clip.active_take_id)
+    panel.selection.set_window(Window(1.0, 3.0))
+    panel.player.seek_frame(48)
+    await until(lambda: panel.player.frame == 48 and not panel.player.seeking)
+    await shoot("06-viewer-selection-and-cost")
+
+    dialog = panel.open_retake()
+    dialog.prompt.setPlainText("The beam stops; the lamp flickers twice, then the fog clears.")
+    await shoot("07-retake-dialog")
+    dialog.submit_button.click()
+    await until(lambda: len(session.library.takes(clip.id)) == 2, 120)
+    fresh = session.library.clip(clip.id).active_take_id
+    await until(lambda: panel.take is not None and panel.take.id == fresh)
+    await shoot("08-takes-strip")
+
+    panel.compare_default()
+    await until(lambda: panel.pages.currentWidget() is panel.compare_view)
+    await shoot("09-ab-compare")
+    panel.compare_view.close_compare()
