@@ -2,7 +2,7 @@
 
 Runs the real app (session, in-process sandbox, main window) on a throwaway data dir, drives it
 like a user and saves PNGs: the empty state, a queue mid-run with clips in the library, an error
-shown inline, a 402 hold, the settings dialog, and the viewer's states
+shown inline, a 402 hold, the settings, About and self-test dialogs, and the viewer's states
 (`tests/ui/viewer/screens.py`). Usage: `python -m tests.ui.screenshots OUT_DIR`.
 """
 
@@ -143,6 +143,17 @@ async def capture(out: Path) -> list[Path]:
     window.open_settings()
     await settle()
     await shoot("05-settings", window.settings_dialog)
+    window.settings_dialog.reject()
+
+    window._about()
+    await shoot("10-about", window.about_dialog)
+    window.about_dialog.close()
+    window._selftest()
+    await until(
+        lambda: window.selftest_dialog.task is not None and window.selftest_dialog.task.done()
+    )
+    await shoot("11-selftest", window.selftest_dialog)
+    window.selftest_dialog.close()
 
     window.close()
     await session.aclose()
