@@ -36,6 +36,7 @@ from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.session.backend import ClientBackend
 from ltxstudio.session.filing import Filer
 from ltxstudio.session.history import Presets, PromptHistory
+from ltxstudio.session.lineage import edit_lineage
 from ltxstudio.session.preflight import Preflight, preflight
 from ltxstudio.session.requests import (
     ExtendRequest,
@@ -269,19 +270,7 @@ class Session:
     ) -> Submission:
         """A retake, extension, HDR or reframe of `take`, ready to submit: the result joins
         the take's clip, with the segment recorded in its provenance."""
-        kind = {
-            RetakeRequest: TakeKind.RETAKE,
-            ExtendRequest: TakeKind.EXTEND,
-            HdrRequest: TakeKind.HDR,
-            ReframeRequest: TakeKind.REFRAME,
-        }[type(request)]
-        segment = {k: v for k, v in request.params().items() if k in _SEGMENT_FIELDS}
-        lineage = {
-            "clip_id": take.clip_id,
-            "parent_take_id": take.id,
-            "kind": kind.value,
-            "segment": segment,
-        }
+        lineage = edit_lineage(request, take)
         request = replace(request, video=str(self.library.path_of(take)))
         return Submission(request, output_path, lineage)
 
@@ -389,9 +378,6 @@ class Session:
                 spent_usd=self.runner.spent_since(0, finished),
             )
         )
-
-
-_SEGMENT_FIELDS = ("start_time", "duration", "mode", "context", "resolution", "output_colorspace")
 
 
 def _absolute(source: str) -> str:

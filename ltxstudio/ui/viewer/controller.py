@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol, TypedDict
 
-from ltxstudio.library.model import Take, TakeKind
+from ltxstudio.library.model import Take
 from ltxstudio.library.store import Library, LibraryError
-from ltxstudio.ui.viewer.facts import EditRequest
+from ltxstudio.session.lineage import EditRequest
 
 
 class Lineage(TypedDict):
@@ -48,12 +48,6 @@ class ViewerController(Protocol):
     def queue(self, request: EditRequest, lineage: Lineage) -> object:
         """Queue an edit as a job; the result becomes a new take of `lineage["clip_id"]`."""
         ...
-
-
-def lineage_for(take: Take, kind: TakeKind, segment: dict[str, Any] | None = None) -> Lineage:
-    return Lineage(
-        clip_id=take.clip_id, parent_take_id=take.id, kind=kind.value, segment=segment or {}
-    )
 
 
 def prompt_of(take: Take, library: Library) -> str:

@@ -32,9 +32,10 @@ from ltxstudio.core.pricing import format_usd
 from ltxstudio.core.segments import Window, plan_extend, retake_problem
 from ltxstudio.core.timebase import frames_in
 from ltxstudio.media import Role, Severity
+from ltxstudio.session.lineage import EditRequest
 from ltxstudio.session.requests import ExtendRequest, HdrRequest, ReframeRequest, RetakeRequest
 from ltxstudio.ui.theme import AMBER, GREY, RED
-from ltxstudio.ui.viewer.facts import ClipFacts, EditRequest, estimate
+from ltxstudio.ui.viewer.facts import ClipFacts, estimate
 
 RETAKE_MODE_LABELS = {
     "replace_audio_and_video": "Video and audio",

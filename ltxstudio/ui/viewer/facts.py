@@ -13,9 +13,8 @@ from ltxstudio.core.catalog import Resolution
 from ltxstudio.core.pricing import UnpricedError, estimate_usd
 from ltxstudio.core.timebase import as_fps, frame_at, frame_time
 from ltxstudio.media import MediaInfo
-from ltxstudio.session.requests import ExtendRequest, HdrRequest, ReframeRequest, RetakeRequest
-
-EditRequest = RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest
+from ltxstudio.session.lineage import EditRequest
+from ltxstudio.session.requests import ExtendRequest
 
 
 @dataclass(frozen=True)

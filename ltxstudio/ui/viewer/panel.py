@@ -29,19 +29,16 @@ from ltxstudio.core.clock import Clock
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.library.model import Clip, Take, TakeKind
 from ltxstudio.media import Frame, Lane
-from ltxstudio.session.requests import ExtendRequest, HdrRequest, ReframeRequest, RetakeRequest
 from ltxstudio.ui.theme import RED
 from ltxstudio.ui.viewer.actions import ViewerActions
 from ltxstudio.ui.viewer.compare import CompareView
-from ltxstudio.ui.viewer.controller import ViewerController, lineage_for, prompt_of
+from ltxstudio.ui.viewer.controller import ViewerController
 from ltxstudio.ui.viewer.dialogs import (
     EditDialog,
-    ExtendDialog,
-    HdrDialog,
-    ReframeDialog,
     RetakeDialog,
 )
-from ltxstudio.ui.viewer.facts import ClipFacts, EditRequest, estimate
+from ltxstudio.ui.viewer.facts import ClipFacts, estimate
+from ltxstudio.ui.viewer.panel_edits import EditsMixin
 from ltxstudio.ui.viewer.player import Player, PlayState
 from ltxstudio.ui.viewer.scrub_source import ScrubSource, to_qimage
 from ltxstudio.ui.viewer.selection import Selection
@@ -52,10 +49,6 @@ from ltxstudio.ui.viewer.transport import TransportBar
 from ltxstudio.ui.viewer.video_area import Page, VideoArea
 
 log = logging.getLogger(__name__)
-
-
-#: The request fields a take's provenance keeps as its segment (as `Session.edit_submission`).
-SEGMENT_FIELDS = ("start_time", "duration", "mode", "context", "resolution", "output_colorspace")
 
 
 def edited_position(take: Take, duration: float) -> float:
@@ -72,7 +65,7 @@ def edited_position(take: Take, duration: float) -> float:
             return 0.0
 
 
-class ViewerPanel(QWidget):
+class ViewerPanel(EditsMixin, QWidget):
     start_frame_chosen = Signal(object)  # Path of a PNG of the current frame, for image-to-video
     queued = Signal(object, object)  # (EditRequest, Lineage) after the controller took it
     take_shown = Signal(str)  # take id, once its first frame is on screen
@@ -442,18 +435,6 @@ class ViewerPanel(QWidget):
             self.player.pause()
             self.player.seek_seconds(window.start if start else window.end)
 
-    def retake_request(self) -> RetakeRequest | None:
-        """The request the current window would send (defaults; the dialog refines it)."""
-        window = self.selection.window
-        if self.facts is None or self.take is None or window is None:
-            return None
-        return RetakeRequest(
-            video=str(self.facts.path),
-            start=window.start,
-            duration=window.duration,
-            prompt=prompt_of(self.take, self.library) or None,
-        )
-
     def _update_selection(self) -> None:
         window = self.selection.window
         problem = self.selection.problem
@@ -500,68 +481,6 @@ class ViewerPanel(QWidget):
             action.setEnabled(has)
         self.actions_.use_frame.setEnabled(has)
         self.actions_.compare.setEnabled(self.clip is not None and len(self.takes.chips) >= 2)
-
-    # ------------------------------------------------------------------ edits
-
-    def _open(self, dialog: EditDialog) -> EditDialog:
-        if self.dialog is not None:
-            self.dialog.close()
-        self.dialog = dialog
-        dialog.submitted.connect(self._queue)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.destroyed.connect(lambda: setattr(self, "dialog", None))
-        dialog.show()
-        dialog.raise_()
-        return dialog
-
-    def open_retake(self) -> RetakeDialog | None:
-        window = self.selection.window
-        if self.facts is None or self.take is None or window is None or self.selection.problem:
-            return None
-        dialog = RetakeDialog(self.facts, window, prompt_of(self.take, self.library), self)
-        self._open(dialog)
-        return dialog
-
-    def open_extend(self) -> ExtendDialog | None:
-        if self.facts is None or self.take is None:
-            return None
-        dialog = ExtendDialog(self.facts, prompt_of(self.take, self.library), self)
-        dialog.context_changed.connect(self.canvas.set_context_window)
-        dialog.refresh()
-        self._open(dialog)
-        return dialog
-
-    def open_hdr(self) -> HdrDialog | None:
-        if self.facts is None:
-            return None
-        dialog = HdrDialog(self.facts, self)
-        self._open(dialog)
-        return dialog
-
-    def open_reframe(self) -> ReframeDialog | None:
-        if self.facts is None:
-            return None
-        dialog = ReframeDialog(self.facts, self)
-        self._open(dialog)
-        return dialog
-
-    def _queue(self, request: EditRequest) -> None:
-        take = self.take
-        if take is None:
-            return
-        match request:
-            case RetakeRequest():
-                kind = TakeKind.RETAKE
-            case ExtendRequest():
-                kind = TakeKind.EXTEND
-            case HdrRequest():
-                kind = TakeKind.HDR
-            case ReframeRequest():
-                kind = TakeKind.REFRAME
-        segment = {k: v for k, v in request.params().items() if k in SEGMENT_FIELDS}
-        lineage = lineage_for(take, kind, segment)
-        self.controller.queue(request, lineage)
-        self.queued.emit(request, lineage)
 
     # ------------------------------------------------------------------ takes
 
