@@ -77,7 +77,7 @@ class PartFile:
             raise DownloadVerificationError(f"{self.dest.name}: {problem}")
         failpoints.hit("before-rename")
         self.part.replace(self.dest)  # atomic: same directory, same filesystem
-        fsync_dir(self.dest.parent)
+        await asyncio.to_thread(fsync_dir, self.dest.parent)
         return self._hash.hexdigest()
 
     def _sync_close(self) -> None:

@@ -4,10 +4,12 @@ Crash safety comes from the order of writes, which the runner follows: the inten
 SUBMITTING, `submitted_at`) is committed *before* a POST is sent and the remote id right after the
 answer, so a kill at any instant leaves a row that says exactly what may have happened.
 
-Durability is chosen per write: a new job, the submit intent and the remote id are committed
-with `synchronous=FULL` (fsynced: they must survive a power cut, or a job could be paid twice);
-routine state changes use `NORMAL`, which in WAL mode survives a killed process, and the next
-FULL commit makes them durable too. This keeps fsyncs off the UI thread's common path.
+Every commit uses `synchronous=NORMAL`: in WAL mode it survives a killed process, and costs a
+write() but no fsync, so the UI thread never waits on the disk. Writes a power cut must not undo
+(a new job, the submit intent, the remote id — or a job could be paid twice) are followed by
+`sync()`, an fsync of the WAL file that the store runs off the event loop and awaits before the
+side effect the write guards. An fsynced WAL holds every commit before it, which is exactly what
+`synchronous=FULL` would have guaranteed, without blocking the loop for the duration of the fsync.
 
 Several processes (the GUI and a CLI) may share the journal. A job is driven by one live process
 at a time: it holds a lease (`lease_owner`, `lease_until`). A save only succeeds for rows that are
@@ -130,7 +132,6 @@ class Journal:
         self._db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._durable = False
         self._db.execute("PRAGMA busy_timeout=30000")
         self._migrate()
 
@@ -181,18 +182,15 @@ class Journal:
 
     def insert(self, jobs: Iterable[Job]) -> None:
         placeholders = ", ".join("?" for _ in _COLUMNS)
-        self._set_durable(True)  # the user's request: never lost, even to a power cut
         with self._transaction():
             self._db.executemany(
                 f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({placeholders})",
                 [job_to_row(j) for j in jobs],
             )
 
-    def save(self, job: Job, now: float, *, durable: bool = False) -> None:
-        """Write the whole row; refused (LeaseConflict) if another live process holds it.
-        `durable` fsyncs the commit (for writes a power cut must not undo)."""
+    def save(self, job: Job, now: float) -> None:
+        """Write the whole row; refused (LeaseConflict) if another live process holds it."""
         assignments = ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
-        self._set_durable(durable)
         cursor = self._db.execute(
             f"UPDATE jobs SET {assignments} WHERE id = ? AND {_FREE_FOR_ME}",
             (*job_to_row(job)[1:], job.id, self.owner, now),
@@ -204,11 +202,17 @@ class Journal:
                 f"UPDATE jobs SET {assignments} WHERE id = ?", (*job_to_row(job)[1:], job.id)
             )
 
-    def _set_durable(self, durable: bool) -> None:
-        # The level cannot change inside a transaction; the transaction's own level applies.
-        if durable != self._durable and not self._db.in_transaction:
-            self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-            self._durable = durable
+    def sync(self) -> None:
+        """Make every commit so far survive a power cut: fsync the WAL (or, right after a
+        checkpoint emptied it, the database). Thread-safe: it touches no connection, so the
+        store runs it in a worker thread while the loop keeps committing."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        target = wal if wal.exists() else self.path
+        fd = os.open(target, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def _freed_dead_owner(self, job_id: str) -> bool:
         """If a process that died holds this job's lease, drop the lease; True if it did.

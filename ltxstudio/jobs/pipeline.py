@@ -94,9 +94,8 @@ class Pipeline:
         assert body is not None
         started = self.clock.monotonic()
         # The intent is committed before the request leaves: a crash from here on is "unknown".
-        job = self.store.update(
+        job = await self.store.update_durably(
             job.id,
-            durable=True,
             state=JobState.SUBMITTING,
             submitted_at=self.clock.time(),
             progress=None,
@@ -127,8 +126,8 @@ class Pipeline:
         log.info(
             "job %s submitted: %s %s (x-request-id %s)", job.id, endpoint, ref.id, ref.request_id
         )
-        return self.store.update(
-            job.id, durable=True, state=JobState.PENDING, remote=ref, timings=timings, attempts=0
+        return await self.store.update_durably(
+            job.id, state=JobState.PENDING, remote=ref, timings=timings, attempts=0
         )
 
     def _submit_failed(self, job: Job, failure: ApiFailure) -> None:

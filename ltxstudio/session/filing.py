@@ -62,6 +62,7 @@ class Filer:
 
     async def __call__(self, job: Job) -> None:
         take = self.file(job)
+        await asyncio.to_thread(self.library.sync)  # filed means on disk, even after a power cut
         await self.export(job, take)
 
     def file(self, job: Job) -> Take | None:

@@ -237,6 +237,7 @@ class Session:
             checked.raise_if_bad()
             items.append((self._spec(sub, surface), checked.estimate_usd or Decimal(0)))
         jobs = self.store.add_many(items, backend=self.backend_name)
+        await self.store.flush()  # the user's request survives a power cut from here on
         for sub in submissions:
             prompt = getattr(sub.request, "prompt", None)
             if prompt:
@@ -296,9 +297,11 @@ class Session:
             return found[-1]
         clip = self.library.add_clip(path.stem)
         provenance = Provenance(endpoint="import", request={"source": str(path)}, backend="local")
-        return self.library.add_take(
+        take = self.library.add_take(
             clip.id, path, kind=TakeKind.IMPORTED, provenance=provenance, sha256=digest
         )
+        await asyncio.to_thread(self.library.sync)
+        return take
 
     # ------------------------------------------------------------------ queue
 

@@ -5,6 +5,7 @@ this measures the loop, so it cannot run on a simulated clock. (The figures go t
 from __future__ import annotations
 
 import gc
+import os
 import time
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ltxstudio.settings.model import Backend
 from ltxstudio.settings.paths import app_paths
 from ltxstudio.ui.main_window import MainWindow
 from tests.support.cli_runner import fast_settings
+from tests.support.stall_watch import StallWatch
 from tests.ui.conftest import until
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
@@ -53,8 +55,13 @@ async def test_a_10ms_timer_never_starves_while_20_jobs_run(qtbot, isolated_home
     gaps: list[float] = []
     last = [time.perf_counter()]
 
+    # LTXSTUDIO_STALLS=1: report where the loop thread was whenever it stalled over 30 ms.
+    watch = StallWatch() if os.environ.get("LTXSTUDIO_STALLS") else None
+
     def tick() -> None:
         now = time.perf_counter()
+        if watch is not None:
+            watch.tick()
         gaps.append(now - last[0])
         last[0] = now
 
@@ -68,10 +75,15 @@ async def test_a_10ms_timer_never_starves_while_20_jobs_run(qtbot, isolated_home
         await session.submit_many([session_submission(request) for _ in range(20)])
         last[0] = time.perf_counter()
         timer.start()
+        if watch is not None:
+            watch.start()
         await until(
             lambda: all(j.state.terminal for j in session.store), window.jobs_model.dataChanged, 180
         )
         timer.stop()
+        if watch is not None:
+            watch.stop()
+            print(watch.report())
     finally:
         await session.aclose()
         gc.unfreeze()

@@ -259,6 +259,8 @@ class ViewerPanel(EditsMixin, QWidget):
         return task
 
     async def _show_take(self, take_id: str, at: float | None) -> None:
+        if self._shut:
+            return
         take = self.library.take(take_id)
         path = self.library.path_of(take)
         try:
@@ -580,6 +582,11 @@ class ViewerPanel(EditsMixin, QWidget):
         if self._shut:
             return
         self._shut = True
+        lib = self.library  # nothing the session files from now on may start work here
+        lib.take_added.disconnect(self._on_take_added)
+        lib.take_activated.disconnect(self._on_take_activated)
+        lib.take_deleted.disconnect(self._on_takes_changed)
+        lib.take_restored.disconnect(self._on_takes_changed)
         for name in list(self._tasks):
             self._cancel(name)
         self.player.close()

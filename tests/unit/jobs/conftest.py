@@ -89,7 +89,7 @@ async def make_engine(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Calla
     def make(config: RunnerConfig | None = None, backend: FakeBackend | None = None) -> Engine:
         config = config or RunnerConfig()
         journal = Journal(tmp_path / "journal.db")
-        store = JobStore(journal, clock)
+        store = JobStore(journal, clock, sync_in_thread=False)
         backend = backend or FakeBackend(clock)
         runner = Runner(store, backend, clock, tmp_path / "results", config)
         engine = Engine(clock, journal, store, backend, runner)

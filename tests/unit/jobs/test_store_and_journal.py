@@ -135,13 +135,31 @@ def test_sync_sees_another_process(tmp_path: Path) -> None:
     assert gui.get(job.id).state is JobState.UPLOADING
 
 
-def test_only_writes_a_power_cut_must_not_undo_are_fsynced(tmp_path: Path) -> None:
+@pytest.mark.asyncio
+async def test_only_writes_a_power_cut_must_not_undo_are_fsynced_and_off_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
     journal = Journal(tmp_path / "j.db")
     store = JobStore(journal, ManualClock())
     level = lambda: journal._db.execute("PRAGMA synchronous").fetchone()[0]  # noqa: E731
+    synced: list[tuple[str, str]] = []  # (thread that fsynced, state on disk by then)
+    real_sync = journal.sync
+
+    def sync() -> None:
+        real_sync()
+        row = sqlite3.connect(tmp_path / "j.db").execute("SELECT state FROM jobs").fetchone()
+        synced.append((threading.current_thread().name, row[0]))
+
+    monkeypatch.setattr(journal, "sync", sync)
     job = store.add(spec(), estimate_usd=Decimal(1), backend="fake")
-    assert level() == 2  # FULL: a new job is the user's work
     store.update(job.id, state=JobState.UPLOADING)
-    assert level() == 1  # NORMAL: survives a killed process, fsynced by the next FULL commit
-    store.update(job.id, durable=True, state=JobState.SUBMITTING, submitted_at=1.0)
-    assert level() == 2  # the intent to submit
+    assert synced == []  # routine: committed (survives a killed process), not fsynced
+    await store.update_durably(job.id, state=JobState.SUBMITTING, submitted_at=1.0)
+    assert len(synced) == 1
+    thread, state = synced[0]
+    assert state == "submitting"  # the intent was committed before the fsync was awaited
+    assert thread != threading.main_thread().name  # the loop did not wait on the disk
+    assert level() == 1  # NORMAL throughout: no fsync inside a commit on the loop thread
+    journal.sync()  # and the real fsync works on the WAL
