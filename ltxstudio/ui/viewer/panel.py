@@ -45,7 +45,7 @@ from ltxstudio.ui.viewer.selection import Selection
 from ltxstudio.ui.viewer.takes_strip import ProvenanceDialog, TakesStrip
 from ltxstudio.ui.viewer.timeline import TimelineView
 from ltxstudio.ui.viewer.timescale import TimeScale
-from ltxstudio.ui.viewer.transport import TransportBar
+from ltxstudio.ui.viewer.transport import TransportBar, drive_compare, drive_player
 from ltxstudio.ui.viewer.video_area import Page, VideoArea
 
 log = logging.getLogger(__name__)
@@ -202,43 +202,9 @@ class ViewerPanel(EditsMixin, QWidget):
 
     def _transport(self, what: str, amount: int = 0) -> None:
         if self.pages.currentWidget() is self.compare_view:
-            cv = self.compare_view
-            match what:
-                case "toggle" | "forward":
-                    cv.toggle()
-                case "stop":
-                    cv.pause()
-                case "step":
-                    cv.step(amount)
-                case "second":
-                    cv.step(round(amount * cv.a.fps))
-                case "start":
-                    cv.seek(0)
-                case "end":
-                    cv.seek(cv.a.last_frame)
-                case _:
-                    pass
-            return
-        p = self.player
-        match what:
-            case "toggle":
-                p.toggle()
-            case "reverse":
-                p.shuttle_reverse()
-            case "stop":
-                p.shuttle_stop()
-            case "forward":
-                p.shuttle_forward()
-            case "step":
-                p.step(amount)
-            case "second":
-                p.step_seconds(amount)
-            case "start":
-                p.go_start()
-            case "end":
-                p.go_end()
-            case _:
-                raise ValueError(what)
+            drive_compare(self.compare_view, what, amount)
+        else:
+            drive_player(self.player, what, amount)
 
     # ------------------------------------------------------------------ showing clips
 

@@ -4,6 +4,7 @@ frame number and seconds), the shuttle speed, loop, mute and volume."""
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -12,6 +13,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton,
 from ltxstudio.core.timebase import frame_time, timecode
 from ltxstudio.ui.theme import monospace_font
 from ltxstudio.ui.viewer.actions import ViewerActions
+
+if TYPE_CHECKING:
+    from ltxstudio.ui.viewer.compare import CompareView
+    from ltxstudio.ui.viewer.player import Player
 
 
 def _button(action: QAction) -> QToolButton:
@@ -79,3 +84,45 @@ class TransportBar(QWidget):
         )
         self.actions_.play_pause.setIcon(self.style().standardIcon(icon))
         self.speed.setText("" if speed in (0.0, 1.0) else f"{speed:+g}×")
+
+
+def drive_player(p: Player, what: str, amount: int = 0) -> None:
+    """One transport command (what a key or button asked) on the player."""
+    match what:
+        case "toggle":
+            p.toggle()
+        case "reverse":
+            p.shuttle_reverse()
+        case "stop":
+            p.shuttle_stop()
+        case "forward":
+            p.shuttle_forward()
+        case "step":
+            p.step(amount)
+        case "second":
+            p.step_seconds(amount)
+        case "start":
+            p.go_start()
+        case "end":
+            p.go_end()
+        case _:
+            raise ValueError(what)
+
+
+def drive_compare(cv: CompareView, what: str, amount: int = 0) -> None:
+    """The same commands on A/B compare: both sides move together; no reverse shuttle."""
+    match what:
+        case "toggle" | "forward":
+            cv.toggle()
+        case "stop":
+            cv.pause()
+        case "step":
+            cv.step(amount)
+        case "second":
+            cv.step(round(amount * cv.a.fps))
+        case "start":
+            cv.seek(0)
+        case "end":
+            cv.seek(cv.a.last_frame)
+        case _:
+            pass
