@@ -10,13 +10,15 @@ the first and serves the others from its render cache), 4 at a time, polled ever
 shortest poll the settings allow), the sandbox 50x faster than its scripted 10 s.
 
 The figure is the gap between ticks, so an idle loop reads ~10 ms (Qt's coarse timers may fire
-up to 5 % early or late). Baseline: the same timer on an idle loop, measured in the same child.
+up to 5 % early or late). Baseline: the same timer on an idle loop (window up, nothing queued)
+for 2 s, measured in the same child. Three children; medians of their figures are reported.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -26,25 +28,34 @@ from tests.benchmarks.child import private_env, run_child
 from tests.benchmarks.harness import Result, at_most, info
 
 JOBS = 50
+RUNS = 3
 CONCURRENCY = 4
 SPEED = 50
 PROMPT = "A paper boat drifts down a gutter stream; the camera tracks low; we hear water."
 
 
 def run() -> list[Result]:
-    with tempfile.TemporaryDirectory(prefix="ltx-bench-lag-") as tmp:
-        got = run_child("bench_loop_lag", private_env(Path(tmp)), "--child", timeout=600)
-    lag, idle = got["lag"], got["idle"]
+    runs = []
+    for _ in range(RUNS):  # the machine is shared: one run's p99 can be another process's doing
+        with tempfile.TemporaryDirectory(prefix="ltx-bench-lag-") as tmp:
+            runs.append(run_child("bench_loop_lag", private_env(Path(tmp)), "--child", timeout=600))
+
+    def median(part: str, key: str) -> float:
+        return statistics.median(r[part][key] for r in runs)
+
+    each = "; ".join(f"{r['lag']['p99']:.1f}/{r['lag']['max']:.1f}" for r in runs)
     note = (
-        f"{JOBS} jobs, {CONCURRENCY} at a time, served sandbox x{SPEED}, 1 s polls; "
-        f"{lag['ticks']} ticks over {got['seconds']:.1f} s; {got['completed']}/{JOBS} completed"
+        f"{JOBS} jobs, {CONCURRENCY} at a time, served sandbox x{SPEED}, 1 s polls; median of "
+        f"{RUNS} fresh processes (p99/max each: {each} ms); "
+        f"{min(r['completed'] for r in runs)}/{JOBS} completed in each"
     )
     return [
-        info("P1 idle loop 10 ms timer p99 (baseline)", idle["p99"], "ms"),
-        info("P1 loop lag p50", lag["p50"], "ms"),
-        at_most("P1 loop lag p99", lag["p99"], "ms", 16, note=note),
-        at_most("P1 loop lag max", lag["max"], "ms", 50),
-        info("P1 wall time for 50 jobs", got["seconds"], "s"),
+        info("P1 idle loop 10 ms timer p99 (baseline)", median("idle", "p99"), "ms"),
+        info("P1 idle loop 10 ms timer max (baseline)", median("idle", "max"), "ms"),
+        info("P1 loop lag p50", median("lag", "p50"), "ms"),
+        at_most("P1 loop lag p99", median("lag", "p99"), "ms", 16, note=note),
+        at_most("P1 loop lag max", median("lag", "max"), "ms", 50),
+        info("P1 wall time for 50 jobs", statistics.median(r["seconds"] for r in runs), "s"),
     ]
 
 
