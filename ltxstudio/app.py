@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,10 @@ if TYPE_CHECKING:
     from ltxstudio.ui.settings_dialog import SettingsResult
 
 log = logging.getLogger("ltxstudio.app")
+
+#: Set to print `first-paint <time.monotonic()>` once the main window has first been painted,
+#: then quit: the cold-start benchmark's probe (tests/benchmarks/bench_startup.py). Off by default.
+FIRST_PAINT_ENV = "LTXSTUDIO_EXIT_ON_FIRST_PAINT"
 
 
 def has_display() -> bool:
@@ -163,10 +168,18 @@ class Shell:
         window.reopen_requested.connect(self._on_reopen_requested)
         window.closing.connect(self._on_window_closing)
         self.session, self.window = session, window
+        if os.environ.get(FIRST_PAINT_ENV):
+            from ltxstudio.ui.first_paint import FirstPaint
+
+            FirstPaint(window, self._first_painted)
         window.show()
         if self._on_ready is not None:
             self._on_ready()
             self._on_ready = None
+
+    def _first_painted(self) -> None:
+        print(f"first-paint {time.monotonic():.6f}", flush=True)
+        self.request_quit()
 
     def open_files(self, paths: Iterable[Path]) -> None:
         """Files from the command line or the desktop's Open With (`ltxstudio gui %F`)."""

@@ -6,6 +6,8 @@
   validator); a server that answers 200 instead of 206 is followed from byte 0.
 - Verification: the byte count against `Content-Length`/`Content-Range`, then a structural
   MP4/ZIP check (`_containers.py`). SHA-256 is computed while writing.
+- Writing, hashing, fsync and the rename run in worker threads, never on the event loop (the
+  UI thread in the app): a 1 GB result must not cost the window its frames.
 - On any failure or cancellation the `.part` is deleted. Resuming across calls is deliberately
   not attempted: result URLs are re-signed, and a stale partial with no validator could splice
   two different files.
@@ -18,6 +20,7 @@ import asyncio
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, Final
@@ -39,8 +42,19 @@ ProgressCallback = Callable[[int, int | None], None]
 _CONTENT_RANGE: Final = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 
 
+#: Bytes handed to the writer thread at once: big enough that hand-offs are rare, small enough
+#: that memory stays flat (a download holds at most two batches: one writing, one filling).
+WRITE_BATCH: Final = 1 << 20
+
+
 class PartFile:
-    """`<dest>.part`, written sequentially and hashed as it grows."""
+    """`<dest>.part`, written sequentially and hashed as it grows.
+
+    Chunks are gathered into batches that a worker thread writes and hashes, one batch at a
+    time, while the event loop receives the next: disk and SHA-256 work then runs beside the
+    transfer (on another core) instead of on the loop, which in the app is the UI thread.
+    `size` counts every byte accepted, written yet or not; the file holds them in order.
+    """
 
     def __init__(self, dest: Path) -> None:
         self.dest = dest
@@ -50,15 +64,45 @@ class PartFile:
         self._file: BinaryIO | None = open(self.part, "wb")  # noqa: SIM115
         self._hash = hashlib.sha256()
         self.size = 0
+        self._batch: list[bytes] = []
+        self._batched = 0
+        self._writing: asyncio.Future[None] | None = None
+        self._lock = threading.Lock()  # held by the worker while it writes a batch
 
-    def write(self, chunk: bytes) -> None:
-        assert self._file is not None
-        self._file.write(chunk)
-        self._hash.update(chunk)
+    async def write(self, chunk: bytes) -> None:
+        self._batch.append(chunk)
+        self._batched += len(chunk)
         self.size += len(chunk)
+        if self._batched >= WRITE_BATCH:
+            await self._hand_off()
 
-    def restart(self) -> None:
+    async def _hand_off(self) -> None:
+        """Wait for the batch being written (its error surfaces here), then start this one."""
+        await self._drain()
+        batch, self._batch, self._batched = self._batch, [], 0
+        if batch:
+            self._writing = asyncio.ensure_future(asyncio.to_thread(self._write_batch, batch))
+
+    async def _drain(self) -> None:
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            await writing
+
+    def _write_batch(self, batch: list[bytes]) -> None:
+        # One write and one hash update per batch: each releases the GIL, and getting it back
+        # while the loop thread runs Python can take a whole switch interval (5 ms), so a
+        # call per 64 KiB chunk would make this thread, not the network, set the pace.
+        data = b"".join(batch)
+        with self._lock:
+            if self._file is None:
+                return  # discarded while this batch waited for a thread
+            self._file.write(data)
+            self._hash.update(data)
+
+    async def restart(self) -> None:
+        await self._drain()
         assert self._file is not None
+        self._batch, self._batched = [], 0
         self._file.seek(0)
         self._file.truncate()
         self._hash = hashlib.sha256()
@@ -71,13 +115,14 @@ class PartFile:
             raise DownloadVerificationError(
                 f"{self.dest.name}: got {self.size} bytes, the server announced {expected_size}"
             )
+        await self._hand_off()
+        await self._drain()
         await asyncio.to_thread(self._sync_close)
         problem = await asyncio.to_thread(container_problem, self.part, container)
         if problem is not None:
             raise DownloadVerificationError(f"{self.dest.name}: {problem}")
         failpoints.hit("before-rename")
-        self.part.replace(self.dest)  # atomic: same directory, same filesystem
-        await asyncio.to_thread(fsync_dir, self.dest.parent)
+        await asyncio.to_thread(self._publish)
         return self._hash.hexdigest()
 
     def _sync_close(self) -> None:
@@ -87,10 +132,19 @@ class PartFile:
         self._file.close()
         self._file = None
 
+    def _publish(self) -> None:
+        self.part.replace(self.dest)  # atomic: same directory, same filesystem
+        fsync_dir(self.dest.parent)
+
     def discard(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            # Its error, if any, is moot now; reading it keeps asyncio from reporting it.
+            writing.add_done_callback(lambda f: f.cancelled() or f.exception())
+        with self._lock:  # a batch being written finishes first (at most WRITE_BATCH bytes)
+            if self._file is not None:
+                self._file.close()
+                self._file = None
         self.part.unlink(missing_ok=True)
 
 
@@ -103,7 +157,7 @@ async def stream_body(
     # Range offsets count stored bytes, so nothing may be decoded on the way: with the
     # encoding checked to be identity, aiter_bytes yields exactly the bytes on the wire.
     async for chunk in response.aiter_bytes():
-        part.write(chunk)
+        await part.write(chunk)
         if progress is not None:
             progress(part.size, total)
     if total is not None and part.size < total:
@@ -147,7 +201,7 @@ async def download(
             total = _resumed_total(response, part.size)
         else:
             if part.size:
-                part.restart()  # the server sent the whole file again
+                await part.restart()  # the server sent the whole file again
             total = content_length(response)
         if not validator:
             etag = response.headers.get("etag")

@@ -1,9 +1,11 @@
 """How long a job will probably take. LTX returns no progress or ETA, so we learn from history:
-the median render time of finished jobs like this one, else a rule of thumb per output second."""
+the median render time of recent finished jobs like this one, else a rule of thumb per output
+second."""
 
 from __future__ import annotations
 
 import statistics
+from collections import deque
 from collections.abc import Iterable
 
 from ltxstudio.jobs.model import Job, JobState
@@ -11,6 +13,10 @@ from ltxstudio.jobs.model import Job, JobState
 #: Seconds of rendering per second of output when there is no history yet (a cautious guess).
 DEFAULT_SECONDS_PER_OUTPUT_SECOND = 12.0
 _QUEUE_GUESS = 5.0
+#: Only recent history counts: render times drift, and a journal of 10 000 jobs must not cost
+#: the queue view a full scan at start.
+HISTORY_JOBS = 500
+SAMPLES_PER_KIND = 100
 
 
 def _kind(job: Job) -> tuple[str, str, str]:
@@ -29,15 +35,18 @@ def _output_seconds(job: Job) -> float:
 
 class EtaModel:
     def __init__(self, history: Iterable[Job] = ()) -> None:
-        self._samples: dict[tuple[str, str, str], list[float]] = {}
-        for job in history:
+        self._samples: dict[tuple[str, str, str], deque[float]] = {}
+        for job in list(history)[-HISTORY_JOBS:]:
             self.learn(job)
 
     def learn(self, job: Job) -> None:
         render = job.timings.get("render")
         if job.state is JobState.COMPLETED and render:
             per_second = render / max(1.0, _output_seconds(job))
-            self._samples.setdefault(_kind(job), []).append(per_second)
+            kind = _kind(job)
+            if kind not in self._samples:
+                self._samples[kind] = deque(maxlen=SAMPLES_PER_KIND)
+            self._samples[kind].append(per_second)
 
     def total_seconds(self, job: Job) -> float:
         samples = self._samples.get(_kind(job))

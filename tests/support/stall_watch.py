@@ -24,6 +24,10 @@ class StallWatch:
     def tick(self) -> None:
         self.last = time.perf_counter()
 
+    @property
+    def running(self) -> bool:
+        return self._watcher.is_alive()
+
     def start(self) -> None:
         self._watcher.start()
 
