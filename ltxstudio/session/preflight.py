@@ -7,6 +7,7 @@ edit) then sharpen the client's own checks and the estimate. Nothing here touche
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -110,3 +111,31 @@ async def preflight(request: Request, transport: Transport = Transport.UPLOAD) -
         except UnpricedError:
             estimate = None
     return Preflight(problems, estimate, facts, infos, warnings)
+
+
+def destination_problems(output: Path | None, library_root: Path | None) -> list[FieldProblem]:
+    """Where the result will be written must take it before the job is paid for: a read-only
+    library or output folder found after the render would leave a paid result stranded."""
+    problems = []
+    if output is not None:
+        if output.is_dir():
+            problems.append(FieldProblem("output", f"{output} is a folder; give a file name"))
+        elif why := _unwritable(output.parent):
+            problems.append(FieldProblem("output", f"cannot write {output}: {why}"))
+    if library_root is not None and (why := _unwritable(library_root)):
+        problems.append(FieldProblem("library", f"cannot save takes in {library_root}: {why}"))
+    return problems
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Why files cannot be created in `folder` (or the folders that would be made for it)."""
+    existing = folder.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is not a folder"
+    # access() also answers EROFS for a read-only mount, and goes by the real user, as the
+    # process does: a folder root may write to passes for root.
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"the folder {existing} is read-only for this user"
+    return None

@@ -36,7 +36,7 @@ from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.session.backend import ClientBackend
 from ltxstudio.session.filing import Filer
 from ltxstudio.session.history import Presets, PromptHistory
-from ltxstudio.session.preflight import Preflight, preflight
+from ltxstudio.session.preflight import BadInput, Preflight, destination_problems, preflight
 from ltxstudio.session.requests import (
     ExtendRequest,
     GenerateRequest,
@@ -234,6 +234,8 @@ class Session:
         for sub in submissions:
             checked = await preflight(sub.request)
             checked.raise_if_bad()
+            if where := destination_problems(sub.output_path, self.library.root):
+                raise BadInput(where)
             items.append((self._spec(sub, surface), checked.estimate_usd or Decimal(0)))
         jobs = self.store.add_many(items, backend=self.backend_name)
         for sub in submissions:
