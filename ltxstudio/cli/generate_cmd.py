@@ -15,6 +15,7 @@ from ltxstudio.cli._common import (
     opened_session,
     report,
     run_async,
+    wait_for,
 )
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Model, Resolution
@@ -113,7 +114,7 @@ def _generate(args: argparse.Namespace) -> int:
             print(f"queued {job.id[:8]}: estimated {format_usd(job.estimate_usd)}", file=sys.stderr)
             progress = Progress(session, [job])
             try:
-                done = await session.wait([job])
+                done = await wait_for(session, [job])
             finally:
                 progress.close()
             return report(done, session)
