@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ltxstudio.api import LtxClient
 from ltxstudio.api._urls import normalise_base_url
@@ -35,6 +35,7 @@ from ltxstudio.sandbox.asgi import create_app
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.session.backend import ClientBackend
 from ltxstudio.session.filing import Filer
+from ltxstudio.session.fixing import fix_inputs
 from ltxstudio.session.history import Presets, PromptHistory
 from ltxstudio.session.preflight import BadInput, Preflight, destination_problems, preflight
 from ltxstudio.session.requests import (
@@ -52,6 +53,8 @@ from ltxstudio.settings.paths import AppPaths, app_paths
 log = logging.getLogger("ltxstudio.session")
 
 SANDBOX = "sandbox"
+
+R = TypeVar("R", bound=Request)
 
 
 class NoApiKey(UserFacingError):
@@ -210,6 +213,10 @@ class Session:
 
     async def check(self, request: Request) -> Preflight:
         return await preflight(request)
+
+    async def fix_inputs(self, request: R) -> tuple[R, list[str]]:
+        """The request with its fixable inputs converted (into the cache), and what was done."""
+        return await fix_inputs(request, self.paths.cache / "converted")
 
     async def submit(
         self,
