@@ -124,11 +124,12 @@ def destination_problems(output: Path | None, library_root: Path | None) -> list
     problems = []
     if output is not None:
         if output.is_dir():
-            problems.append(FieldProblem("output", f"{output} is a folder; give a file name"))
+            problems.append(FieldProblem("output", f"the output {output} is a folder, not a file"))
         elif why := _unwritable(output.parent):
-            problems.append(FieldProblem("output", f"cannot write {output}: {why}"))
+            problems.append(FieldProblem("output", f"cannot write the output {output}: {why}"))
     if library_root is not None and (why := _unwritable(library_root)):
-        problems.append(FieldProblem("library", f"cannot save takes in {library_root}: {why}"))
+        where = f"cannot save takes in the library folder {library_root}: {why}"
+        problems.append(FieldProblem("library", where))
     return problems
 
 

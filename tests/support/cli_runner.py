@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,13 @@ class Cli:
     cwd: Path
 
     def run(
-        self, *args: str, timeout: float = 120, stdin: str = ""
+        self,
+        *args: str,
+        timeout: float = 120,
+        stdin: str = "",
+        preexec: Callable[[], None] | None = None,
     ) -> subprocess.CompletedProcess[str]:
+        """`preexec` runs in the child before Python starts (a resource limit, another user)."""
         return subprocess.run(
             [sys.executable, "-m", "ltxstudio", *args],
             env=self.env,
@@ -38,6 +44,7 @@ class Cli:
             capture_output=True,
             text=True,
             timeout=timeout,
+            preexec_fn=preexec,
         )
 
     def start(self, *args: str) -> subprocess.Popen[str]:
