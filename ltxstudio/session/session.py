@@ -40,6 +40,7 @@ from ltxstudio.session.history import Presets, PromptHistory
 from ltxstudio.session.preflight import BadInput, Preflight, destination_problems, preflight
 from ltxstudio.session.requests import (
     ExtendRequest,
+    FieldProblem,
     GenerateRequest,
     HdrRequest,
     ReframeRequest,
@@ -158,8 +159,16 @@ class Session:
                     hint="run `ltxstudio key set`, set LTX_API_KEY, or use the sandbox",
                 )
             url = options.base_url or store.base_url_override() or settings.base_url
-            client = LtxClient(key.value, base_url=url, clock=clock)
-            name = normalise_base_url(url)
+            # A refused URL (plain http to another host) or an unusable key is bad input: say
+            # so before anything is sent, rather than end in a traceback.
+            try:
+                name = normalise_base_url(url)
+            except ValueError as exc:
+                raise BadInput([FieldProblem("API base URL", str(exc))]) from None
+            try:
+                client = LtxClient(key.value, base_url=url, clock=clock)
+            except ValueError as exc:
+                raise BadInput([FieldProblem("API key", str(exc))]) from None
         journal = Journal(paths.journal)
         jobs = JobStore(journal, clock)
         library_root = Path(settings.library_dir) if settings.library_dir else paths.default_library
