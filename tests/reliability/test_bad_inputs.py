@@ -15,7 +15,8 @@ import hashlib
 import os
 import resource
 import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -25,7 +26,7 @@ import pytest
 
 from ltxstudio.sandbox.config import SandboxConfig
 from tests.reliability.bad_input_media import make_bad_media
-from tests.support.cli_runner import PROMPT, Cli, fast_settings, for_served, stats
+from tests.support.cli_runner import PROMPT, Cli, fast_settings, for_served, make_cli, stats
 from tests.support.sandbox_server import ServedSandbox, serve_sandbox
 
 pytestmark = [pytest.mark.loopback, pytest.mark.slow]
@@ -276,12 +277,6 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_bad_media(tmp_path_factory.mktemp("bad-media"))
 
 
-@pytest.fixture(scope="module")
-def served() -> Iterator[ServedSandbox]:
-    with serve_sandbox(SandboxConfig(speed=20.0, balance_usd=Decimal(1000))) as sandbox:
-        yield sandbox
-
-
 def _requests(served: ServedSandbox) -> int:
     return sum(stats(served)["requests"].values())
 
@@ -328,9 +323,13 @@ def _read_only_world(cli: Cli, kind: Kind) -> Callable[[], None] | None:
     return _without_root_override if os.geteuid() == 0 else None
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_bad_input(case: Case, cli: Cli, media: Path, served: ServedSandbox) -> None:
-    remote = for_served(cli, served)
+def check_case(case: Case, cli: Cli, media: Path) -> None:
+    """Everything one row asserts, against a sandbox of its own."""
+    with serve_sandbox(SandboxConfig(speed=20.0, balance_usd=Decimal(1000))) as served:
+        _check(case, for_served(cli, served), media, served)
+
+
+def _check(case: Case, remote: Cli, media: Path, served: ServedSandbox) -> None:
     preexec: Callable[[], None] | None = None
     if case.kind in (Kind.READ_ONLY_OUTPUT, Kind.READ_ONLY_LIBRARY):
         preexec = _read_only_world(remote, case.kind)
@@ -369,3 +368,41 @@ def test_bad_input(case: Case, cli: Cli, media: Path, served: ServedSandbox) -> 
         assert resumed.returncode == 0, resumed.stderr
         assert result.stat().st_size > DISK_LIMIT
         assert stats(served)["jobs_created"] == created
+
+
+@pytest.fixture(scope="module")
+def verdicts(
+    request: pytest.FixtureRequest, media: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, BaseException | None]:
+    """The selected rows, run up front three at a time: each CLI run is about a second of
+    imports on a 2-core machine, and the rows share nothing (own home, folder and sandbox)."""
+    wanted = {
+        item.callspec.params["case"].id
+        for item in request.session.items
+        if item.originalname == "test_bad_input"
+    }
+    rows = []
+    for case in CASES:
+        if case.id in wanted:
+            root = tmp_path_factory.mktemp(case.id)
+            for sub in ("config", "data", "cache", "state", "work"):
+                (root / sub).mkdir()
+            rows.append((case, make_cli(root, root / "work")))
+
+    def verdict(row: tuple[Case, Cli]) -> BaseException | None:
+        try:
+            check_case(row[0], row[1], media)
+        except BaseException as exc:  # kept, and raised again by the row's own test
+            return exc
+        return None
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        return {
+            case.id: found for (case, _), found in zip(rows, pool.map(verdict, rows), strict=True)
+        }
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_bad_input(case: Case, verdicts: dict[str, BaseException | None]) -> None:
+    if (failure := verdicts[case.id]) is not None:
+        raise failure

@@ -68,6 +68,8 @@ def fast_settings(config_home: Path, **extra: Any) -> None:
 def make_cli(isolated_home: Path, tmp_path: Path) -> Cli:
     fast_settings(isolated_home / "config")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LTX_", "PYTEST"))}
+    env |= {f"XDG_{d.upper()}_HOME": str(isolated_home / d) for d in ("config", "data")}
+    env |= {f"XDG_{d.upper()}_HOME": str(isolated_home / d) for d in ("cache", "state")}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     # Never the real OS keyring from a child process: the failing backend means "no keyring".
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
