@@ -106,4 +106,7 @@ def test_a_cli_session_leaves_the_key_nowhere(
     assert any(p.name.endswith(".mp4.json") for p in files)
     found = {str(p): leaks(p.read_bytes()) for p in files}
     found["stdout/stderr"] = leaks(told.encode())
+    size = sum(p.stat().st_size for p in files)
+    print(f"\nscanned {len(files)} files ({size:,} bytes) and {len(told):,} characters printed")
+    print(f"by {len(steps)} commands; {sum(sandbox['requests'].values())} requests")
     assert not {where: what for where, what in found.items() if what}
