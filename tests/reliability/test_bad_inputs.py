@@ -269,7 +269,7 @@ CASES = [
 
 #: The size at which the disk-full case's child gets EFBIG: over the journal and the library's
 #: databases, under a 4 s 1080p result (about 400 kB).
-DISK_LIMIT = 200_000
+DISK_LIMIT = 250_000
 
 
 @pytest.fixture(scope="module")
