@@ -374,7 +374,7 @@ def _check(case: Case, remote: Cli, media: Path, served: ServedSandbox) -> None:
 def verdicts(
     request: pytest.FixtureRequest, media: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, BaseException | None]:
-    """The selected rows, run up front three at a time: each CLI run is about a second of
+    """The selected rows, run up front four at a time: each CLI run is about a second of
     imports on a 2-core machine, and the rows share nothing (own home, folder and sandbox)."""
     wanted = {
         item.callspec.params["case"].id
@@ -396,7 +396,7 @@ def verdicts(
             return exc
         return None
 
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         return {
             case.id: found for (case, _), found in zip(rows, pool.map(verdict, rows), strict=True)
         }

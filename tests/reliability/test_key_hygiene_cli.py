@@ -77,7 +77,6 @@ def test_a_cli_session_leaves_the_key_nowhere(
             (user, ("key", "status"), "", {0}),
             (user, ("key", "set"), KEY + "\n", {0}),
             (user, ("key", "status"), "", {0}),
-            (user, ("-v", "generate", "text", "--prompt", PROMPT, *FAST, "-o", "a.mp4"), "", {0}),
             (user, ("-v", "batch", str(batch), "--out", "out"), "", {0, 3, 4}),
             (user, ("jobs", "list"), "", {0}),
             (user, ("-v", "jobs", "resume"), "", {0, 3, 4}),
@@ -92,7 +91,7 @@ def test_a_cli_session_leaves_the_key_nowhere(
             printed += [done.stdout, done.stderr]
             assert done.returncode in codes, (argv, done.returncode, done.stderr[-1500:])
         sandbox = stats(served)
-    assert sandbox["jobs_completed"] >= 3  # the key really drove jobs through the faults
+    assert sandbox["jobs_completed"] >= 2  # the key really drove jobs through the faults
     assert sandbox["faults_injected"]
     told = "\n".join(printed)
     assert "a key is stored in the system keyring" in told
