@@ -75,7 +75,7 @@ class _Generation(RequestBase):
                 out.append(
                     FieldProblem(
                         "duration",
-                        f"automatic duration (None) needs an LTX-2.5 model, not {model.value}; "
+                        f"automatic duration ('auto') needs an LTX-2.5 model, not {model.value}; "
                         f"allowed: {', '.join(map(str, durations))}",
                         durations,
                     )

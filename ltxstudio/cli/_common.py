@@ -19,6 +19,7 @@ from ltxstudio import __version__
 from ltxstudio.core.errors import UserFacingError
 from ltxstudio.core.logsetup import configure
 from ltxstudio.core.pricing import format_usd
+from ltxstudio.core.remote import FailureKind
 from ltxstudio.jobs.model import Job, JobState
 from ltxstudio.jobs.runner import HoldReason
 from ltxstudio.session import BadInput, NoApiKey, Session, SessionOptions
@@ -27,6 +28,10 @@ from ltxstudio.settings.model import Backend, Surface
 from ltxstudio.settings.paths import app_paths
 
 OK, BAD_INPUT, API_ERROR, UNKNOWN_OUTCOME = 0, 2, 3, 4
+#: Connection refusals of one job (each after the client's own retries) before a headless command
+#: stops waiting. The queue itself retries forever, which suits the GUI through a network blip,
+#: but a script must not hang on an API it cannot reach.
+UNREACHABLE_ROUNDS = 2
 T = TypeVar("T")
 
 
@@ -207,6 +212,39 @@ def _bar(job: Job) -> str:
     return f"{short(job)}:{'█' * filled}{'·' * (10 - filled)}"
 
 
+async def wait_for(session: Session, jobs: list[Job]) -> list[Job]:
+    """`session.wait(jobs)`, except that it gives up while nothing has been sent and the API
+    keeps refusing the connection (see `unreachable`); those jobs stay queued for `jobs resume`."""
+    ids = {j.id for j in jobs}
+    stuck = asyncio.Event()
+
+    def on_changed(index: int, old: Job, new: Job, fields: frozenset[str]) -> None:
+        if new.id in ids and unreachable([session.store.get(i) for i in ids]):
+            stuck.set()
+
+    session.store.changed.connect(on_changed)
+    done = asyncio.ensure_future(session.wait(jobs))
+    gave_up = asyncio.ensure_future(stuck.wait())
+    try:
+        await asyncio.wait({done, gave_up}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        session.store.changed.disconnect(on_changed)
+        for task in (done, gave_up):
+            task.cancel()
+        await asyncio.gather(done, gave_up, return_exceptions=True)
+    return [session.store.get(j.id) for j in jobs]
+
+
+def unreachable(jobs: list[Job]) -> list[Job]:
+    """The jobs refused for want of a connection, when no job of these is at LTX or on its way
+    and one was refused `UNREACHABLE_ROUNDS` times: then the API is out of reach, not blinking."""
+    waiting = [j for j in jobs if not j.state.terminal]
+    if not waiting or any(j.state is not JobState.QUEUED or j.remote for j in waiting):
+        return []
+    refused = [j for j in waiting if j.error and j.error.kind is FailureKind.CONNECTION]
+    return refused if any(j.attempts >= UNREACHABLE_ROUNDS for j in refused) else []
+
+
 def outcome_code(jobs: list[Job], session: Session) -> int:
     """The exit code for a set of jobs after waiting on them."""
     states = {j.state for j in jobs}
@@ -243,6 +281,22 @@ def report(jobs: list[Job], session: Session, stream: IO[str] | None = None) -> 
                 )
             case HoldReason.USER:
                 print("queue paused by you; `ltxstudio jobs resume` continues it.", file=sys.stderr)
+            case HoldReason.DISK:
+                print(
+                    f"queue paused: {hold.message}. Nothing is lost: free some space, then "
+                    "`ltxstudio jobs resume` saves the results (LTX keeps them for 24 h).",
+                    file=sys.stderr,
+                )
+        return API_ERROR
+    if cut_off := unreachable(jobs):
+        error = cut_off[0].error
+        assert error is not None
+        print(
+            f"error: cannot reach the LTX API at {session.backend_name} ({error.message}); "
+            f"nothing was sent for {len(cut_off)} job(s), which stay queued: "
+            "`ltxstudio jobs resume` sends them once it can be reached.",
+            file=sys.stderr,
+        )
         return API_ERROR
     waiting = [j for j in jobs if j.state is JobState.AWAITING_APPROVAL]
     if waiting:

@@ -25,10 +25,12 @@ from ltxstudio.cli._common import (
     report,
     run_async,
     usd,
+    wait_for,
 )
 from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.session import Session
+from ltxstudio.session.preflight import destination_problems
 from ltxstudio.session.requests import (
     ExtendRequest,
     GenerateRequest,
@@ -160,11 +162,13 @@ def _read(path: Path) -> list[tuple[int, Request, Path]] | int:
 
 async def _run(session: Session, lines: list[tuple[int, Request, Path]], out: Path) -> int:
     # Check every line first: one bad line must not leave half a batch queued and paid for.
-    problems = []
+    problems = [str(p) for p in destination_problems(None, session.library.root)]
     total = Decimal(0)
-    for number, request, _ in lines:
+    for number, request, name in lines:
         checked = await session.check(request)
         problems += [f"line {number}: {p}" for p in checked.problems]
+        target = name if name.is_absolute() else out / name
+        problems += [f"line {number}: {p}" for p in destination_problems(target, None)]
         total += checked.estimate_usd or 0
     if problems:
         for problem in problems:
@@ -183,7 +187,7 @@ async def _run(session: Session, lines: list[tuple[int, Request, Path]], out: Pa
     jobs = await session.submit_many(submissions)  # all journaled at once, then dispatched
     progress = Progress(session, jobs)
     try:
-        done = await session.wait(jobs)
+        done = await wait_for(session, jobs)
     finally:
         progress.close()
     return report(done, session)

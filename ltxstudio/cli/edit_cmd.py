@@ -19,6 +19,7 @@ from ltxstudio.cli._common import (
     opened_session,
     report,
     run_async,
+    wait_for,
 )
 from ltxstudio.cli.generate_cmd import resolution
 from ltxstudio.core import catalog
@@ -93,7 +94,7 @@ def _run(args: argparse.Namespace, request: Edit) -> int:
             )
             progress = Progress(session, [job])
             try:
-                done = await session.wait([job])
+                done = await wait_for(session, [job])
             finally:
                 progress.close()
             return report(done, session)

@@ -15,11 +15,12 @@ from ltxstudio.cli._common import (
     opened_session,
     report,
     run_async,
+    wait_for,
 )
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.pricing import format_usd
-from ltxstudio.session.preflight import preflight
+from ltxstudio.session.preflight import BadInput, preflight
 from ltxstudio.session.requests import GenerateRequest, Mode
 
 
@@ -95,6 +96,12 @@ def register(subparsers: Any) -> None:
     add_version(gen)
     add_generation_flags(gen)
     gen.add_argument("-o", "--output", type=Path, help="where to save the MP4 (and .json sidecar)")
+    gen.add_argument(
+        "--fix",
+        action="store_true",
+        help="convert inputs the API would refuse when a conversion cures it (e.g. PCM WAV to "
+        "AAC-LC M4A); converted copies go to the cache, your files stay as they are",
+    )
     gen.set_defaults(func=_generate)
 
     cost = subparsers.add_parser(
@@ -109,11 +116,20 @@ def _generate(args: argparse.Namespace) -> int:
     async def main() -> int:
         request = request_from(args)
         async with opened_session(args) as session:
-            job = await session.generate(request, output_path=args.output)
+            if args.fix:
+                request, converted = await session.fix_inputs(request)
+                for line in converted:
+                    print(f"converted {line}", file=sys.stderr)
+            try:
+                job = await session.generate(request, output_path=args.output)
+            except BadInput as exc:
+                if exc.fixable and not args.fix:
+                    exc.hint = "run again with --fix to convert it; your file stays as it is"
+                raise
             print(f"queued {job.id[:8]}: estimated {format_usd(job.estimate_usd)}", file=sys.stderr)
             progress = Progress(session, [job])
             try:
-                done = await session.wait([job])
+                done = await wait_for(session, [job])
             finally:
                 progress.close()
             return report(done, session)

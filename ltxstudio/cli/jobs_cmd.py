@@ -22,6 +22,7 @@ from ltxstudio.cli._common import (
     opened_session,
     report,
     run_async,
+    wait_for,
 )
 from ltxstudio.core.clock import SystemClock
 from ltxstudio.jobs.journal import Journal
@@ -121,7 +122,7 @@ def _resume(args: argparse.Namespace) -> int:
             session.start()  # re-attaches what a killed process left, then drives the queue
             progress = Progress(session, mine)
             try:
-                done = await session.wait(mine)
+                done = await wait_for(session, mine)
             finally:
                 progress.close()
             return report(done, session)

@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from ltxstudio.cli._common import BAD_INPUT, OK, add_version
+from ltxstudio.core.errors import UserFacingError
 from ltxstudio.settings import secrets
 
 
@@ -36,10 +37,7 @@ def _set(args: argparse.Namespace) -> int:
         value = sys.stdin.readline()
     try:
         secrets.save_key(value)
-    except secrets.KeyringUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return BAD_INPUT
-    except ValueError as exc:
+    except (UserFacingError, ValueError) as exc:  # no keyring, or an empty key
         print(f"error: {exc}", file=sys.stderr)
         return BAD_INPUT
     print(f"saved in the system keyring ({secrets.backend_name()})")

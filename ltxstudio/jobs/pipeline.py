@@ -300,6 +300,9 @@ class Pipeline:
                         return None
                     job = outcome
                     continue
+                except OSError as exc:  # our disk, not the API: no retry helps until it has room
+                    self._hold_for_disk(job, exc, self._result_path(job, key))
+                    return None
                 output = JobOutput(str(got.path), got.size, got.sha256)
                 job = self.store.update(
                     job.id, outputs=(*job.outputs, output), progress=None, attempts=0, note=""
@@ -314,15 +317,27 @@ class Pipeline:
             try:
                 await self.r.finalize(job)
                 failpoints.hit("filed")
+            except OSError as exc:  # filing is idempotent: it runs again once there is room
+                self._hold_for_disk(job, exc, Path(exc.filename or job.outputs[0].path))
+                return
             except Exception as exc:  # the paid result must be kept and reported
                 log.exception("job %s: finalizing failed", job.id)
                 where = ", ".join(o.path for o in job.outputs)
                 info = FailureInfo(FailureKind.PROTOCOL, f"could not file the result: {exc}")
-                self._finish_as(job, JobState.FAILED, f"the result is safe at {where}", info)
+                note = f"could not file the result ({exc}); the result is safe at {where}"
+                self._finish_as(job, JobState.FAILED, note, info)
                 return
         self._finish_as(job, JobState.COMPLETED, "")
 
     # ------------------------------------------------------------------ helpers
+
+    def _hold_for_disk(self, job: Job, exc: OSError, path: Path) -> None:
+        """A result that cannot be written stops the queue, not the job: it stays attached and
+        is downloaded (or filed) again when the user resumes, within LTX's 24 h."""
+        message = f"cannot write {path}: {exc.strerror or exc}"
+        log.warning("job %s: %s", job.id, message)
+        self.store.update(job.id, note=message, progress=None)
+        self.r.hold_for_disk(message)
 
     def _fail(self, job: Job, info: FailureInfo) -> None:
         self._finish_as(job, JobState.FAILED, info.message, info)

@@ -43,6 +43,7 @@ class HoldReason(StrEnum):
     USER = "user"
     FUNDS = "funds"
     AUTH = "auth"
+    DISK = "disk"  # results cannot be written here (disk full, read-only): LTX keeps them 24 h
 
 
 @dataclass(frozen=True)
@@ -141,8 +142,10 @@ class Runner:
         self._set_hold(Hold(HoldReason.USER, message))
 
     def resume(self) -> None:
-        """Lift any hold (after a top-up or a new key too) and drive everything again."""
+        """Lift any hold (after a top-up, a new key or freed space too) and drive everything
+        again, the accepted jobs a hold stopped included."""
         self._set_hold(None)
+        self.recover()
         self.wake()
 
     def set_concurrency(self, limit: int) -> None:
@@ -311,6 +314,9 @@ class Runner:
 
     def hold_for_auth(self, failure: ApiFailure) -> None:
         self._set_hold(Hold(HoldReason.AUTH, f"the API key was refused: {failure.message}"))
+
+    def hold_for_disk(self, message: str) -> None:
+        self._set_hold(Hold(HoldReason.DISK, message))
 
     # ------------------------------------------------------------------ internals
 

@@ -103,8 +103,13 @@ def _unreadable(p: Path, detail: str) -> MediaError:
         return MediaError(
             "unreadable", f"{p.name} is a text file, not an image, video or audio file."
         )
+    # The decoder's own words ("[Errno 1094995529] Invalid data found…") mean nothing to a user;
+    # they stay in the hint for logs and bug reports.
     return MediaError(
-        "unreadable", f"{p.name} is not an image, video or audio file that can be read ({detail})."
+        "unreadable",
+        f"{p.name} is not an image, video or audio file that can be read: it is damaged or in "
+        "a format ltxstudio does not know.",
+        hint=detail,
     )
 
 

@@ -1,7 +1,7 @@
 """The counters behind `/_sandbox/stats`, persisted as increments when there is a state dir.
 
-Increments (never absolute writes) keep two processes on one state dir from undoing each other's
-counts. Thread-safe: the renderer counts from its worker threads.
+Increments and maxima (never absolute writes) keep two processes on one state dir from undoing
+each other's counts. Thread-safe: the renderer counts from its worker threads.
 """
 
 from __future__ import annotations
@@ -25,6 +25,15 @@ class Counters:
             self._values[name] += amount
         if self._db is not None:
             self._db.bump(name, amount)
+
+    def raise_to(self, name: str, value: int) -> None:
+        """Keep the largest value seen (a high-water mark such as the peak in flight)."""
+        with self._lock:
+            if value <= self._values[name]:
+                return
+            self._values[name] = value
+        if self._db is not None:
+            self._db.raise_to(name, value)
 
     def __getitem__(self, name: str) -> int:
         with self._lock:

@@ -24,8 +24,11 @@ Spec syntax (`ltxstudio sandbox --faults SPEC`), comma-separated items::
 
 Example: ``submit#3=429:5,poll#2=503,download#1=truncate,submit#1=fail,rate=0.1,seed=7``.
 
-Random draws happen only for requests no scripted rule matched; 504 is drawn only for v1 calls and
-`fail` only for generations, so a probabilistic mix never produces an answer a route cannot give.
+Random draws happen only for requests no scripted rule matched; `fail`, `concurrency` and
+400/402/413/422 are drawn only for generations, so a probabilistic mix never produces an answer a
+route cannot give. 504 is a gateway timing out and may be drawn for any call: the OpenAPI lists it
+for v1, where the API itself times out, but a gateway in front of v2 or storage can time out too,
+and the client must then treat a submit as possibly accepted (API-NOTES §6.2, §12.22).
 """
 
 from __future__ import annotations
@@ -292,8 +295,6 @@ def applicable(fault: Fault, kind: RouteKind) -> bool:
     generation = kind in (RouteKind.V1, RouteKind.SUBMIT)
     match fault.kind:
         case FaultKind.STATUS:
-            if fault.status == 504:
-                return kind is RouteKind.V1
             if fault.status in (400, 402, 413, 422):
                 return generation
             return True

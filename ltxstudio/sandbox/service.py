@@ -164,8 +164,9 @@ class Sandbox:
                 self.kept.sweep()
 
     def check_concurrency(self) -> None:
-        running = len(self.jobs.active()) + self.v1_in_flight
+        running = self.in_flight()
         if running >= self.config.concurrency_limit:
+            self.counters.add("concurrency_refusals")
             raise ApiError(
                 429,
                 ErrorType.CONCURRENCY_LIMIT,
@@ -173,6 +174,16 @@ class Sandbox:
                 f"{self.config.concurrency_limit}). Please wait for one to finish.",
                 retry_after=self.jobs.seconds_until_one_ends(),
             )
+
+    def in_flight(self) -> int:
+        return len(self.jobs.active()) + self.v1_in_flight
+
+    def _note_in_flight(self) -> None:
+        """Keep the most generations (v2 jobs pending or processing, plus v1 calls) ever running
+        at once. The sandbox serves one key, so this is the per-key figure the concurrency limit
+        is about. Only a new generation raises the count, so sampling right after each start
+        sees every peak."""
+        self.counters.raise_to("jobs_in_flight_max", self.in_flight())
 
     # ------------------------------------------------------------------ generations
 
@@ -193,6 +204,7 @@ class Sandbox:
         gen_id = f"v1-{uuid.uuid4()}"
         self._reserve(gen_id, admission)
         self.v1_in_flight += 1
+        self._note_in_flight()
         try:
             if fault is not None and fault.kind is FaultKind.FAIL:
                 error = failure(fault.error_type)
@@ -221,6 +233,7 @@ class Sandbox:
                     job.id, admission.endpoint.value, admission.estimate_usd, self.clock.time()
                 )
                 self.counters.add("generations")
+                self._note_in_flight()
         finally:
             if self.kept is not None:
                 self.kept.let_go(admission.spec_json)
@@ -361,7 +374,10 @@ class Sandbox:
             "jobs_completed": self.jobs.completed,
             "jobs_failed": self.jobs.failed,
             "jobs_charged": self.ledger.charges,
-            "jobs_active": len(self.jobs.active()) + self.v1_in_flight,
+            "jobs_active": self.in_flight(),
+            "jobs_in_flight_max": self.counters["jobs_in_flight_max"],
+            "concurrency_limit": self.config.concurrency_limit,
+            "concurrency_refusals": self.counters["concurrency_refusals"],
             "uploads": self.uploads.created,
             "uploads_completed": self.uploads.completed,
             "balance_usd": money(self.ledger.balance_usd),

@@ -319,6 +319,13 @@ class StateDb:
             (name, amount),
         )
 
+    def raise_to(self, name: str, value: int) -> None:
+        self._write(
+            "INSERT INTO counters (name, value) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)",
+            (name, value),
+        )
+
     def load_counters(self) -> dict[str, int]:
         return {str(n): int(v) for n, v in self._read("SELECT name, value FROM counters")}
 

@@ -7,6 +7,7 @@ edit) then sharpen the client's own checks and the estimate. Nothing here touche
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ from ltxstudio.core.pricing import UnpricedError, estimate_usd
 from ltxstudio.media import MediaError, MediaInfo, Role, Transport
 from ltxstudio.session.requests import FieldProblem, GenerateRequest, Request
 
-_REMOTE_PREFIXES = ("https://", "http://", "data:", "ltx://")
+REMOTE_PREFIXES = ("https://", "http://", "data:", "ltx://")
 
 _VIDEO_ROLE = {
     Endpoint.RETAKE: Role.RETAKE_SOURCE,
@@ -37,10 +38,12 @@ _MAIN_INPUT = {Endpoint.AUDIO_TO_VIDEO: "audio_uri", **dict.fromkeys(_VIDEO_ROLE
 
 
 class BadInput(UserFacingError):
-    """The request cannot be sent as it is; nothing was uploaded or paid."""
+    """The request cannot be sent as it is; nothing was uploaded or paid. `fixable`: some of
+    the problems are ones a conversion of an input would cure (`fixing.fix_inputs`)."""
 
-    def __init__(self, problems: list[FieldProblem]) -> None:
+    def __init__(self, problems: list[FieldProblem], *, fixable: bool = False) -> None:
         self.problems = problems
+        self.fixable = fixable
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         super().__init__(f"{problems[0]}{more}")
 
@@ -52,10 +55,11 @@ class Preflight:
     facts: MediaFacts | None = None
     infos: dict[str, MediaInfo] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    fixable: bool = False
 
     def raise_if_bad(self) -> None:
         if self.problems:
-            raise BadInput(self.problems)
+            raise BadInput(self.problems, fixable=self.fixable)
 
 
 def role_for(endpoint: Endpoint, api_field: str) -> Role:
@@ -79,10 +83,11 @@ async def preflight(request: Request, transport: Transport = Transport.UPLOAD) -
     problems: list[FieldProblem] = []
     warnings: list[str] = []
     infos: dict[str, MediaInfo] = {}
+    fixable = False
     model = getattr(request, "model", None)
     resolution = request.resolution if isinstance(request, GenerateRequest) else None
     for api_field, source in request.media().items():
-        if source.startswith(_REMOTE_PREFIXES):
+        if source.startswith(REMOTE_PREFIXES):
             continue  # already a URI the API fetches; the client checks its form
         path = Path(source)
         role = role_for(request.endpoint, api_field)
@@ -98,6 +103,7 @@ async def preflight(request: Request, transport: Transport = Transport.UPLOAD) -
         infos[api_field] = info
         found = media.check_info(info, role, transport, model=model, resolution=resolution)
         problems += [FieldProblem(label, p.message) for p in found if p.is_error]
+        fixable = fixable or any(p.is_error and p.fixes for p in found)
         warnings += [p.message for p in found if not p.is_error]
     main = _MAIN_INPUT.get(request.endpoint)
     facts = facts_of(infos[main]) if main in infos else None
@@ -109,4 +115,33 @@ async def preflight(request: Request, transport: Transport = Transport.UPLOAD) -
             estimate = estimate_usd(request.cost_basis(facts))
         except UnpricedError:
             estimate = None
-    return Preflight(problems, estimate, facts, infos, warnings)
+    return Preflight(problems, estimate, facts, infos, warnings, fixable)
+
+
+def destination_problems(output: Path | None, library_root: Path | None) -> list[FieldProblem]:
+    """Where the result will be written must take it before the job is paid for: a read-only
+    library or output folder found after the render would leave a paid result stranded."""
+    problems = []
+    if output is not None:
+        if output.is_dir():
+            problems.append(FieldProblem("output", f"the output {output} is a folder, not a file"))
+        elif why := _unwritable(output.parent):
+            problems.append(FieldProblem("output", f"cannot write the output {output}: {why}"))
+    if library_root is not None and (why := _unwritable(library_root)):
+        where = f"cannot save takes in the library folder {library_root}: {why}"
+        problems.append(FieldProblem("library", where))
+    return problems
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Why files cannot be created in `folder` (or the folders that would be made for it)."""
+    existing = folder.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is not a folder"
+    # access() also answers EROFS for a read-only mount, and goes by the real user, as the
+    # process does: a folder root may write to passes for root.
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"the folder {existing} is read-only for this user"
+    return None

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ltxstudio.api import LtxClient
 from ltxstudio.api._urls import normalise_base_url
@@ -35,11 +35,13 @@ from ltxstudio.sandbox.asgi import create_app
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.session.backend import ClientBackend
 from ltxstudio.session.filing import Filer
+from ltxstudio.session.fixing import fix_inputs
 from ltxstudio.session.history import Presets, PromptHistory
 from ltxstudio.session.lineage import edit_lineage
-from ltxstudio.session.preflight import Preflight, preflight
+from ltxstudio.session.preflight import BadInput, Preflight, destination_problems, preflight
 from ltxstudio.session.requests import (
     ExtendRequest,
+    FieldProblem,
     GenerateRequest,
     HdrRequest,
     ReframeRequest,
@@ -53,6 +55,8 @@ from ltxstudio.settings.paths import AppPaths, app_paths
 log = logging.getLogger("ltxstudio.session")
 
 SANDBOX = "sandbox"
+
+R = TypeVar("R", bound=Request)
 
 
 class NoApiKey(UserFacingError):
@@ -156,8 +160,16 @@ class Session:
                     hint="run `ltxstudio key set`, set LTX_API_KEY, or use the sandbox",
                 )
             url = options.base_url or store.base_url_override() or settings.base_url
-            client = LtxClient(key.value, base_url=url, clock=clock)
-            name = normalise_base_url(url)
+            # A refused URL (plain http to another host) or an unusable key is bad input: say
+            # so before anything is sent, rather than end in a traceback.
+            try:
+                name = normalise_base_url(url)
+            except ValueError as exc:
+                raise BadInput([FieldProblem("API base URL", str(exc))]) from None
+            try:
+                client = LtxClient(key.value, base_url=url, clock=clock)
+            except ValueError as exc:
+                raise BadInput([FieldProblem("API key", str(exc))]) from None
         journal = Journal(paths.journal)
         jobs = JobStore(journal, clock)
         library_root = Path(settings.library_dir) if settings.library_dir else paths.default_library
@@ -212,6 +224,10 @@ class Session:
     async def check(self, request: Request) -> Preflight:
         return await preflight(request)
 
+    async def fix_inputs(self, request: R) -> tuple[R, list[str]]:
+        """The request with its fixable inputs converted (into the cache), and what was done."""
+        return await fix_inputs(request, self.paths.cache / "converted")
+
     async def submit(
         self,
         request: Request,
@@ -235,6 +251,8 @@ class Session:
         for sub in submissions:
             checked = await preflight(sub.request)
             checked.raise_if_bad()
+            if where := destination_problems(sub.output_path, self.library.root):
+                raise BadInput(where)
             items.append((self._spec(sub, surface), checked.estimate_usd or Decimal(0)))
         jobs = self.store.add_many(items, backend=self.backend_name)
         await self.store.flush()  # the user's request survives a power cut from here on

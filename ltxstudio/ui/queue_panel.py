@@ -200,6 +200,13 @@ class QueuePanel(QWidget):
             )
             text = text.replace("%1", needed).replace("%2", hold.message)
             colour = AMBER
+        elif hold.reason is HoldReason.DISK:
+            text = self.tr(
+                "Results cannot be saved (%1). The queue is paused, no job failed: free some "
+                "space, then Resume (LTX keeps results for 24 h)."
+            )
+            text = text.replace("%1", hold.message)
+            colour = AMBER
         else:
             text = self.tr("The API key was refused (%1). Connect your account again, then Resume.")
             text = text.replace("%1", hold.message)

@@ -80,10 +80,16 @@ def test_same_seed_same_faults(seed: int, rate: float, calls: list[RouteKind]) -
     for kind, fault in zip(calls, drawn, strict=True):
         if fault is None:
             continue
-        if fault.status == 504:
-            assert kind is RouteKind.V1  # 504 exists only on v1
         if fault.kind is FaultKind.FAIL:
             assert kind in (RouteKind.V1, RouteKind.SUBMIT)
+
+
+def test_a_gateway_504_can_be_drawn_for_every_call_but_refusals_only_for_generations() -> None:
+    gateway = FaultInjector(FaultPlan(rate=1.0, mix=(parse_fault("504"),)))
+    assert {gateway.draw(kind, "text-to-video") for kind in KINDS} == {parse_fault("504")}
+    refusal = FaultInjector(FaultPlan(rate=1.0, mix=(parse_fault("402"),)))
+    drawn = {kind: refusal.draw(kind, "text-to-video") for kind in KINDS}
+    assert {k for k, f in drawn.items() if f is not None} == {RouteKind.V1, RouteKind.SUBMIT}
 
 
 def test_rate_is_roughly_honoured_and_seeds_differ() -> None:

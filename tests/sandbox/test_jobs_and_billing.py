@@ -164,6 +164,34 @@ async def test_concurrency_limit_answers_429_until_a_job_ends(sandbox: Harness) 
     assert (await sandbox.client.get("/_sandbox/stats")).json()["jobs_created"] == 3
 
 
+async def test_stats_keep_the_peak_in_flight_and_count_real_refusals(
+    make_harness: HarnessFactory,
+) -> None:
+    h = await make_harness(concurrency_limit=3)
+
+    async def stats() -> dict[str, Any]:
+        body: dict[str, Any] = (await h.client.get("/_sandbox/stats")).json()
+        return body
+
+    async def submit() -> int:
+        return (await h.client.post("/v2/text-to-video", json=T2V_720)).status_code
+
+    assert [await submit(), await submit()] == [202, 202]
+    first = await stats()
+    assert (first["jobs_active"], first["jobs_in_flight_max"]) == (2, 2)
+    h.clock.advance(3600)  # both end; the peak stays
+    await h.sandbox.idle()
+    assert await submit() == 202
+    later = await stats()
+    assert (later["jobs_active"], later["jobs_in_flight_max"]) == (1, 2)
+    assert [await submit(), await submit(), await submit()] == [202, 202, 429]
+    await h.client.put("/_sandbox/faults", json={"spec": "submit#1=concurrency"})
+    assert await submit() == 429  # injected: not a refusal by the limit
+    last = await stats()
+    assert (last["jobs_in_flight_max"], last["concurrency_limit"]) == (3, 3)
+    assert last["concurrency_refusals"] == 1
+
+
 async def test_rate_limit_answers_429_with_the_wait(make_harness: HarnessFactory) -> None:
     h = await make_harness(rate_limit=RateLimit(requests=3, window_seconds=10))
     for _ in range(3):

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,13 @@ class Cli:
     cwd: Path
 
     def run(
-        self, *args: str, timeout: float = 120, stdin: str = ""
+        self,
+        *args: str,
+        timeout: float = 120,
+        stdin: str = "",
+        preexec: Callable[[], None] | None = None,
     ) -> subprocess.CompletedProcess[str]:
+        """`preexec` runs in the child before Python starts (a resource limit, another user)."""
         return subprocess.run(
             [sys.executable, "-m", "ltxstudio", *args],
             env=self.env,
@@ -38,6 +44,7 @@ class Cli:
             capture_output=True,
             text=True,
             timeout=timeout,
+            preexec_fn=preexec,
         )
 
     def start(self, *args: str) -> subprocess.Popen[str]:
@@ -61,6 +68,8 @@ def fast_settings(config_home: Path, **extra: Any) -> None:
 def make_cli(isolated_home: Path, tmp_path: Path) -> Cli:
     fast_settings(isolated_home / "config")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LTX_", "PYTEST"))}
+    env |= {f"XDG_{d.upper()}_HOME": str(isolated_home / d) for d in ("config", "data")}
+    env |= {f"XDG_{d.upper()}_HOME": str(isolated_home / d) for d in ("cache", "state")}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
     # Never the real OS keyring from a child process: the failing backend means "no keyring".
     env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"

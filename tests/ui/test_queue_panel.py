@@ -67,6 +67,12 @@ def test_empty_state_hold_banner_and_actions(qtbot: QtBot, tmp_path: Path) -> No
     panel.pause_button.click()
     assert controller.calls[-1] == ("resume", "")
 
+    disk = Hold(HoldReason.DISK, "cannot write /media/full/v.mp4: No space left on device")
+    panel.show_status(_status(disk))
+    assert "No space left on device" in panel.banner.text()
+    assert "no job failed" in panel.banner.text()
+    assert "API key" not in panel.banner.text()
+
     labels = [a.text() for a in panel.actions_for(store.get(job.id))]
     assert labels[0] == "Cancel"
     store.update(job.id, state=JobState.UPLOADING)

@@ -10,7 +10,7 @@ import pytest
 from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.remote import FailureKind, JobRef
 from ltxstudio.jobs.journal import Journal
-from ltxstudio.jobs.model import JobState
+from ltxstudio.jobs.model import Job, JobState
 from ltxstudio.jobs.runner import HoldReason, Runner, RunnerConfig
 from ltxstudio.jobs.store import JobStore
 from tests.support.fake_backend import failure
@@ -93,6 +93,24 @@ async def test_insufficient_funds_pauses_the_queue_not_the_jobs(make_engine: Mak
     done = await e.run_until_settled(jobs)
     assert all(j.state is JobState.COMPLETED for j in done)
     assert len(e.backend.accepted) == 3
+
+
+async def test_a_full_disk_pauses_the_queue_and_loses_no_paid_result(make_engine: Make) -> None:
+    e = make_engine(RunnerConfig(concurrency=1))
+    full = OSError(28, "No space left on device")
+    e.backend.fail("download", full)  # type: ignore[arg-type]
+    jobs = e.add(2)
+    settled = await e.run_until_settled(jobs)
+    hold = e.runner.hold
+    assert hold is not None
+    assert hold.reason is HoldReason.DISK
+    assert "No space left on device" in hold.message
+    assert [j.state for j in settled] == [JobState.DOWNLOADING, JobState.QUEUED]
+    assert "No space left on device" in settled[0].note
+    e.runner.resume()  # space freed: the attached job is downloaded, not submitted again
+    done = await e.run_until_settled(jobs)
+    assert [j.state for j in done] == [JobState.COMPLETED] * 2
+    assert len(e.backend.accepted) == 2
 
 
 async def test_unclear_submit_is_never_resent(make_engine: Make) -> None:
@@ -246,12 +264,37 @@ async def test_finalizer_failure_keeps_the_result(make_engine: Make) -> None:
     e = make_engine()
 
     async def broken(job: object) -> None:
-        raise OSError("disk full")
+        raise RuntimeError("library schema mismatch")
 
     e.runner.finalize = broken
     (job,) = e.add(1)
     (done,) = await e.run_until_settled([job])
     assert done.state is JobState.FAILED
     assert "the result is safe at" in done.note
+    assert "library schema mismatch" in done.note  # the note says why, too
     assert Path(done.outputs[0].path).exists()
     assert done.charged
+
+
+async def test_a_disk_error_while_filing_holds_and_files_again(make_engine: Make) -> None:
+    e = make_engine()
+    filed: list[str] = []
+
+    async def flaky(job: Job) -> None:
+        if not filed:
+            filed.append("refused")
+            raise OSError(28, "No space left on device", "/library/take.mp4")
+        filed.append(job.id)
+
+    e.runner.finalize = flaky
+    (job,) = e.add(1)
+    (held,) = await e.run_until_settled([job])
+    assert held.state is JobState.DOWNLOADING
+    assert e.runner.hold is not None
+    assert e.runner.hold.reason is HoldReason.DISK
+    assert "/library/take.mp4: No space left on device" in held.note
+    e.runner.resume()
+    (done,) = await e.run_until_settled([job])
+    assert done.state is JobState.COMPLETED
+    assert filed == ["refused", job.id]
+    assert len(e.backend.downloads) == 1  # filed again from the result already on disk
