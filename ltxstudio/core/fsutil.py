@@ -15,6 +15,18 @@ from pathlib import Path
 from typing import IO
 
 
+def _read_umask() -> int:
+    # os.umask can only be read by setting it; done once, at import, before any thread starts.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+#: The mode a plain open() would give a new file (mkstemp's files are 0600: fine for a
+#: temporary, wrong for a user's export or settings that other tools must read).
+NEW_FILE_MODE = 0o666 & ~_read_umask()
+
+
 @contextlib.contextmanager
 def atomic_writer(target: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
     """Yield a file to write; on success it replaces `target`, on error it vanishes."""
@@ -22,6 +34,8 @@ def atomic_writer(target: Path, mode: str = "wb") -> Iterator[IO[bytes]]:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     tmp = Path(tmp_name)
     try:
+        if hasattr(os, "fchmod"):  # POSIX
+            os.fchmod(fd, NEW_FILE_MODE)
         with os.fdopen(fd, mode) as handle:
             yield handle
             handle.flush()
