@@ -98,6 +98,14 @@ class Library:
         finally:
             os.close(fd)
 
+    def stage(self, source: Path) -> Path:
+        """Copy `source` into the library's folder under a temporary name, so that adding it
+        as a take is a hard link, not a copy on the caller's (the UI) thread: a video imported
+        from another disk may be gigabytes. Thread-safe (no database); the caller removes it."""
+        target = self.root / ".staging" / f"{uuid.uuid4().hex}{source.suffix}"
+        _place(source, target)
+        return target
+
     def _place(self, source: Path, target: Path) -> None:
         _place(source, target)
         with self._unsynced_lock:

@@ -313,11 +313,17 @@ class Session:
         found = self.library.takes_with_sha(digest)
         if found:
             return found[-1]
-        clip = self.library.add_clip(path.stem)
-        provenance = Provenance(endpoint="import", request={"source": str(path)}, backend="local")
-        take = self.library.add_take(
-            clip.id, path, kind=TakeKind.IMPORTED, provenance=provenance, sha256=digest
-        )
+        staged = await asyncio.to_thread(self.library.stage, path)  # the copy, off the loop
+        try:
+            clip = self.library.add_clip(path.stem)
+            provenance = Provenance(
+                endpoint="import", request={"source": str(path)}, backend="local"
+            )
+            take = self.library.add_take(
+                clip.id, staged, kind=TakeKind.IMPORTED, provenance=provenance, sha256=digest
+            )
+        finally:
+            staged.unlink(missing_ok=True)
         await asyncio.to_thread(self.library.sync)
         return take
 

@@ -79,3 +79,40 @@ async def test_bad_input_is_refused_before_anything_is_sent(
             GenerateRequest(Mode.TEXT, "a cat", Model.LTX_2_3_PRO, Resolution(1920, 1080), 24, 12)
         )
     assert len(s.store) == 0
+
+
+async def test_an_import_from_another_disk_is_copied_off_the_loop(
+    open_session: OpenSession, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where a hard link is impossible (another filesystem), the file is copied in a worker
+    thread: a video dragged in from another disk must not freeze the window while it copies."""
+    import shutil
+    import threading
+
+    from tests.support.media_factory import make_video
+
+    s = await open_session()
+    source = make_video(tmp_path / "holiday.mp4", seconds=1.0)
+    copied_on: list[str] = []
+    real_copy = shutil.copyfile
+
+    real_link = Path.hardlink_to
+
+    def cross_device(self: Path, target: Path) -> None:  # `self` becomes a link to `target`
+        if not Path(target).is_relative_to(s.library.root):  # the user's disk is another one
+            raise OSError(18, "Invalid cross-device link")
+        real_link(self, target)
+
+    def copyfile(src: Path, dst: Path) -> object:
+        copied_on.append(threading.current_thread().name)
+        return real_copy(src, dst)
+
+    monkeypatch.setattr(Path, "hardlink_to", cross_device)
+    monkeypatch.setattr(shutil, "copyfile", copyfile)
+    take = await s.take_for_file(source)
+    assert take.kind is TakeKind.IMPORTED
+    assert s.library.path_of(take).read_bytes() == source.read_bytes()
+    assert copied_on
+    assert threading.main_thread().name not in copied_on, copied_on
+    assert not list((s.library.root / ".staging").iterdir())  # the staged copy is gone
+    assert source.exists()  # the user's file is left alone
