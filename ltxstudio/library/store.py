@@ -14,11 +14,13 @@ does), which fsyncs the new files' folders and the WAL: after that, a power cut 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sqlite3
 import threading
+import time
 import uuid
 from dataclasses import asdict
 from pathlib import Path
@@ -51,6 +53,7 @@ class Library:
         self.root = root
         self.clock = clock
         root.mkdir(parents=True, exist_ok=True)
+        _sweep_staging(root / ".staging")
         db_path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(db_path, isolation_level=None, timeout=30.0)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -357,6 +360,19 @@ def _take(row: tuple[Any, ...]) -> Take:
         tuple(json.loads(extras)),
         bool(deleted),
     )
+
+
+#: A staged import older than this was left by a process that died mid-import (another live
+#: process may be staging right now, so younger files are left alone).
+STAGING_TTL_S = 3600.0
+
+
+def _sweep_staging(folder: Path) -> None:
+    now = time.time()
+    for leftover in folder.glob("*"):
+        with contextlib.suppress(OSError):
+            if now - leftover.stat().st_ctime > STAGING_TTL_S:  # a new hard link sets ctime
+                leftover.unlink()
 
 
 def _place(source: Path, target: Path) -> None:

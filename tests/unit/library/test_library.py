@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,28 @@ def test_export_writes_video_and_sidecar(tmp_path: Path, lib: Library) -> None:
     assert doc["sha256"] == sha
     assert doc["provenance"]["request"]["prompt"] == "a fox"
     assert sorted(p.name for p in video.parent.iterdir()) == ["final.mp4", "final.mp4.json"]
+
+
+def test_a_stale_staged_import_is_swept_and_a_fresh_one_kept(tmp_path: Path) -> None:
+    """What a process killed mid-import staged is removed at the next start; what another live
+    process is staging right now (younger than the TTL) is left alone."""
+    from unittest import mock
+
+    from ltxstudio.library import store as library_store
+
+    staging = tmp_path / "lib" / ".staging"
+    staging.mkdir(parents=True)
+    (staging / "old.mp4").write_bytes(b"x")
+    (staging / "new.mp4").write_bytes(b"y")
+    later = time.time() + library_store.STAGING_TTL_S + 5
+    real_stat = Path.stat
+
+    def aged(self: Path, **kw: object) -> os.stat_result:
+        st = real_stat(self, **kw)  # type: ignore[arg-type]
+        if self.name == "new.mp4":
+            return os.stat_result((*st[:9], later))  # ctime: staged just now
+        return st
+
+    with mock.patch.object(Path, "stat", aged), mock.patch.object(time, "time", return_value=later):
+        library_store.Library(tmp_path / "library.db", tmp_path / "lib", ManualClock()).close()
+    assert sorted(p.name for p in staging.iterdir()) == ["new.mp4"]
