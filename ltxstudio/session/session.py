@@ -31,8 +31,9 @@ from ltxstudio.jobs.store import JobStore
 from ltxstudio.library.model import Provenance, Take, TakeKind
 from ltxstudio.library.store import Library
 from ltxstudio.library.undo import UndoStack
-from ltxstudio.sandbox.asgi import create_app
+from ltxstudio.sandbox.asgi import create_app, sandbox_of
 from ltxstudio.sandbox.config import SandboxConfig
+from ltxstudio.sandbox.service import Sandbox
 from ltxstudio.session.backend import ClientBackend
 from ltxstudio.session.filing import Filer
 from ltxstudio.session.fixing import fix_inputs
@@ -57,6 +58,10 @@ log = logging.getLogger("ltxstudio.session")
 SANDBOX = "sandbox"
 
 R = TypeVar("R", bound=Request)
+
+
+#: What one click on "Add simulated credit" adds (the sandbox starts with $25).
+SIMULATED_TOP_UP_USD = Decimal(25)
 
 
 class NoApiKey(UserFacingError):
@@ -111,6 +116,7 @@ class Session:
         runner: Runner,
         library: Library,
         surface: Surface,
+        sandbox: Sandbox | None = None,
     ) -> None:
         self.settings = settings
         self.paths = paths
@@ -123,6 +129,7 @@ class Session:
         self.store = runner.store
         self.library = library
         self.surface = surface
+        self.sandbox = sandbox  # the in-process emulator, when that is the backend
         self.undo_stack = UndoStack(library)
         self.history = PromptHistory(paths.data / "prompt-history.json")
         self.presets = Presets(paths.config / "presets.json")
@@ -151,9 +158,12 @@ class Session:
             sandbox = options.sandbox or SandboxConfig(
                 clock=clock, state_dir=paths.data / "sandbox", speed=settings.sandbox_speed
             )
-            client = LtxClient(sandbox.api_key, asgi_app=create_app(sandbox), clock=clock)
+            app = create_app(sandbox)
+            emulator: Sandbox | None = sandbox_of(app)
+            client = LtxClient(sandbox.api_key, asgi_app=app, clock=clock)
             name = SANDBOX
         else:
+            emulator = None
             if key is None:
                 raise NoApiKey(
                     "no LTX API key found",
@@ -192,6 +202,7 @@ class Session:
             runner=runner,
             library=library,
             surface=options.surface or settings.surface,
+            sandbox=emulator,
         )
 
     @property
@@ -356,6 +367,16 @@ class Session:
 
     def pause(self) -> None:
         self.runner.pause()
+
+    def add_simulated_credit(self, usd: Decimal = SIMULATED_TOP_UP_USD) -> None:
+        """Top up the in-process sandbox's simulated balance and resume: its balance persists
+        across runs, so a long-time sandbox user would otherwise meet a 402 with no way on."""
+        if self.sandbox is None:
+            raise ValueError(
+                "only the sandbox has a simulated balance; top up at console.ltx.video"
+            )
+        self.sandbox.set_balance(set_usd=None, add_usd=usd)
+        self.resume()
 
     def resume(self) -> None:
         self.runner.resume()

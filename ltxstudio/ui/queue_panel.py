@@ -44,6 +44,9 @@ class QueueController(Protocol):
     def remove(self, job_id: str) -> None: ...
     def pause(self) -> None: ...
     def resume(self) -> None: ...
+    def add_simulated_credit(self) -> None: ...
+    @property
+    def simulated(self) -> bool: ...
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -94,7 +97,12 @@ class QueuePanel(QWidget):
         self.banner.setObjectName("queueHoldBanner")
         self.banner.setWordWrap(True)
         self.banner.setFrameShape(QFrame.Shape.StyledPanel)
-        self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.banner.linkActivated.connect(self._on_banner_link)
         self.banner.hide()
 
         self.table = QTableView()
@@ -153,6 +161,10 @@ class QueuePanel(QWidget):
 
     # ------------------------------------------------------------------ status
 
+    def _on_banner_link(self, link: str) -> None:
+        if link == "add-credit":
+            self.controller.add_simulated_credit()
+
     def show_status(self, status: QueueStatus) -> None:
         running = sum(
             1 for j in self.model.store if j.state.remote or j.state is JobState.UPLOADING
@@ -194,10 +206,17 @@ class QueuePanel(QWidget):
                 if hold.required_amount is not None
                 else ""
             )
-            text = self.tr(
-                "Not enough funds on your LTX account%1. The queue is paused, no job failed. "
-                "Top up at console.ltx.video, then Resume. The API said: “%2”"
-            )
+            if self.controller.simulated:
+                text = self.tr(
+                    "The sandbox's simulated balance is used up%1. The queue is paused, no job "
+                    "failed. Nothing real is charged: "
+                    '<a href="add-credit">add $25 of simulated credit and resume</a>.'
+                )
+            else:
+                text = self.tr(
+                    "Not enough funds on your LTX account%1. The queue is paused, no job failed. "
+                    "Top up at console.ltx.video, then Resume. The API said: “%2”"
+                )
             text = text.replace("%1", needed).replace("%2", hold.message)
             colour = AMBER
         elif hold.reason is HoldReason.DISK:

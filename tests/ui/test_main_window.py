@@ -132,6 +132,14 @@ async def test_402_pauses_the_queue_and_says_so(open_app) -> None:  # type: igno
     assert "6 credits required" in w.queue.banner.text()
     assert states_of(app) == [JobState.QUEUED]
     assert w.queue.pause_button.text() == "Resume queue"
+    # On the sandbox the balance is simulated: the banner says so and offers more credit
+    # (its balance persists across runs; "top up at console.ltx.video" would be a dead end).
+    assert "simulated balance" in w.queue.banner.text()
+    assert "console.ltx.video" not in w.queue.banner.text()
+    w.queue.banner.linkActivated.emit("add-credit")
+    assert s.runner.hold is None
+    await until(lambda: states_of(app) == [JobState.COMPLETED], w.jobs_model.dataChanged, 60)
+    assert not w.queue.banner.isVisible()
 
 
 async def test_generate_says_why_with_the_files_own_sentence(open_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

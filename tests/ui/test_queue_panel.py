@@ -16,8 +16,13 @@ from tests.unit.jobs.conftest import spec
 
 
 class Controller:
+    simulated = False
+
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
+
+    def add_simulated_credit(self) -> None:
+        self.calls.append(("add_simulated_credit", ""))
 
     def cancel(self, job_id: str) -> None:
         self.calls.append(("cancel", job_id))
