@@ -268,6 +268,12 @@ def report(jobs: list[Job], session: Session, stream: IO[str] | None = None) -> 
     hold = session.runner.hold
     if hold is not None and any(not j.state.terminal for j in jobs):
         match hold.reason:
+            case HoldReason.FUNDS if session.sandbox is not None:
+                print(
+                    f"queue paused: {hold.message}. The sandbox's balance is simulated: run "
+                    "`ltxstudio jobs resume --add-simulated-credit 25`.",
+                    file=sys.stderr,
+                )
             case HoldReason.FUNDS:
                 print(
                     f"queue paused: {hold.message}. Top up your balance, then run "

@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
+from decimal import Decimal
 from typing import Any
 
 from ltxstudio.cli._common import (
@@ -44,6 +45,12 @@ def register(subparsers: Any) -> None:
     show.add_argument("id", help="a job id or its first characters")
     show.set_defaults(func=_show)
     resume = sub.add_parser("resume", help="finish unfinished jobs (after a crash or a hold)")
+    resume.add_argument(
+        "--add-simulated-credit",
+        metavar="USD",
+        type=Decimal,
+        help="on the sandbox: add this much simulated credit first (after a 402)",
+    )
     resume.set_defaults(func=_resume)
     for name, helptext in (
         ("cancel", "stop working on a job (LTX may still bill one it accepted)"),
@@ -99,6 +106,16 @@ def _show(args: argparse.Namespace) -> int:
 def _resume(args: argparse.Namespace) -> int:
     async def main() -> int:
         async with opened_session(args, start=False) as session:
+            credit = getattr(args, "add_simulated_credit", None)
+            if credit is not None:
+                if session.sandbox is None or credit <= 0:
+                    print(
+                        "error: --add-simulated-credit needs a positive amount and the sandbox "
+                        "(a real account is topped up at console.ltx.video)",
+                        file=sys.stderr,
+                    )
+                    return BAD_INPUT
+                session.add_simulated_credit(credit)
             session.runner.resume()
             mine = [
                 j

@@ -146,3 +146,29 @@ def test_retake_then_extend_from_the_cli_makes_three_takes(cli: Cli, isolated_ho
     assert probe(cli.cwd / "c.mp4")[2] > probe(cli.cwd / "b.mp4")[2]
     listing = cli.run("jobs", "list")
     assert listing.stdout.count("done") == 3
+
+
+def test_the_in_process_sandbox_402_says_how_to_add_simulated_credit(
+    cli: Cli, isolated_home: Path
+) -> None:
+    """With no key the CLI runs on the in-process sandbox, whose balance persists across runs:
+    a 402 there must say how to go on, and `jobs resume --add-simulated-credit` must do it."""
+    from ltxstudio.sandbox.asgi import create_app, sandbox_of
+
+    state = isolated_home / "data" / "ltxstudio" / "sandbox"
+    seeded = sandbox_of(create_app(SandboxConfig(state_dir=state, balance_usd=Decimal("0.01"))))
+    seeded.close()
+    out = cli.run(
+        "generate", "text", "--prompt", PROMPT, "--model", "ltx-2-3-fast",
+        "--resolution", "1280x720", "--duration", "2", "-o", "a.mp4", timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 3, out.stderr
+    assert "--add-simulated-credit 25" in out.stderr
+    assert [r["state"] for r in journal(isolated_home)] == ["queued"]  # held, not failed
+    refused = cli.run("jobs", "resume", "--add-simulated-credit", "0")
+    assert refused.returncode == 2
+    assert "positive amount" in refused.stderr
+    resumed = cli.run("jobs", "resume", "--add-simulated-credit", "25", timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert [r["state"] for r in journal(isolated_home)] == ["completed"]
+    assert probe(cli.cwd / "a.mp4")[2] == 48
