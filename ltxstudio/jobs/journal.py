@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ltxstudio.core.catalog import Endpoint
+from ltxstudio.core.fsutil import fsync_sqlite
 from ltxstudio.core.remote import FailureInfo, FailureKind, JobRef
 from ltxstudio.jobs.model import Job, JobOutput, JobSpec, JobState
 
@@ -209,16 +210,8 @@ class Journal:
             )
 
     def sync(self) -> None:
-        """Make every commit so far survive a power cut: fsync the WAL (or, right after a
-        checkpoint emptied it, the database). Thread-safe: it touches no connection, so the
-        store runs it in a worker thread while the loop keeps committing."""
-        wal = self.path.with_name(self.path.name + "-wal")
-        target = wal if wal.exists() else self.path
-        fd = os.open(target, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        """Make every commit so far survive a power cut (thread-safe; see `fsync_sqlite`)."""
+        fsync_sqlite(self.path)
 
     def _freed_dead_owner(self, job_id: str) -> bool:
         """If a process that died holds this job's lease, drop the lease; True if it did.

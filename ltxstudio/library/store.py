@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
 import sqlite3
 import threading
@@ -28,7 +27,7 @@ from typing import Any
 
 from ltxstudio.core.clock import Clock
 from ltxstudio.core.events import Signal
-from ltxstudio.core.fsutil import atomic_writer, fsync_dir
+from ltxstudio.core.fsutil import atomic_writer, fsync_dir, fsync_sqlite
 from ltxstudio.library.model import Clip, Provenance, Take, TakeKind
 
 SCHEMA_VERSION = 1
@@ -94,12 +93,7 @@ class Library:
             folders, self._unsynced = self._unsynced, set()
         for folder in folders:
             fsync_dir(folder)
-        wal = self._db_path.with_name(self._db_path.name + "-wal")
-        fd = os.open(wal if wal.exists() else self._db_path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_sqlite(self._db_path)
 
     def stage(self, source: Path) -> Path:
         """Copy `source` into the library's folder under a temporary name, so that adding it

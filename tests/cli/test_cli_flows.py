@@ -11,7 +11,7 @@ import pytest
 
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.sandbox.faults import FaultPlan
-from tests.support.cli_runner import PROMPT, Cli, for_served, stats
+from tests.support.cli_runner import PROMPT, Cli, for_served, journal_rows, stats
 from tests.support.sandbox_server import serve_sandbox
 
 pytestmark = [pytest.mark.loopback, pytest.mark.slow]
@@ -21,12 +21,6 @@ def probe(path: Path) -> tuple[int, int, int]:
     with av.open(str(path)) as c:
         stream = c.streams.video[0]
         return stream.width, stream.height, sum(1 for _ in c.decode(video=0))
-
-
-def journal(isolated_home: Path) -> list[dict[str, object]]:
-    db = sqlite3.connect(isolated_home / "data" / "ltxstudio" / "journal.db")
-    db.row_factory = sqlite3.Row
-    return [dict(r) for r in db.execute("SELECT * FROM jobs ORDER BY seq")]
 
 
 def batch_file(path: Path, n: int, **extra: object) -> Path:
@@ -90,7 +84,7 @@ def test_batch_with_faults_ends_every_line_and_never_submits_twice(
             "batch", str(batch_file(cli.cwd / "b.jsonl", 10)), "--out", "out", timeout=300
         )
         assert out.returncode in (0, 3, 4), out.stderr
-        rows = journal(isolated_home)
+        rows = journal_rows(isolated_home)
         assert len(rows) == 10
         assert all(r["state"] in ("completed", "failed", "outcome_unknown") for r in rows), rows
         assert all(r["state"] == "completed" or r["note"] for r in rows)  # a stated reason
@@ -112,7 +106,7 @@ def test_402_pauses_the_batch_and_resume_completes_it(cli: Cli, isolated_home: P
         )
         assert out.returncode == 3
         assert "queue paused: Insufficient funds. Required: 6 credits" in out.stderr
-        states = [r["state"] for r in journal(isolated_home)]
+        states = [r["state"] for r in journal_rows(isolated_home)]
         assert states.count("completed") == 3
         assert states.count("queued") == 2  # held, not failed
         httpx.post(
@@ -122,7 +116,7 @@ def test_402_pauses_the_batch_and_resume_completes_it(cli: Cli, isolated_home: P
         ).raise_for_status()
         resumed = remote.run("jobs", "resume", timeout=300)
         assert resumed.returncode == 0, resumed.stderr
-        assert [r["state"] for r in journal(isolated_home)] == ["completed"] * 5
+        assert [r["state"] for r in journal_rows(isolated_home)] == ["completed"] * 5
         assert stats(served)["jobs_created"] == 5
 
 
@@ -164,11 +158,11 @@ def test_the_in_process_sandbox_402_says_how_to_add_simulated_credit(
     )  # fmt: skip
     assert out.returncode == 3, out.stderr
     assert "--add-simulated-credit 25" in out.stderr
-    assert [r["state"] for r in journal(isolated_home)] == ["queued"]  # held, not failed
+    assert [r["state"] for r in journal_rows(isolated_home)] == ["queued"]  # held, not failed
     refused = cli.run("jobs", "resume", "--add-simulated-credit", "0")
     assert refused.returncode == 2
     assert "positive amount" in refused.stderr
     resumed = cli.run("jobs", "resume", "--add-simulated-credit", "25", timeout=300)
     assert resumed.returncode == 0, resumed.stderr
-    assert [r["state"] for r in journal(isolated_home)] == ["completed"]
+    assert [r["state"] for r in journal_rows(isolated_home)] == ["completed"]
     assert probe(cli.cwd / "a.mp4")[2] == 48

@@ -8,14 +8,13 @@ import hashlib
 import json
 import os
 import signal
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from ltxstudio.sandbox.config import SandboxConfig
 from tests.reliability.test_kill_and_resume import _batch, _sandbox_sha
-from tests.support.cli_runner import Cli, for_served, stats
+from tests.support.cli_runner import Cli, for_served, journal_rows, stats
 from tests.support.sandbox_server import serve_sandbox
 
 pytestmark = [pytest.mark.loopback, pytest.mark.slow]
@@ -32,15 +31,6 @@ POINTS = (
 )
 ROUNDS = 3  # 7 points x 3 = 21 armed runs
 MUST_LAND = {"after-intent", "after-submit", "poll", "download", "before-rename"}
-
-
-def _rows(home: Path) -> list[dict[str, object]]:
-    db = sqlite3.connect(home / "data" / "ltxstudio" / "journal.db")
-    db.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in db.execute("SELECT * FROM jobs ORDER BY seq")]
-    finally:
-        db.close()
 
 
 def crash_cycle(cli: Cli, home: Path, rounds: int) -> tuple[list[str], Path]:
@@ -89,7 +79,7 @@ def test_sigkill_at_every_crash_point_then_resume(cli: Cli, isolated_home: Path)
         landed, out = crash_cycle(remote, isolated_home, rounds=ROUNDS)
         assert len(landed) >= 20, landed  # issue 9, R2: at least 20 scripted kills
         assert set(landed) >= MUST_LAND, landed
-        rows = _rows(isolated_home)
+        rows = journal_rows(isolated_home)
         assert len(rows) == 2 * len(POINTS) * ROUNDS, len(rows)
         check_invariants(served, rows, isolated_home, out)
         print(f"kills={len(landed)} at {landed}; states={[r['state'] for r in rows]}")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.support.cli_runner import Cli, fast_settings
+from tests.support.cli_runner import Cli, fast_settings, journal_rows
 from tests.support.sandbox_process import SandboxProcess, sandbox_process
 
 pytestmark = [pytest.mark.loopback]
@@ -106,10 +105,7 @@ def run_soak(cli: Cli, home: Path, n: int) -> dict[str, Any]:
             "--base-url", sandbox.base_url, "batch", str(batch), "--out", "out", timeout=3000
         )
         stats = _get(sandbox, "/_sandbox/stats").json()
-        db = sqlite3.connect(home / "data" / "ltxstudio" / "journal.db")
-        db.row_factory = sqlite3.Row
-        rows = [dict(r) for r in db.execute("SELECT * FROM jobs ORDER BY seq")]
-        db.close()
+        rows = journal_rows(home)
         view = _remote_view(sandbox, rows)
     return {
         "exit": out.returncode,

@@ -7,7 +7,6 @@ import hashlib
 import json
 import random
 import signal
-import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 from PIL import Image
 
 from ltxstudio.sandbox.config import SandboxConfig
-from tests.support.cli_runner import PROMPT, Cli, for_served, stats
+from tests.support.cli_runner import PROMPT, Cli, for_served, journal_rows, stats
 from tests.support.sandbox_server import ServedSandbox, serve_sandbox
 
 pytestmark = [pytest.mark.loopback, pytest.mark.slow]
@@ -48,15 +47,6 @@ def _batch(folder: Path, n: int, prefix: str = "") -> Path:
     path = folder / f"{prefix}batch.jsonl"
     path.write_text("\n".join(lines) + "\n")
     return path
-
-
-def _rows(home: Path) -> list[dict[str, object]]:
-    db = sqlite3.connect(home / "data" / "ltxstudio" / "journal.db")
-    db.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in db.execute("SELECT * FROM jobs ORDER BY seq")]
-    finally:
-        db.close()
 
 
 def _kill_at_random(proc: subprocess.Popen[str], rng: random.Random) -> bool:
@@ -91,14 +81,18 @@ def test_sigkill_at_random_moments_then_resume(cli: Cli, isolated_home: Path) ->
         while kills < KILLS:
             if _kill_at_random(remote.start(*command), rng):
                 kills += 1
-                interrupted |= {str(r["state"]) for r in _rows(isolated_home)} - set(_TERMINAL)
+                interrupted |= {str(r["state"]) for r in journal_rows(isolated_home)} - set(
+                    _TERMINAL
+                )
             command = ["jobs", "resume"]
-            if _rows(isolated_home) and all(r["state"] in _TERMINAL for r in _rows(isolated_home)):
+            if journal_rows(isolated_home) and all(
+                r["state"] in _TERMINAL for r in journal_rows(isolated_home)
+            ):
                 break
         final = remote.run("jobs", "resume", timeout=300)
         assert final.returncode in (0, 3, 4), final.stderr
 
-        rows = _rows(isolated_home)
+        rows = journal_rows(isolated_home)
         assert kills >= KILLS, f"only {kills} kills landed"
         assert len(rows) == 10  # the whole batch was journaled before anything ran
         states = [r["state"] for r in rows]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -92,3 +93,13 @@ def for_served(cli: Cli, served: ServedSandbox) -> Cli:
     return Cli(
         {**cli.env, "LTX_API_KEY": served.api_key, "LTX_API_BASE_URL": served.base_url}, cli.cwd
     )
+
+
+def journal_rows(home: Path) -> list[dict[str, Any]]:
+    """Every row of the journal the CLI wrote under `home` (an isolated home), in queue order."""
+    db = sqlite3.connect(home / "data" / "ltxstudio" / "journal.db")
+    db.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in db.execute("SELECT * FROM jobs ORDER BY seq")]
+    finally:
+        db.close()
