@@ -1,4 +1,6 @@
-"""`LtxClient`: the async client for the LTX video API (v1 sync and v2 async).
+"""`LtxClient`: the async client for the LTX video API: v2 generation (submit, then poll) and
+`POST /v1/upload`. The synchronous v1 generation routes were retired after 2026-10-26 and are not
+spoken (contract §1).
 
 It is given an API key and a base URL — it never reads environment variables or the keyring —
 and owns one long-lived `httpx.AsyncClient` (constructing one costs tens of milliseconds).
@@ -29,11 +31,8 @@ from ltxstudio.api._retry import CallKind, RetryPolicy
 from ltxstudio.api._transport import SANDBOX_BASE_URL, ASGIApp, InProcessTransport, Timeouts
 from ltxstudio.api._urls import DEFAULT_BASE_URL, check_transport_url, normalise_base_url
 from ltxstudio.api.downloads import (
-    PartFile,
     ProgressCallback,
-    content_length,
     download,
-    stream_body,
 )
 from ltxstudio.api.models import GenerationRequest
 from ltxstudio.api.status import (
@@ -222,75 +221,6 @@ class LtxClient:
             if isinstance(status, Completed | Failed):
                 return status
         raise AssertionError("iter_status ends only with a terminal status")  # pragma: no cover
-
-    # ------------------------------------------------------------------ v1
-
-    async def generate_sync(
-        self,
-        request: GenerationRequest,
-        dest: Path,
-        *,
-        progress: ProgressCallback | None = None,
-    ) -> DownloadResult:
-        """`POST /v1/<endpoint>`: the answer is the MP4, streamed to `dest` (via `.part`).
-
-        Anything that goes wrong after the request may have reached the server — a timeout, a
-        cut body, a body that is not a video — raises `SubmitOutcomeUnknown`: the generation
-        may have run and been billed; it is never re-sent.
-        """
-        endpoint = request.endpoint
-        if endpoint not in catalog.V1_ENDPOINTS:
-            raise RequestValidationError(
-                [
-                    FieldProblem(
-                        "endpoint",
-                        f"{endpoint.value} has no synchronous (v1) route; use submit()",
-                        tuple(e.value for e in catalog.V1_ENDPOINTS),
-                    )
-                ]
-            )
-        body = request.to_body()
-        log.debug("generate_sync %s body=%s", endpoint.value, redact_body(body))
-        call = Call(
-            CallKind.SUBMIT,
-            "POST",
-            self._loop.api_url(f"/v1/{endpoint.value}"),
-            self.timeouts.make(self.timeouts.sync_generation),
-            api=True,
-            json_body=body,
-            endpoint=endpoint.value,
-        )
-        part = PartFile(dest)
-
-        async def receive(response: httpx.Response) -> DownloadResult:
-            request_id = response.headers.get("x-request-id")
-            ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
-
-            def unknown(why: str) -> SubmitOutcomeUnknown:
-                return SubmitOutcomeUnknown(
-                    f"POST /v1/{endpoint.value} answered {response.status_code} but {why}; "
-                    "the generation was probably billed",
-                    endpoint=endpoint.value,
-                    status=response.status_code,
-                    request_id=request_id,
-                )
-
-            if not (ctype.startswith("video/") or ctype == "application/octet-stream"):
-                raise unknown(f"with {ctype or 'no content type'} instead of a video")
-            total = content_length(response)
-            await stream_body(response, part, total, progress)
-            try:
-                sha256 = await part.commit(expected_size=total, container=Container.MP4)
-            except Exception as exc:
-                raise unknown(f"the video failed verification ({exc})") from exc
-            log.info("v1 %s saved %d bytes request_id=%s", endpoint.value, part.size, request_id)
-            return DownloadResult(dest, part.size, sha256, ctype, request_id)
-
-        try:
-            return await self._loop.run(call, receive)
-        except BaseException:
-            part.discard()
-            raise
 
     # ------------------------------------------------------------------ media
 

@@ -103,11 +103,7 @@ class Pipeline:
         endpoint = job.spec.endpoint
         failpoints.hit("after-intent")
         try:
-            if job.spec.surface == "v1":
-                dest = self._result_path(job, "video_url")
-                got = await self.backend.generate_sync(endpoint, body, dest, self._progress(job.id))
-            else:
-                ref = await self.backend.submit(endpoint, body)
+            ref = await self.backend.submit(endpoint, body)
         except ApiFailure as failure:
             self._submit_failed(job, failure)
             return None
@@ -118,11 +114,6 @@ class Pipeline:
         failpoints.hit("after-submit")
         self.r.submit_accepted()
         timings = self._timed(job, "submit", started)
-        if job.spec.surface == "v1":
-            output = JobOutput(str(got.path), got.size, got.sha256)
-            return self.store.update(
-                job.id, state=JobState.DOWNLOADING, outputs=(output,), timings=timings, attempts=0
-            )
         log.info(
             "job %s submitted: %s %s (x-request-id %s)", job.id, endpoint, ref.id, ref.request_id
         )
@@ -192,8 +183,6 @@ class Pipeline:
     # ------------------------------------------------------------------ poll
 
     async def poll(self, job: Job) -> Job | None:
-        if job.state is JobState.DOWNLOADING:  # v1: the submit's answer was the video
-            return job
         remote = job.remote
         assert remote is not None
         started = self.clock.monotonic()

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ltxstudio.core.catalog import (
     A2V_AUDIO_SECONDS,
-    A2V_FPS,
+    A2V_DEFAULT_FPS,
     AUDIO_CODECS,
     EXTEND_MAX_FRAMES,
     REFRAME_MAX_FRAMES,
@@ -140,12 +140,12 @@ def _audio_to_video(r: AudioToVideoRequest, fetcher: InputFetcher) -> tuple[Rend
             f"audio_uri: {r.model.value} takes at most {longest:g} s of audio at {resolution}; "
             f"this audio is {seconds:.2f} s long"
         )
-    frames = max(1, round(seconds * A2V_FPS))
+    frames = max(1, round(seconds * A2V_DEFAULT_FPS))
     spec = SceneSpec(
         r.prompt,
         resolution.width,
         resolution.height,
-        A2V_FPS,
+        A2V_DEFAULT_FPS,
         frames,
         True,
         None,

@@ -25,7 +25,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ltxstudio.core.catalog import UPLOAD_MAX_BYTES, V1_ENDPOINTS, V2_ENDPOINTS, Endpoint
+from ltxstudio.core.catalog import (
+    RETIRED_V1_ENDPOINTS,
+    UPLOAD_MAX_BYTES,
+    V2_ENDPOINTS,
+    Endpoint,
+)
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.sandbox.errors import ApiError, ErrorType, invalid, too_large
 from ltxstudio.sandbox.faults import Fault, FaultKind, FaultPlan, FaultSpecError, RouteKind
@@ -211,7 +216,7 @@ async def _v1_generate(request: Request) -> Response:
     sb = _sb(request)
     raw = request.path_params["endpoint"]
     fault = await _prelude(request, RouteKind.V1, f"POST /v1/{raw}", raw)
-    endpoint = _endpoint(request, V1_ENDPOINTS, "v1")
+    endpoint = _endpoint(request, RETIRED_V1_ENDPOINTS, "v1")
     body = await _json_body(request, sb.config.max_body_bytes)
     admission = await sb.admit(endpoint, body)
     rendered = await sb.generate_v1(admission, fault)

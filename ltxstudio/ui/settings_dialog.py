@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ltxstudio.settings.model import Backend, Settings, Surface, Theme
+from ltxstudio.settings.model import Backend, Settings, Theme
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,6 @@ class SettingsDialog(QDialog):
         ):
             self.backend.addItem(self.tr(label), value)
         self.base_url = QLineEdit(settings.base_url)
-        self.surface = QComboBox()
-        self.surface.addItem(self.tr("v2 — asynchronous, resumable (recommended)"), Surface.V2)
-        self.surface.addItem(self.tr("v1 — synchronous (no resume after a crash)"), Surface.V1)
         form = QFormLayout(account)
         form.addRow(self.key_status)
         key_row = QHBoxLayout()
@@ -100,7 +97,6 @@ class SettingsDialog(QDialog):
         form.addRow("", self.remember)
         form.addRow(self.tr("Backend"), self.backend)
         form.addRow(self.tr("Base URL"), self.base_url)
-        form.addRow(self.tr("API surface"), self.surface)
 
         # --- queue and money
         queue = QGroupBox(self.tr("Queue and spending"))
@@ -168,7 +164,6 @@ class SettingsDialog(QDialog):
 
     def _load(self, s: Settings) -> None:
         self.backend.setCurrentIndex(self.backend.findData(s.backend))
-        self.surface.setCurrentIndex(self.surface.findData(s.surface))
         self.concurrency.setValue(s.concurrency)
         self.poll.setValue(s.poll_interval)
         self.budget_on.setChecked(s.daily_budget_usd is not None)
@@ -218,7 +213,6 @@ class SettingsDialog(QDialog):
             # Qt hands enum members back as plain strings; convert them back.
             backend=Backend(self.backend.currentData()),
             base_url=self.base_url.text().strip(),
-            surface=Surface(self.surface.currentData()),
             concurrency=self.concurrency.value(),
             poll_interval=self.poll.value(),
             daily_budget_usd=budget,

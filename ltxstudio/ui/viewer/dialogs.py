@@ -373,7 +373,6 @@ class ReframeDialog(EditDialog):
             video=self.video,
             resolution=Resolution.parse(self.resolution.currentData()),
             placement={"anchor": anchor} if anchor else None,
-            model=self.model or Model.LTX_2_3_PRO,
         )
 
     def cost_note(self) -> str:
