@@ -32,12 +32,16 @@ from ltxstudio.api._errors import (
     InvalidRequestError,
     LimitError,
     NotFoundError,
+    PaymentDeclinedError,
+    PermissionDeniedError,
     RateLimitError,
     RequestTooLargeError,
     RequestValidationError,
     ServerError,
+    StorageError,
     SubmitOutcomeUnknown,
 )
+from ltxstudio.api._keycheck import KeyCheck, KeyVerdict
 from ltxstudio.api._request_loop import RetryNotice
 from ltxstudio.api._retry import CallKind, RetryPolicy
 from ltxstudio.api._transport import SANDBOX_BASE_URL, Timeouts
@@ -96,11 +100,15 @@ __all__ = [
     "InvalidRequestError",
     "JobHandle",
     "JobStatus",
+    "KeyCheck",
+    "KeyVerdict",
     "LimitError",
     "LtxClient",
     "MediaFacts",
     "NotFoundError",
+    "PaymentDeclinedError",
     "Pending",
+    "PermissionDeniedError",
     "Placement",
     "Processing",
     "RateLimitError",
@@ -111,6 +119,7 @@ __all__ = [
     "RetryNotice",
     "RetryPolicy",
     "ServerError",
+    "StorageError",
     "SubmitOutcomeUnknown",
     "TextToVideo",
     "Timeouts",

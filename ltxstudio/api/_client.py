@@ -24,7 +24,16 @@ import httpx
 from ltxstudio import __version__
 from ltxstudio.api._checks import MediaKind
 from ltxstudio.api._containers import RESULT_CONTAINERS, Container
-from ltxstudio.api._errors import FieldProblem, RequestValidationError, SubmitOutcomeUnknown
+from ltxstudio.api._errors import (
+    ApiConnectionError,
+    ApiError,
+    AuthenticationError,
+    FieldProblem,
+    NotFoundError,
+    RequestValidationError,
+    SubmitOutcomeUnknown,
+)
+from ltxstudio.api._keycheck import KEY_CHECK_JOB_ID, KeyCheck, KeyVerdict
 from ltxstudio.api._logging import install_httpx_url_filter, log, redact_body
 from ltxstudio.api._request_loop import Call, RequestLoop, RetryNotice
 from ltxstudio.api._retry import CallKind, RetryPolicy
@@ -97,6 +106,9 @@ class LtxClient:
         self.poll_interval = poll_interval
         self.clock: Clock = clock or SystemClock()
         self.auto_data_uri_max = auto_data_uri_max
+        self._rng = rng or random.Random()
+        #: Partial downloads whose signed URL died, by destination → ETag, for resuming.
+        self._partials: dict[Path, str] = {}
         self._http = httpx.AsyncClient(
             transport=transport,
             headers={"User-Agent": f"ltxstudio/{__version__}"},
@@ -109,7 +121,7 @@ class LtxClient:
             base_url=self.base_url,
             clock=self.clock,
             policy=retry_policy or RetryPolicy(),
-            rng=rng or random.Random(),
+            rng=self._rng,
             on_retry=on_retry,
         )
 
@@ -204,16 +216,16 @@ class LtxClient:
     async def iter_status(
         self, handle: JobHandle, *, interval: float | None = None
     ) -> AsyncIterator[JobStatus]:
-        """Yield every polled status, `interval` (default 5 s) apart, ending with the terminal
-        one. Errors after the call's retries propagate; the caller may resume later with the
-        same handle."""
+        """Yield every polled status, `interval` (default 5 s) plus up to a second of jitter
+        apart (contract §5), ending with the terminal one. Errors after the call's retries
+        propagate; the caller may resume later with the same handle."""
         wait = self.poll_interval if interval is None else interval
         while True:
             status = await self.status(handle)
             yield status
             if is_terminal(status):
                 return
-            await self.clock.sleep(wait)
+            await self.clock.sleep(wait + self._rng.uniform(0, catalog.POLL_JITTER_SECONDS))
 
     async def poll(self, handle: JobHandle, *, interval: float | None = None) -> Completed | Failed:
         """Wait until the job is completed or failed."""
@@ -221,6 +233,42 @@ class LtxClient:
             if isinstance(status, Completed | Failed):
                 return status
         raise AssertionError("iter_status ends only with a terminal status")  # pragma: no cover
+
+    # ------------------------------------------------------------------ account
+
+    async def check_key(self) -> KeyCheck:
+        """Whether the API takes this key, by a request that creates and costs nothing: the
+        status of a job id that cannot exist (404 = the key works, 401 = refused)."""
+        path = f"/v2/{Endpoint.TEXT_TO_VIDEO.value}/{KEY_CHECK_JOB_ID}"
+        call = Call(
+            CallKind.POLL,
+            "GET",
+            self._loop.api_url(path),
+            self.timeouts.make(self.timeouts.poll),
+            api=True,
+        )
+
+        async def answered(response: httpx.Response) -> KeyCheck:
+            await response.aread()  # a 2xx for an id that cannot exist: the key was taken
+            return KeyCheck(KeyVerdict.VALID, "the API accepted the key", response.status_code)
+
+        try:
+            return await self._loop.run(call, answered)
+        except NotFoundError as exc:
+            return KeyCheck(KeyVerdict.VALID, "the API accepted the key", 404, exc.request_id)
+        except AuthenticationError as exc:
+            return KeyCheck(
+                KeyVerdict.REFUSED, f"the API refused the key: {exc.message}", 401, exc.request_id
+            )
+        except ApiConnectionError as exc:
+            return KeyCheck(KeyVerdict.UNREACHABLE, f"the API could not be reached: {exc.message}")
+        except ApiError as exc:
+            return KeyCheck(
+                KeyVerdict.UNKNOWN,
+                f"the API answered something unexpected: {exc}",
+                exc.status,
+                exc.request_id,
+            )
 
     # ------------------------------------------------------------------ media
 
@@ -282,6 +330,7 @@ class LtxClient:
             progress=progress,
             expected=expected,
             job_id=job_id,
+            partials=self._partials,
         )
 
     async def download_result(

@@ -85,7 +85,9 @@ _DROPPED_FIELDS: dict[str, tuple[str, ...]] = {
 def _to_v2_only(db: sqlite3.Connection) -> None:
     """Schema 1 → 2: the v1 generation routes were retired on 2026-10-26, so a job journaled
     for v1 is moved to v2 (a queued one is submitted there; one whose v1 answer was already on
-    disk just finishes), and fields the contract dropped leave stored requests."""
+    disk just finishes), and fields the contract dropped leave stored requests. Also records
+    when a body was prepared (uploads live 24 h); older rows have no such time."""
+    db.execute("ALTER TABLE jobs ADD COLUMN prepared_at REAL")
     moved = cleaned = 0
     rows = db.execute("SELECT id, state, spec, prepared FROM jobs").fetchall()
     for job_id, state, spec_text, prepared_text in rows:
@@ -148,6 +150,7 @@ _COLUMNS = [
     "outputs",
     "timings",
     "retry_of",
+    "prepared_at",
 ]
 
 #: Reading: the plain columns as they are, and the JSON ones joined into one JSON array per row,
@@ -407,6 +410,7 @@ def job_to_row(job: Job) -> tuple[Any, ...]:
         json.dumps([asdict(o) for o in job.outputs]),
         json.dumps(dict(job.timings)),
         job.retry_of,
+        job.prepared_at,
     )
 
 
@@ -431,6 +435,7 @@ def row_to_job(row: tuple[Any, ...]) -> Job:
         next_retry_at,
         note,
         retry_of,
+        prepared_at,
         encoded,
     ) = row
     spec, prepared, result_urls, outputs, timings, error = json.loads(encoded)
@@ -460,6 +465,7 @@ def row_to_job(row: tuple[Any, ...]) -> Job:
         error=failure,
         note=note,
         prepared=prepared,
+        prepared_at=prepared_at,
         result_urls=result_urls,
         outputs=tuple(JobOutput(**o) for o in outputs),
         timings=timings,

@@ -170,6 +170,8 @@ class Job:
     note: str = ""
     #: After uploads: the request body with media replaced by URIs (re-used on a requeue).
     prepared: Mapping[str, Any] | None = None
+    #: When `prepared` was made: its storage URIs die 24 h after their upload.
+    prepared_at: float | None = None
     result_urls: Mapping[str, str] = field(default_factory=dict)
     outputs: tuple[JobOutput, ...] = ()
     #: Seconds spent per phase (upload, submit, queue, render, download).

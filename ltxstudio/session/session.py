@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ltxstudio.api import LtxClient, service_identity
-from ltxstudio.core.catalog import LEGACY_API_BASE_URL
+from ltxstudio.core.catalog import LEGACY_API_BASE_URL, POLL_INTERVAL_SECONDS
 from ltxstudio.core.clock import Clock, SystemClock
 from ltxstudio.core.errors import UserFacingError
 from ltxstudio.core.events import Signal
@@ -189,7 +189,11 @@ class Session:
         library = Library(paths.library_db, library_root, clock)
         config = RunnerConfig(
             concurrency=options.concurrency or settings.concurrency,
-            poll_interval=settings.poll_interval,
+            # The live API asks for polls at least 5 s apart (contract §5); the sandbox's
+            # simulated jobs may be polled faster.
+            poll_interval=settings.poll_interval
+            if use_sandbox
+            else max(POLL_INTERVAL_SECONDS, settings.poll_interval),
             daily_budget_usd=options.daily_budget_usd or settings.daily_budget_usd,
         )
         backend = ClientBackend(client, name)

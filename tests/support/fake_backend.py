@@ -105,14 +105,6 @@ class FakeBackend:
         self.downloads.append(url)
         return self._write(dest, url.encode())
 
-    async def generate_sync(
-        self, endpoint: Endpoint, body: Mapping[str, Any], dest: Path, progress: Progress
-    ) -> Downloaded:
-        self.attempted_submits += 1
-        self._scripted("submit")
-        self.accepted.append("v1")
-        return self._write(dest, b"v1-video")
-
     def _write(self, dest: Path, data: bytes) -> Downloaded:
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)

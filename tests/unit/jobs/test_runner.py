@@ -39,21 +39,6 @@ async def test_happy_path_respects_concurrency_and_keeps_results(make_engine: Ma
         assert job.charged
 
 
-async def test_v1_surface_streams_the_answer(make_engine: Make) -> None:
-    e = make_engine()
-    from ltxstudio.jobs.model import JobSpec
-
-    job = e.store.add(
-        JobSpec(Endpoint.TEXT_TO_VIDEO, {"prompt": "x"}, surface="v1"),
-        estimate_usd=Decimal(1),
-        backend="fake",
-    )
-    (done,) = await e.run_until_settled([job])
-    assert done.state is JobState.COMPLETED
-    assert done.remote is None
-    assert Path(done.outputs[0].path).read_bytes() == b"v1-video"
-
-
 async def test_concurrency_refusal_lowers_the_limit_and_requeues(make_engine: Make) -> None:
     e = make_engine(RunnerConfig(concurrency=3))
     e.backend.fail("submit", None, None, failure(FailureKind.CONCURRENCY_LIMITED, retry_after=7))

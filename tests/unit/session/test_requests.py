@@ -25,12 +25,12 @@ def fields(req: Any) -> set[str]:
     return {p.field for p in req.problems()}
 
 
-def test_text_request_body_matches_the_official_schema(openapi: dict[str, Any]) -> None:
+def test_text_request_body_matches_the_official_schema(contract_openapi: dict[str, Any]) -> None:
     req = GenerateRequest(
         Mode.TEXT, "A fox runs.", Model.LTX_2_3_PRO, R("1920x1080"), 24, 8, camera_motion="dolly_in"
     )
     assert req.problems() == []
-    request_schema(openapi, "/v2/text-to-video").validate(req.params())
+    request_schema(contract_openapi, "/v2/text-to-video").validate(req.params())
     assert estimate_usd(req.cost_basis()) == Decimal("0.64")
 
 
@@ -45,10 +45,28 @@ def test_text_request_body_matches_the_official_schema(openapi: dict[str, Any]) 
             "allowed: 2, 3",
         ),
         (
-            GenerateRequest(Mode.TEXT, "x", Model.LTX_2_5_PRO, R("3840x2160")),
+            GenerateRequest(Mode.TEXT, "x", Model.LTX_2_5_PRO, R("3000x2000")),
             "resolution",
             "not available",
         ),
+        (
+            GenerateRequest(
+                Mode.IMAGE, "x", Model.LTX_2_5_PRO, duration=None, image="i.png", last_frame="l.png"
+            ),
+            "duration",
+            "cannot be combined with a last frame",
+        ),
+        (
+            GenerateRequest(Mode.AUDIO, "x", audio="a.m4a", last_frame="l.png", resolution=None),
+            "last frame",
+            "needs a first-frame image",
+        ),
+        (
+            GenerateRequest(Mode.AUDIO, "x", audio="a.m4a", fps=30, resolution=None),
+            "fps",
+            "allowed: 24, 25, 48, 50",
+        ),
+        (ExtendRequest("v.mp4", 4, context=0.5), "context", "between 1 and 20"),
         (
             GenerateRequest(Mode.TEXT, "x", Model.LTX_2_3_PRO, R("1920x1080"), 48, None),
             "duration",
@@ -87,7 +105,7 @@ def test_media_facts_sharpen_the_checks_and_the_price() -> None:
     assert "1.40 s" in str(audio.problems(MediaFacts(duration=1.4))[0])
 
 
-def test_every_edit_body_validates(openapi: dict[str, Any]) -> None:
+def test_every_edit_body_validates(contract_openapi: dict[str, Any]) -> None:
     cases = [
         (
             "/v2/retake",
@@ -100,9 +118,24 @@ def test_every_edit_body_validates(openapi: dict[str, Any]) -> None:
             "/v2/audio-to-video",
             GenerateRequest(Mode.AUDIO, "", image="i.png", audio="a.m4a", resolution=None),
         ),
+        (
+            "/v2/audio-to-video",
+            GenerateRequest(
+                Mode.AUDIO,
+                "a duet",
+                Model.LTX_2_5_PRO,
+                R("2160x3840"),
+                48,
+                camera_motion="jib_up",
+                image="i.png",
+                last_frame="l.png",
+                audio="a.m4a",
+            ),
+        ),
         ("/v2/image-to-video", GenerateRequest(Mode.IMAGE, "p", image="i.png", last_frame="l.png")),
     ]
     for path, req in cases:
         assert req.problems() == [], (path, req.problems())
         body = {**req.params(), **dict.fromkeys(req.media(), "https://example.com/x")}
-        request_schema(openapi, path).validate(body)
+        request_schema(contract_openapi, path).validate(body)
+    assert "model" not in ReframeRequest("v", R("1080x1350")).params()  # contract §3
