@@ -145,7 +145,8 @@ def test_a2v_limits() -> None:
 def test_reframe_has_no_model_choice_and_extend_context_starts_at_one_second() -> None:
     assert catalog.ENDPOINT_MODELS[Endpoint.REFRAME] == ()
     problem = catalog.model_problem(Endpoint.REFRAME, "ltx-2-3-pro")
-    assert problem is not None and "no model choice" in problem
+    assert problem is not None
+    assert "no model choice" in problem
     assert catalog.EXTEND_CONTEXT_SECONDS == (1.0, 20.0)
 
 

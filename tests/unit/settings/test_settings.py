@@ -44,7 +44,8 @@ def test_a_v1_settings_file_migrates_to_v2_only_and_says_so(tmp_path: Path) -> N
     assert any("v1" in w and "retired on 2026-10-26" in w for w in loaded.warnings)
     assert any(DEFAULT_BASE_URL in w for w in loaded.warnings)
     rewritten = json.loads(path.read_text())
-    assert rewritten["schema_version"] == 2 and "surface" not in rewritten
+    assert rewritten["schema_version"] == 2
+    assert "surface" not in rewritten
     assert json.loads((tmp_path / "settings.json.v1.bak").read_text()) == stored
     assert store.load(path).warnings == []  # migrated once, said once
 
