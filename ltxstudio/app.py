@@ -239,8 +239,7 @@ class Shell:
             await self.close_session()
             session_key = self.session_key if isinstance(self.session_key, secrets.ApiKey) else None
             await self.open(SessionOptions(api_key=session_key))
-            fresh = self.session is not None and not self.session.simulated
-            if key is not None and fresh and self.window is not None:
+            if key is not None and self.window is not None and not self.session.simulated:
                 self.window.report_key_check()  # a new key: say at once whether LTX takes it
         finally:
             self._reopening = False
