@@ -114,7 +114,7 @@ class GeneratePanel(QWidget):
         self.note.setWordWrap(True)
         self.cost = QLabel()
         self.cost.setObjectName("generateCost")
-        self.cost.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.cost.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.presets_button = QToolButton()
         self.presets_button.setText(self.tr("Presets"))
         self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -374,13 +374,12 @@ class GeneratePanel(QWidget):
         title = self.tr("First frame") if mode is Mode.IMAGE else self.tr("Image (optional)")
         self.image.title.setText(f"<b>{title}</b>")
         self.last_frame.setVisible(mode is not Mode.TEXT)
-        last = (
-            self.tr("Last frame (optional)")
-            if mode is Mode.IMAGE
-            else self.tr("Last frame (optional, needs an image)")
+        self.last_frame.setToolTip(
+            self.tr("The video ends on this frame; in audio mode it needs an image too")
         )
-        self.last_frame.title.setText(f"<b>{last}</b>")
         self.audio.setVisible(mode is Mode.AUDIO)
+        # With pickers on screen the prompt gives up height, so every control stays in view.
+        self.prompt.edit.setMaximumHeight(220 if mode is Mode.TEXT else 140)
         # LTX Desktop offers camera motion only on Pro models; its effect on Fast is unknown.
         pro = model.is_pro
         self.camera.setEnabled(pro)
@@ -406,7 +405,7 @@ class GeneratePanel(QWidget):
                 if req.duration is None and req.mode is not Mode.AUDIO:
                     text = self.tr("up to %1").replace("%1", text)
             if not priced.published:
-                text = self.tr("≈ %1 (rate not published)").replace("%1", text)
+                text = self.tr("≈ %1\n(rate not published)").replace("%1", text)
         except (UnpricedError, ValueError):
             text = "—"
             priced = None

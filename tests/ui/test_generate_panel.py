@@ -95,7 +95,7 @@ def test_modes_show_the_right_pickers_and_block_with_reasons(qtbot: QtBot, tmp_p
     assert p.cost.text() == "$0.10 per second of audio"  # 2.3 Pro at 1080p, published
     _select(p.model, "ltx-2-5-pro")
     _select(p.resolution, Resolution(3840, 2160))
-    assert p.cost.text() == "≈ $0.39 per second of audio (rate not published)"
+    assert p.cost.text() == "≈ $0.39 per second of audio\n(rate not published)"
     _select(p.fps, 48)
     p.audio.set_path(tmp_path / "song.m4a")
     p.last_frame.set_path(tmp_path / "last.png")
