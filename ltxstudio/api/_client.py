@@ -246,6 +246,7 @@ class LtxClient:
             self._loop.api_url(path),
             self.timeouts.make(self.timeouts.poll),
             api=True,
+            max_attempts=2,  # a person is waiting for the verdict: one retry, then say so
         )
 
         async def answered(response: httpx.Response) -> KeyCheck:

@@ -84,6 +84,8 @@ class Call:
     #: `(status, attempt) -> True` for an error status that means success here (a create-only
     #: upload PUT sent again answers 412 when the first one landed).
     accept: Callable[[int, int], bool] | None = None
+    #: Fewer attempts than the policy's (a key check should answer quickly, not patiently).
+    max_attempts: int | None = None
 
 
 def phase_of(exc: httpx.RequestError) -> Phase:
@@ -233,7 +235,9 @@ class RequestLoop:
                 retry_after=retry_after,
                 elapsed=self.clock.monotonic() - started,
                 rng=self._rng,
-                policy=self.policy,
+                policy=self.policy
+                if call.max_attempts is None
+                else replace(self.policy, max_attempts=call.max_attempts),
             )
             match decision.verdict:
                 case Verdict.RETRY:
