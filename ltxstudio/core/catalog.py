@@ -440,10 +440,14 @@ def hdr_frame_cap(width: int, height: int) -> int | None:
     return None
 
 
-def extend_max_context(fps: float, duration: float) -> float:
-    """The default `context`: as much as fits in 505 frames with the extension, at most 20 s."""
+def extend_max_context(fps: float, duration: float, input_seconds: float | None = None) -> float:
+    """The default `context`: as much as fits in 505 frames with the extension, at most 20 s,
+    and never more than the input holds (a 3 s clip cannot give 15 s of context)."""
     free_frames = EXTEND_MAX_FRAMES - round(duration * fps)
-    return max(0.0, min(EXTEND_MAX_CONTEXT_SECONDS, free_frames / fps))
+    most = min(EXTEND_MAX_CONTEXT_SECONDS, free_frames / fps)
+    if input_seconds is not None:
+        most = min(most, input_seconds)
+    return max(0.0, most)
 
 
 def upload_is_stale(uploaded_at: float, now: float) -> bool:

@@ -236,7 +236,7 @@ class ExtendRequest:
         context = (
             self.context
             if self.context is not None
-            else catalog.extend_max_context(fps, self.duration)
+            else catalog.extend_max_context(fps, self.duration, facts.duration if facts else None)
         )
         return CostBasis(
             self.endpoint, self.duration, self.model, context_seconds=context, input_fps=fps

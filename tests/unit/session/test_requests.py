@@ -94,8 +94,9 @@ def test_media_facts_sharpen_the_checks_and_the_price() -> None:
     ok = ExtendRequest("v.mp4", 4)
     assert ok.problems(facts) == []
     assert ok.media() == {"video_uri": "v.mp4"}
-    # default context fills 505 frames: (96 + 409) / 24 s at $0.10
-    assert estimate_usd(ok.cost_basis(facts)) == Decimal("2.1042")
+    # the default context is as much as fits in 505 frames (17.04 s here) but never more than
+    # the 8 s input holds: (4 + 8) s at $0.10
+    assert estimate_usd(ok.cost_basis(facts)) == Decimal("1.20")
     short = MediaFacts(duration=2.5, fps=24, width=1920, height=1080)
     assert "at least 73" in str(RetakeRequest("v.mp4", 0, 2).problems(short)[0])
     # retake is billed on the whole input, A2V on the audio's length
