@@ -144,18 +144,17 @@ class Extend(RequestBase):
 
 @dataclass(frozen=True, kw_only=True)
 class Hdr(RequestBase):
-    """SDR → HDR (v2 only). Result: `exr_frames_url` (ZIP of EXR frames), maybe `video_url`."""
+    """SDR → HDR. One field, `video_uri` (contract §3: `output_colorspace`, which only a
+    third-party router documented, is not a field). Result: `exr_frames_url`, a ZIP of EXR
+    frames."""
 
     endpoint: ClassVar[Endpoint] = Endpoint.HDR
     video_uri: str
-    output_colorspace: str | None = None  # EXR frames only; the server's default is acescg
     input_media: MediaFacts | None = None
 
     def problems(self) -> list[FieldProblem]:
         out: Problems = []
         check_uri(out, "video_uri", self.video_uri, "video")
-        if self.output_colorspace is not None:
-            check_choice(out, "output_colorspace", self.output_colorspace, catalog.HDR_COLORSPACES)
         facts = self.input_media
         if facts is not None and facts.width and facts.height:
             cap = catalog.hdr_frame_cap(facts.width, facts.height)
@@ -177,10 +176,7 @@ class Hdr(RequestBase):
         return out
 
     def _body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"video_uri": self.video_uri}
-        if self.output_colorspace is not None:
-            body["output_colorspace"] = self.output_colorspace
-        return body
+        return {"video_uri": self.video_uri}
 
 
 @dataclass(frozen=True)

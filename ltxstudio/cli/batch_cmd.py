@@ -61,6 +61,7 @@ class LineError(ValueError):
 REMOVED_KEYS = {
     "surface": "the synchronous v1 routes were retired on 2026-10-26; every job goes to v2",
     "guidance_scale": "audio-to-video no longer has guidance_scale (2026-08-19)",
+    "colorspace": "HDR takes only the video; the API returns EXR frames (contract §3)",
 }
 
 
@@ -91,7 +92,7 @@ def parse_line(data: dict[str, Any]) -> Request:
                     data.get("prompt"),
                 )
             case "hdr":
-                return HdrRequest(str(data["video"]), data.get("colorspace"))
+                return HdrRequest(str(data["video"]))
             case "reframe":
                 anchor = data.get("anchor")
                 return ReframeRequest(

@@ -75,10 +75,12 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 #: Fields the 2026-09 contract dropped, per endpoint: sending them now is a 400 (A2V's
-#: `guidance_scale`) or ignored (reframe's `model`), so a stored request loses them on load.
+#: `guidance_scale`), ignored (reframe's `model`) or undocumented (HDR's `output_colorspace`),
+#: so a stored request loses them on load.
 _DROPPED_FIELDS: dict[str, tuple[str, ...]] = {
     "audio-to-video": ("guidance_scale",),
     "video-to-video-reframe": ("model",),
+    "video-to-video-hdr": ("output_colorspace",),
 }
 
 

@@ -245,8 +245,9 @@ class ExtendRequest:
 
 @dataclass(frozen=True)
 class HdrRequest:
+    """SDR to HDR: the API's one field is the video (contract §3)."""
+
     video: str
-    output_colorspace: str | None = None
 
     endpoint: ClassVar[Endpoint] = Endpoint.HDR
 
@@ -257,7 +258,7 @@ class HdrRequest:
         return {"video_uri": self.video}
 
     def params(self) -> dict[str, Any]:
-        return {"output_colorspace": self.output_colorspace} if self.output_colorspace else {}
+        return {}
 
     def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
         size = (

@@ -29,8 +29,6 @@ REQUEST_SCHEMAS = (
     "VideoToVideoReframeRequest",
 )
 
-#: API-NOTES §3.6: `output_colorspace`, documented by Comfy Router only.
-HDR_COLORSPACES = ["acescg", "acescct", "srgb_linear", "aces2065-1"]
 #: API-NOTES §3.7: `placement`, documented by Comfy Router only.
 REFRAME_ANCHORS = [
     "center",
@@ -56,10 +54,6 @@ def close_request_schemas(doc: dict[str, Any]) -> dict[str, Any]:
 def widened(doc: dict[str, Any]) -> dict[str, Any]:
     out = close_request_schemas(amend_to_contract(doc))
     schemas = out["components"]["schemas"]
-    schemas["VideoToVideoHdrRequest"]["properties"]["output_colorspace"] = {
-        "type": "string",
-        "enum": HDR_COLORSPACES,
-    }
     fraction = {"type": "number", "minimum": 0, "maximum": 1}
     schemas["VideoToVideoReframeRequest"]["properties"]["placement"] = {
         "oneOf": [

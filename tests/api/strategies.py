@@ -136,8 +136,7 @@ def extend(draw: st.DrawFn) -> Extend:
 
 @st.composite
 def hdr(draw: st.DrawFn, oas_only: bool = False) -> Hdr:
-    colorspace = None if oas_only else draw(st.none() | st.sampled_from(catalog.HDR_COLORSPACES))
-    return Hdr(video_uri=draw(uris("video")), output_colorspace=colorspace)
+    return Hdr(video_uri=draw(uris("video")))
 
 
 fractions = st.floats(0.0, 1.0, **finite)

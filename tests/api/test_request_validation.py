@@ -201,10 +201,10 @@ CASES: list[tuple[str, Callable[[], GenerationRequest], str, str]] = [
     ),
     ("extend 2.5", lambda: extend(model=Model.LTX_2_5_PRO), "model", "ltx-2-3-pro"),
     (
-        "hdr colorspace",
-        lambda: Hdr(video_uri="ltx://v", output_colorspace="rec709"),
-        "output_colorspace",
-        "acescg",
+        "hdr local file",
+        lambda: Hdr(video_uri="/home/me/v.mp4"),
+        "video_uri",
+        "upload it first",
     ),
     (
         "hdr frames",

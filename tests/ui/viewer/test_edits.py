@@ -138,18 +138,13 @@ async def test_extend_hdr_reframe_requests(
 
     hdr = panel.open_hdr()
     assert hdr is not None
-    hdr.colorspace.setCurrentIndex(hdr.colorspace.findData("acescct"))
     assert "$0.10" not in hdr.cost.text()
     assert "$1.00" in hdr.cost.text()
     hdr.submit_button.click()
     request, lineage = controller.queued[-1]
-    assert request == HdrRequest(video=video, output_colorspace="acescct")
-    assert lineage == {
-        "clip_id": clip.id,
-        "parent_take_id": take.id,
-        "kind": "hdr",
-        "segment": {"output_colorspace": "acescct"},
-    }
+    assert request == HdrRequest(video=video)  # contract §3: HDR takes one field
+    assert lineage == {"clip_id": clip.id, "parent_take_id": take.id, "kind": "hdr", "segment": {}}
+    assert not hasattr(hdr, "colorspace")
 
     reframe = panel.open_reframe()
     assert reframe is not None

@@ -78,7 +78,6 @@ def test_text_request_body_matches_the_official_schema(contract_openapi: dict[st
         (RetakeRequest("v.mp4", 1.0, 1.2), "duration", "is 1.2; it must be at least 2"),
         (ExtendRequest("v.mp4", 25), "duration", "between 2 and 20"),
         (ReframeRequest("v.mp4", R("1000x1000")), "resolution", "1080x1080"),
-        (HdrRequest("v.mp4", "rec709"), "output_colorspace", "acescg"),
     ],
 )
 def test_problems_name_the_field_and_say_why(req: Any, field: str, words: str) -> None:
