@@ -298,3 +298,31 @@ async def test_a_disk_error_while_filing_holds_and_files_again(make_engine: Make
     assert done.state is JobState.COMPLETED
     assert filed == ["refused", job.id]
     assert len(e.backend.downloads) == 1  # filed again from the result already on disk
+
+
+async def test_a_cancel_while_submitting_is_refused_and_the_answer_is_kept(
+    make_engine: Make,
+) -> None:
+    """Issue 12: the refusal used to drop the job's task first, so the slot went to the next
+    job and a resume() then marked the in-flight submit unknown, losing LTX's id."""
+    e = make_engine(RunnerConfig(concurrency=1))
+    e.backend.hold_submits = True
+    first, second = e.add(2)
+    e.start()
+    await e.reach(first.id, JobState.SUBMITTING)
+    (call,) = e.backend.held()
+    with pytest.raises(ValueError, match="being submitted right now"):
+        e.runner.cancel(first.id)
+    assert e.runner.active_ids() == {first.id}  # still driven, still holding the one slot
+    e.runner.resume()
+    for _ in range(20):  # let the loop turn: nothing else may start, nothing may be resolved
+        await e.clock.sleep(0)
+    assert e.store.get(first.id).state is JobState.SUBMITTING
+    assert e.store.get(second.id).state is JobState.QUEUED
+    e.backend.hold_submits = False
+    e.backend.answer(call)
+    done = await e.run_until_settled([first, second])
+    assert [j.state for j in done] == [JobState.COMPLETED] * 2
+    assert done[0].remote is not None
+    assert done[0].remote.id == call.remote_id
+    assert e.backend.max_remote_active == 1

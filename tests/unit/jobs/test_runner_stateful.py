@@ -42,7 +42,6 @@ from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -479,9 +478,5 @@ SETTINGS = settings(
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12: Runner.cancel pops a SUBMITTING job's task before refusing the cancel",
-)
 def test_runner_survives_random_interleavings() -> None:
     run_state_machine_as_test(RunnerMachine, settings=SETTINGS)
