@@ -53,6 +53,7 @@ class SubmitCall:
 
     endpoint: Endpoint
     body: Mapping[str, Any]
+    sent_at: float  # on the injected clock
     #: While `hold_submits` keeps it open: resolved by `FakeBackend.answer`.
     answer: asyncio.Future[JobRef] | None = None
     #: The API created a job for it (and bills it), whatever the client heard.
@@ -114,7 +115,7 @@ class FakeBackend:
 
     async def submit(self, endpoint: Endpoint, body: Mapping[str, Any]) -> JobRef:
         self.attempted_submits += 1
-        call = SubmitCall(endpoint, dict(body))
+        call = SubmitCall(endpoint, dict(body), self.clock.time())
         self.calls.append(call)
         if self.hold_submits:
             call.answer = asyncio.get_running_loop().create_future()

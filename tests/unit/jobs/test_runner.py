@@ -57,12 +57,23 @@ async def test_v1_surface_streams_the_answer(make_engine: Make) -> None:
 async def test_concurrency_refusal_lowers_the_limit_and_requeues(make_engine: Make) -> None:
     e = make_engine(RunnerConfig(concurrency=3))
     e.backend.fail("submit", None, None, failure(FailureKind.CONCURRENCY_LIMITED, retry_after=7))
+    retry_in: list[float] = []  # each time a job is given a retry time: how far ahead
+
+    def on_change(index: int, old: Job, new: Job, fields: frozenset[str]) -> None:
+        if "next_retry_at" in fields and new.next_retry_at is not None:
+            retry_in.append(new.next_retry_at - e.clock.time())
+
+    e.store.changed.connect(on_change)
     jobs = e.add(4)
     done = await e.run_until_settled(jobs)
     assert all(j.state is JobState.COMPLETED for j in done)
     assert e.backend.attempted_submits == 5
     assert len(e.backend.accepted) == 4  # the refused one was not accepted, then sent once more
-    assert 7 in e.clock.sleeps or e.clock.monotonic() >= 7  # waited out Retry-After
+    # Retry-After was waited out: the retry was set 7 s ahead, and not sent before that.
+    assert retry_in == [7.0]
+    refused = next(c for c in e.backend.calls if c.refused)
+    (again,) = [c for c in e.backend.calls if c.body == refused.body and c is not refused]
+    assert again.sent_at - refused.sent_at >= 7
     assert e.runner.limit == 2  # lowered to what was running; raised only after clean submits
 
 
