@@ -48,7 +48,6 @@ from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
     invariant,
-    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -214,8 +213,9 @@ class RunnerMachine(RuleBasedStateMachine):
     def turn(self, n: int) -> None:
         self.loop.run_until_complete(_turns(n))
 
-    def _job(self, pick: int) -> Job:
-        return self.store.get(self.ids[pick % len(self.ids)])
+    def _job(self, pick: int) -> Job | None:
+        # No preconditions on rules (they cost hypothesis more than a step that does nothing).
+        return self.store.get(self.ids[pick % len(self.ids)]) if self.ids else None
 
     def _add(self, estimate: str, retry_of: str | None = None) -> None:
         prompt = f"shot {len(self.ids)}"
@@ -242,20 +242,24 @@ class RunnerMachine(RuleBasedStateMachine):
         self.runner.wake()
         self.turn(TURNS)
 
-    @precondition(lambda self: self.ids)
     @rule(pick=st.integers(0, 99))
     def retry(self, pick: int) -> None:
         """The user's retry: a new job (a new submission), pointing back at the old one."""
         job = self._job(pick)
-        if job.state in (JobState.FAILED, JobState.CANCELLED, JobState.OUTCOME_UNKNOWN):
+        if job is not None and job.state in (
+            JobState.FAILED,
+            JobState.CANCELLED,
+            JobState.OUTCOME_UNKNOWN,
+        ):
             self._add(str(job.estimate_usd), retry_of=job.id)
             self.runner.wake()
             self.turn(TURNS)
 
-    @precondition(lambda self: self.ids)
     @rule(pick=st.integers(0, 99))
     def cancel(self, pick: int) -> None:
         job = self._job(pick)
+        if job is None:
+            return
         try:
             after = self.runner.cancel(job.id)
         except ValueError:
@@ -273,30 +277,33 @@ class RunnerMachine(RuleBasedStateMachine):
             self.runner.resume()
         self.turn(TURNS)
 
-    @precondition(lambda self: self.ids)
     @rule(pick=st.integers(0, 99), to=st.integers(0, 20))
     def reorder(self, pick: int, to: int) -> None:
         job = self._job(pick)
+        if job is None:
+            return
         try:
             self.store.move(job.id, to)
         except ValueError:
             assert job.state not in (JobState.QUEUED, JobState.AWAITING_APPROVAL)
         self.turn(TURNS)
 
-    @precondition(lambda self: self.ids)
     @rule(pick=st.integers(0, 99))
     def approve(self, pick: int) -> None:
         job = self._job(pick)
+        if job is None:
+            return
         try:
             self.runner.approve(job.id)
         except ValueError:
             assert job.state is not JobState.AWAITING_APPROVAL
         self.turn(TURNS)
 
-    @precondition(lambda self: self.backend.held())
     @rule(pick=st.integers(0, 99), how=st.sampled_from(sorted(ANSWERS)))
     def answer(self, pick: int, how: str) -> None:
         held = self.backend.held()
+        if not held:
+            return
         error, created = ANSWERS[how]()
         call = held[pick % len(held)]
         self.backend.answer(call, error, created=created)
@@ -474,6 +481,7 @@ SETTINGS = settings(
     deadline=None,  # the machine is shared: a wall-clock deadline would only measure it
     database=None,  # no .hypothesis/ in the work tree
     derandomize=SOAK not in os.environ,  # `make test` replays the same 2 000; soak explores
+    print_blob=True,  # a soak failure prints how to replay it
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 
