@@ -196,10 +196,12 @@ class Runner:
         job = self.store.get(job_id)
         if job.state.terminal:
             return job
-        task = self._tasks.pop(job_id, None)
         if job.state is JobState.SUBMITTING:
             # The POST may be in flight; cancelling it now could lose an accepted job's id.
+            # Refused before its task is touched: the task must stay counted and driving, so
+            # the answer is journaled and the slot is not handed to another job meanwhile.
             raise ValueError("this job is being submitted right now; cancel it in a moment")
+        task = self._tasks.pop(job_id, None)
         if task is not None:
             task.cancel()
         match job.state:
