@@ -477,8 +477,12 @@ class Runner:
         if self._gate is not None:
             delays.append(max(0.0, self._gate.not_before - now))
         for job in self.store.in_state(JobState.QUEUED):
-            if job.next_retry_at is not None and job.backend == self.backend.name:
-                delays.append(max(0.0, job.next_retry_at - now))
+            # A retry time already past is no reason to wake: the job is eligible now and
+            # waits for a slot (freed slots wake the loop) or for the gate (in the delays).
+            # Counting it would spin the loop without end while no slot is free.
+            due = job.next_retry_at
+            if due is not None and due > now and job.backend == self.backend.name:
+                delays.append(due - now)
         return min(delays)
 
     async def _wait(self, seconds: float) -> None:
