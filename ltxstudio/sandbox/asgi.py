@@ -122,12 +122,26 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no route, wrong method) in the route's format. A 405 keeps the
+    `Allow` header the router computed: RFC 9110 §15.5.6 requires it, and clients read it."""
     http = cast(HTTPException, exc)
     kind = {404: ErrorType.NOT_FOUND, 405: ErrorType.METHOD_NOT_ALLOWED}.get(
         http.status_code, ErrorType.API
     )
     message = {404: "Not found.", 405: "Method not allowed."}.get(http.status_code, http.detail)
-    return _error_response(ApiError(http.status_code, kind, message))
+    response = _error_response(ApiError(http.status_code, kind, message))
+    allow = _allow(http)
+    if allow:
+        response.headers["Allow"] = allow
+    return response
+
+
+def _allow(http: HTTPException) -> str | None:
+    """The router's `Allow` value in a stable order (it joins a set)."""
+    raw = (http.headers or {}).get("Allow")
+    if raw is None:
+        return None
+    return ", ".join(sorted({m.strip().upper() for m in raw.split(",") if m.strip()}))
 
 
 # ---------------------------------------------------------------------------- helpers

@@ -122,7 +122,7 @@ async def test_faults_on_the_wire(sandbox: Harness) -> None:
     assert (r.status_code, r.headers["retry-after"], r.json()["error"]["type"]) == (
         503,
         "7",
-        "service_unavailable",
+        "service_unavailable_error",  # contract §5; API-NOTES §6.2 had "service_unavailable"
     )
     r = await sandbox.client.post("/v1/upload")
     assert (r.status_code, r.json()["error"]["type"]) == (529, "overloaded_error")

@@ -147,6 +147,20 @@ async def test_body_shape_errors(sandbox: Harness) -> None:
     assert (r.status_code, r.json()["error"]["type"]) == (405, "method_not_allowed_error")
 
 
+async def test_405_names_the_allowed_methods(sandbox: Harness) -> None:
+    """RFC 9110 §15.5.6: a 405 must carry `Allow` with the route's methods."""
+    cases = [
+        ("GET", "/v2/text-to-video", "POST"),
+        ("DELETE", "/v2/text-to-video/some-id", "GET, HEAD"),
+        ("GET", "/v1/upload", "POST"),
+        ("DELETE", "/_sandbox/faults", "GET, HEAD, PUT"),
+    ]
+    for method, path, allow in cases:
+        r = await sandbox.client.request(method, path)
+        assert (r.status_code, r.headers.get("allow")) == (405, allow), (method, path)
+        assert r.json()["error"]["type"] == "method_not_allowed_error"
+
+
 async def test_uri_transports(sandbox: Harness, image_png: bytes) -> None:
     async def i2v(uri: str) -> tuple[int, str]:
         r = await sandbox.client.post("/v2/image-to-video", json={**T2V_720, "image_uri": uri})
