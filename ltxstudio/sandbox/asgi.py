@@ -1,7 +1,8 @@
 """`create_app(config)`: the sandbox as a Starlette ASGI app.
 
 All state is created here, not in a lifespan hook: `httpx.ASGITransport` runs no lifespan. The
-app serves the 14 OpenAPI operations, the pre-signed storage routes (`/_sandbox/storage/…`, no
+app serves the 14 OpenAPI operations (the five v1 generation routes only to say they were
+retired), the pre-signed storage routes (`/_sandbox/storage/…`, no
 Bearer key, refused when one is sent) and admin routes under `/_sandbox/` (Bearer key; kept out of
 the contract tests, they are ours). Every response carries `x-request-id`; every error is the LTX
 envelope.
@@ -28,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ltxstudio.core.catalog import (
     RETIRED_V1_ENDPOINTS,
     UPLOAD_MAX_BYTES,
+    V1_RETIRED_AT,
     V2_ENDPOINTS,
     Endpoint,
 )
@@ -54,7 +56,7 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
     sandbox = Sandbox(config or SandboxConfig())
     routes = [
         Route("/v1/upload", _upload, methods=["POST"]),
-        Route("/v1/{endpoint}", _v1_generate, methods=["POST"]),
+        Route("/v1/{endpoint}", _v1_retired, methods=["POST"]),
         Route("/v2/{endpoint}", _v2_submit, methods=["POST"]),
         Route("/v2/{endpoint}/{job_id}", _v2_status, methods=["GET"]),
         Route("/_sandbox/storage/uploads/{name}", _storage_put, methods=["PUT"]),
@@ -226,15 +228,27 @@ async def _json_body(request: Request, limit: int) -> object:
 # ---------------------------------------------------------------------------- API routes
 
 
-async def _v1_generate(request: Request) -> Response:
+async def _v1_retired(request: Request) -> Response:
+    """The five v1 generation routes stopped working after 2026-10-26 (contract §1). What they
+    answer is undocumented; the sandbox says "gone, use /v2/…" so nothing can depend on them.
+
+    410 Gone: RFC 9110 §15.5.11, the route existed and is permanently no more. The type is
+    `invalid_request_error`: the documented type for "this request cannot succeed as sent, do not
+    retry it" (a client maps it to a non-retryable error); `not_found_error` is documented for
+    unknown or expired *jobs*, which this is not. It is answered before authentication (a key
+    would not change the answer), renders and charges nothing, and is counted in `v1_calls`.
+    """
     sb = _sb(request)
     raw = request.path_params["endpoint"]
-    fault = await _prelude(request, RouteKind.V1, f"POST /v1/{raw}", raw)
+    sb.counters.count_request(f"POST /v1/{raw}")
     endpoint = _endpoint(request, RETIRED_V1_ENDPOINTS, "v1")
-    body = await _json_body(request, sb.config.max_body_bytes)
-    admission = await sb.admit(endpoint, body)
-    rendered = await sb.generate_v1(admission, fault)
-    return deliver(rendered.data, 200, sb.config.v1_content_type, fault)
+    sb.counters.add("v1_calls")
+    raise ApiError(
+        410,
+        ErrorType.INVALID_REQUEST,
+        f"POST /v1/{endpoint.value} was retired on {V1_RETIRED_AT[:10]}; "
+        f"use POST /v2/{endpoint.value}",
+    )
 
 
 async def _v2_submit(request: Request) -> Response:

@@ -15,8 +15,6 @@ from ltxstudio.core.catalog import DEFAULT_CONCURRENCY, MB, RETENTION_SECONDS
 from ltxstudio.core.clock import Clock, SystemClock
 from ltxstudio.sandbox.faults import FaultPlan
 
-V1_CONTENT_TYPES = ("video/mp4", "application/octet-stream")
-
 
 def new_api_key() -> str:
     """A random key for one sandbox instance (it guards a local emulator, not money)."""
@@ -50,8 +48,6 @@ class SandboxConfig:
     concurrency_limit: int = DEFAULT_CONCURRENCY
     rate_limit: RateLimit = field(default_factory=RateLimit)
     job_script: JobScript = field(default_factory=JobScript)
-    #: API-NOTES §12.2: the docs say video/mp4, the OpenAPI application/octet-stream.
-    v1_content_type: str = "video/mp4"
     #: Status and results stay this long after a terminal state; uploads this long after the PUT.
     retention_seconds: float = RETENTION_SECONDS
     upload_url_seconds: float = 3600.0
@@ -80,7 +76,5 @@ class SandboxConfig:
             raise ValueError("speed must be positive")
         if self.concurrency_limit < 1:
             raise ValueError("concurrency_limit must be at least 1")
-        if self.v1_content_type not in V1_CONTENT_TYPES:
-            raise ValueError(f"v1_content_type must be one of {V1_CONTENT_TYPES}")
         if self.storage_base_url is not None and self.storage_base_url.endswith("/"):
             object.__setattr__(self, "storage_base_url", self.storage_base_url.rstrip("/"))

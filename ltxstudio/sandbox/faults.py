@@ -11,8 +11,8 @@ Spec syntax (`ltxstudio sandbox --faults SPEC`), comma-separated items::
     mix=429|500|503|529     faults the random draw picks from (default: 429|500|503|529)
     SCOPE[#CALLS]=FAULT     a scripted fault on chosen calls of a scope (first match wins)
 
-    SCOPE  any | v1 | submit | poll | upload | put | download
-           | v1/<endpoint> | v2/<endpoint>        e.g. v2/text-to-video, v1/retake
+    SCOPE  any | submit | poll | upload | put | download
+           | v2/<endpoint>                        e.g. v2/text-to-video, v2/retake
     CALLS  N (the Nth call of that scope, 1-based) | N-M | N+ (from N on); omitted = every call
     FAULT  400|402|413|422|429|500|503|504|529[:SECONDS]   an error answer; SECONDS = Retry-After
            concurrency[:SECONDS]   429 concurrency_limit_error
@@ -20,15 +20,17 @@ Spec syntax (`ltxstudio sandbox --faults SPEC`), comma-separated items::
            truncate                send part of the body, then end it short of Content-Length
            slow:SECONDS            answer normally after SECONDS (on the injected clock)
            fail[:ERROR_TYPE]       accept the job, then let it end `failed` (default
-                                   content_filtered_error); on v1 the request answers 422/500
+                                   content_filtered_error)
 
 Example: ``submit#3=429:5,poll#2=503,download#1=truncate,submit#1=fail,rate=0.1,seed=7``.
 
 Random draws happen only for requests no scripted rule matched; `fail`, `concurrency` and
 400/402/413/422 are drawn only for generations, so a probabilistic mix never produces an answer a
-route cannot give. 504 is a gateway timing out and may be drawn for any call: the OpenAPI lists it
-for v1, where the API itself times out, but a gateway in front of v2 or storage can time out too,
+route cannot give. 504 is a gateway timing out and may be drawn for any call: the OpenAPI listed it
+for v1, where the API itself timed out, but a gateway in front of v2 or storage can time out too,
 and the client must then treat a submit as possibly accepted (API-NOTES §6.2, §12.22).
+
+There is no v1 scope: v1 generation is retired (contract §1) and its routes always answer 410.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from typing import Final
 from ltxstudio.core.catalog import Endpoint
 
 STATUS_FAULTS: Final = (400, 402, 413, 422, 429, 500, 503, 504, 529)
-BASE_SCOPES: Final = ("any", "v1", "submit", "poll", "upload", "put", "download")
+BASE_SCOPES: Final = ("any", "submit", "poll", "upload", "put", "download")
 
 
 class FaultKind(StrEnum):
@@ -186,16 +188,20 @@ def parse_fault(text: str, item: str = "") -> Fault:
 
 
 def valid_scopes() -> tuple[str, ...]:
-    per_endpoint = [f"v1/{e.value}" for e in Endpoint] + [f"v2/{e.value}" for e in Endpoint]
-    return (*BASE_SCOPES, *per_endpoint)
+    return (*BASE_SCOPES, *(f"v2/{e.value}" for e in Endpoint))
 
 
 def _parse_rule(key: str, value: str, item: str) -> FaultRule:
     scope, _, calls = key.partition("#")
+    if scope == "v1" or scope.startswith("v1/"):
+        raise FaultSpecError(
+            f"there is no scope {scope!r} (in {item!r}): v1 generation was retired on "
+            "2026-10-26 and its routes always answer 410; use submit or v2/<endpoint>"
+        )
     if scope not in valid_scopes():
         raise FaultSpecError(
             f"unknown scope {scope!r} in {item!r}; use one of {', '.join(BASE_SCOPES)} "
-            "or v1/<endpoint>, v2/<endpoint>"
+            "or v2/<endpoint>"
         )
     first, last = 1, None
     if calls:
@@ -232,7 +238,6 @@ def _num(value: float | None) -> str:
 class RouteKind(StrEnum):
     """What kind of call a request is, for the applicability of drawn faults."""
 
-    V1 = "v1"
     SUBMIT = "submit"
     POLL = "poll"
     UPLOAD = "upload"
@@ -243,8 +248,8 @@ class RouteKind(StrEnum):
 def scopes_for(kind: RouteKind, endpoint: str | None = None) -> tuple[str, ...]:
     """The scope names a request of this kind counts under, most general first."""
     scopes = ["any", kind.value]
-    if endpoint and kind in (RouteKind.V1, RouteKind.SUBMIT):
-        scopes.append(f"{'v1' if kind is RouteKind.V1 else 'v2'}/{endpoint}")
+    if endpoint and kind is RouteKind.SUBMIT:
+        scopes.append(f"v2/{endpoint}")
     return tuple(scopes)
 
 
@@ -292,7 +297,7 @@ class FaultInjector:
 
 def applicable(fault: Fault, kind: RouteKind) -> bool:
     """Whether a randomly drawn fault makes sense for this kind of call."""
-    generation = kind in (RouteKind.V1, RouteKind.SUBMIT)
+    generation = kind is RouteKind.SUBMIT
     match fault.kind:
         case FaultKind.STATUS:
             if fault.status in (400, 402, 413, 422):

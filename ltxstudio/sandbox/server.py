@@ -164,11 +164,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "storage host",
     )
     parser.add_argument(
-        "--octet-stream",
-        action="store_true",
-        help="answer v1 with Content-Type application/octet-stream (as the OpenAPI says)",
-    )
-    parser.add_argument(
         "--allow-remote",
         action="store_true",
         help="allow binding a non-loopback address (the sandbox still requires the key)",
@@ -192,7 +187,6 @@ def config_from_args(args: argparse.Namespace, storage_base_url: str | None) -> 
         speed=args.speed,
         concurrency_limit=args.concurrency,
         rate_limit=rate,
-        v1_content_type="application/octet-stream" if args.octet_stream else "video/mp4",
         storage_base_url=storage_base_url,
         state_dir=Path(args.state_dir).expanduser() if args.state_dir else None,
     )

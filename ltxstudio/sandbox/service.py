@@ -1,5 +1,5 @@
 """One sandbox instance's state and use-cases, independent of HTTP: auth, limits, generations
-(v1 sync and v2 jobs), job status, the ledger and the statistics tests read.
+(v2 jobs; v1 generation is retired), job status, the ledger and the statistics tests read.
 
 With a state dir the state is loaded in `__init__` (so `create_app` has it before the first
 request, with or without a running loop), then recovered: generations that died with the previous
@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import hmac
 import logging
-import uuid
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -31,7 +30,7 @@ from ltxstudio.sandbox.jobs import Job, JobError, JobState, JobTable, failure
 from ltxstudio.sandbox.keptspecs import KeptSpecs
 from ltxstudio.sandbox.ledger import Ledger, money
 from ltxstudio.sandbox.limits import RateLimiter
-from ltxstudio.sandbox.render import Rendered, Renderer, RenderSpec
+from ltxstudio.sandbox.render import Renderer, RenderSpec
 from ltxstudio.sandbox.specjson import SpecDecodeError
 from ltxstudio.sandbox.statedb import SandboxStateError
 from ltxstudio.sandbox.statedir import StateDir, open_state_dir
@@ -55,7 +54,6 @@ class Sandbox:
             self.state = open_state_dir(config.state_dir, config.balance_usd)
         self.faults = FaultInjector(config.faults)
         self.rate = RateLimiter(config.rate_limit, config.clock)
-        self.v1_in_flight = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._rendering: set[str] = set()  # jobs with a render task in this process
         self._last_disk_sweep = float("-inf")
@@ -116,8 +114,9 @@ class Sandbox:
         with self._transaction():
             known = self.jobs.ids()
             for gen_id in self.ledger.reserved_ids():
-                # A v1 generation (or anything without a job) died with its process: the client
-                # got no video, so it is not billed. A v2 job still owed keeps its reservation.
+                # A reservation without a job (an earlier version's v1 call) died with its
+                # process: the client got no video, so it is not billed. A v2 job still owed
+                # keeps its reservation.
                 if gen_id not in known:
                     self.ledger.release(gen_id, now)
             self.settle()
@@ -176,13 +175,12 @@ class Sandbox:
             )
 
     def in_flight(self) -> int:
-        return len(self.jobs.active()) + self.v1_in_flight
+        return len(self.jobs.active())
 
     def _note_in_flight(self) -> None:
-        """Keep the most generations (v2 jobs pending or processing, plus v1 calls) ever running
-        at once. The sandbox serves one key, so this is the per-key figure the concurrency limit
-        is about. Only a new generation raises the count, so sampling right after each start
-        sees every peak."""
+        """Keep the most v2 jobs (pending or processing) ever outstanding at once. The sandbox
+        serves one key, so this is the per-key figure. Only a new job raises the count, so
+        sampling right after each submit sees every peak."""
         self.counters.raise_to("jobs_in_flight_max", self.in_flight())
 
     # ------------------------------------------------------------------ generations
@@ -198,26 +196,6 @@ class Sandbox:
             spec_json = await asyncio.to_thread(self.kept.keep, admission.spec)
             admission = replace(admission, spec_json=spec_json)
         return admission
-
-    async def generate_v1(self, admission: Admission, fault: Fault | None) -> Rendered:
-        self.settle()
-        gen_id = f"v1-{uuid.uuid4()}"
-        self._reserve(gen_id, admission)
-        self.v1_in_flight += 1
-        self._note_in_flight()
-        try:
-            if fault is not None and fault.kind is FaultKind.FAIL:
-                error = failure(fault.error_type)
-                status = 422 if error.type == ErrorType.CONTENT_FILTERED else 500
-                raise ApiError(status, error.type, error.message)
-            rendered = await asyncio.to_thread(self.renderer.render, admission.spec)
-        except BaseException:
-            self.ledger.release(gen_id, self.clock.time())
-            raise
-        finally:
-            self.v1_in_flight -= 1
-        self.ledger.charge(gen_id, self.clock.time())
-        return rendered
 
     def submit_v2(self, admission: Admission, fault: Fault | None) -> Job:
         try:
@@ -245,14 +223,6 @@ class Sandbox:
         """402 before 429: a client that cannot pay must not be told to come back later."""
         self.ledger.require(admission.estimate_usd)
         self.check_concurrency()
-
-    def _reserve(self, gen_id: str, admission: Admission) -> None:
-        self._gate(admission)
-        with self._transaction():
-            self.ledger.reserve(
-                gen_id, admission.endpoint.value, admission.estimate_usd, self.clock.time()
-            )
-            self.counters.add("generations")
 
     # ------------------------------------------------------------------ renders
 
@@ -370,6 +340,7 @@ class Sandbox:
         return {
             "requests": self.counters.requests(),
             "generations": self.counters["generations"],
+            "v1_calls": self.counters["v1_calls"],
             "jobs_created": self.jobs.created,
             "jobs_completed": self.jobs.completed,
             "jobs_failed": self.jobs.failed,

@@ -56,6 +56,14 @@ class Harness:
         assert response.status_code == 200, response.text
         return response.content
 
+    async def generate(self, endpoint: str, body: dict[str, Any]) -> bytes:
+        """Submit a v2 job, let it finish and download its result (v1 generation is retired)."""
+        r = await self.client.post(f"/v2/{endpoint}", json=body)
+        assert r.status_code == 202, r.text
+        done = await self.finish(endpoint, r.json()["id"])
+        assert done["status"] == "completed", done
+        return await self.download(next(iter(done["result"].values())))
+
 
 HarnessFactory = Callable[..., Any]
 

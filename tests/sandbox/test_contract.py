@@ -2,24 +2,26 @@
 OpenAPI, and every status each of the 14 operations documents is produced at least once.
 
 One scenario (run once per module) drives every route through success and each error; the tests
-then check the recorded responses. Statuses a route does not document (402 on v1, 413, 529) are
-checked against the `Error` envelope schema.
+then check the recorded responses. Statuses a route does not document (410 on the retired v1
+routes, 413, 529) are checked against the `Error` envelope schema.
+
+The OpenAPI document is the July 2026 export; `CONTRACT-2026-09.md` overrides it. Where the
+sandbox is now *meant* to answer differently, the difference is listed below with its contract
+section (`NO_LONGER_PRODUCED`), not dropped from the check.
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import av
 import httpx
 import pytest
 
-from ltxstudio.core.catalog import V1_ENDPOINTS, V2_ENDPOINTS, Endpoint
+from ltxstudio.core.catalog import RETIRED_V1_ENDPOINTS, V2_ENDPOINTS, Endpoint
 from ltxstudio.core.clock import ManualClock
 from ltxstudio.sandbox.asgi import create_app, sandbox_of
 from ltxstudio.sandbox.config import RateLimit, SandboxConfig
@@ -33,6 +35,15 @@ from tests.support.openapi_contract import (
 
 POLL = "/v2/{endpoint}/{id}"
 UPLOAD = "/v1/upload"
+
+#: Statuses the July export documents for a route that the sandbox must no longer produce.
+NO_LONGER_PRODUCED: dict[tuple[str, str], tuple[set[int], str]] = {
+    (f"/v1/{endpoint.value}", "post"): (
+        {200, 400, 401, 422, 429, 500, 503, 504},
+        "contract §1: v1 generation was retired after 2026-10-26; the route answers 410 only",
+    )
+    for endpoint in RETIRED_V1_ENDPOINTS
+}
 
 
 @dataclass(frozen=True)
@@ -156,22 +167,10 @@ async def _scenario(video: bytes, image: bytes, audio: bytes) -> list[Seen]:
         await call(api, "upload 503", "POST", UPLOAD)
         await faults("")
 
-        for endpoint in V1_ENDPOINTS:
+        for endpoint in RETIRED_V1_ENDPOINTS:
             path = f"/v1/{endpoint.value}"
-            body = bodies[endpoint]
-            await call(api, "v1 ok", "POST", path, json=body)
-            await call(api, "v1 400", "POST", path, json=_bad(endpoint, body))
-            await call(anon, "v1 401", "POST", path, json=body)
-            await call(broke, "v1 402", "POST", path, json=poor_bodies[endpoint])
-            await call(api, "v1 413", "POST", path, content=b"{" + b" " * (21 * 1024 * 1024))
-            if endpoint in (Endpoint.HDR, Endpoint.REFRAME):
-                continue
-            await call(api, "v1 422", "POST", path, json=_blocked(endpoint, body))
-            scope = f"v1/{endpoint.value}"
-            await faults(f"{scope}#1=429:3,{scope}#2=500,{scope}#3=503,{scope}#4=504,{scope}#5=529")
-            for status in (429, 500, 503, 504, 529):
-                await call(api, f"v1 {status}", "POST", path, json=body)
-            await faults("")
+            await call(api, "v1 410 retired", "POST", path, json=bodies[endpoint])
+            await call(anon, "v1 410 retired (no key)", "POST", path, json=bodies[endpoint])
 
         jobs: dict[Endpoint, str] = {}
         for endpoint in V2_ENDPOINTS:
@@ -233,12 +232,6 @@ def test_every_response_matches_the_openapi(openapi: dict[str, Any], scenario: l
         method = seen.method.lower()
         if "x-request-id" not in seen.headers:
             problems.append(f"{seen.label} {seen.path}: no x-request-id")
-        if seen.status == 200 and seen.path.startswith("/v1/") and seen.path != UPLOAD:
-            if seen.content_type not in ("video/mp4", "application/octet-stream"):
-                problems.append(f"{seen.label} {seen.path}: content type {seen.content_type}")
-            with av.open(io.BytesIO(seen.body)) as container:
-                assert container.streams.video, seen.label
-            continue
         if seen.status in documented_statuses(openapi, template, method):
             validator = response_schema(openapi, template, method, seen.status)
         else:
@@ -258,14 +251,20 @@ def test_every_documented_status_of_every_route_is_produced(
     for seen in scenario:
         key = (seen.path if seen.path.count("/") == 2 else POLL, seen.method.lower())
         produced.setdefault(key, set()).add(seen.status)
-    missing = []
+    missing, unwanted = [], []
     for template, operations in openapi["paths"].items():
         for method in operations:
             got = produced.get((template, method), set())
-            lacking = documented_statuses(openapi, template, method) - got
+            retired, why = NO_LONGER_PRODUCED.get((template, method), (set(), ""))
+            lacking = documented_statuses(openapi, template, method) - retired - got
             if lacking:
                 missing.append(f"{method.upper()} {template}: {sorted(lacking)}")
+            if got & retired:
+                unwanted.append(f"{method.upper()} {template}: {sorted(got & retired)} ({why})")
     assert not missing, "\n".join(missing)
+    assert not unwanted, "\n".join(unwanted)
+    for template, _ in NO_LONGER_PRODUCED:
+        assert produced[(template, "post")] == {410}, template
     operations = sum(len(ops) for ops in openapi["paths"].values())
     assert operations == 14
 

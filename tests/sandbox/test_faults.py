@@ -22,7 +22,7 @@ from tests.sandbox.conftest import T2V_720, Harness, HarnessFactory
 
 def test_spec_syntax() -> None:
     plan = FaultPlan.parse(
-        "submit#3=429:5, poll#2-4=503, download#1=truncate, put=reset, v1/retake#2+=slow:2.5,"
+        "submit#3=429:5, poll#2-4=503, download#1=truncate, put=reset, v2/retake#2+=slow:2.5,"
         " v2/extend=fail:api_error, upload#1=concurrency, rate=0.25, mix=500|529, seed=7"
     )
     assert plan.seed == 7
@@ -33,7 +33,7 @@ def test_spec_syntax() -> None:
         FaultRule("poll", 2, 4, Fault(FaultKind.STATUS, 503)),
         FaultRule("download", 1, 1, Fault(FaultKind.TRUNCATE)),
         FaultRule("put", 1, None, Fault(FaultKind.RESET)),
-        FaultRule("v1/retake", 2, None, Fault(FaultKind.SLOW, seconds=2.5)),
+        FaultRule("v2/retake", 2, None, Fault(FaultKind.SLOW, seconds=2.5)),
         FaultRule("v2/extend", 1, None, Fault(FaultKind.FAIL, error_type="api_error")),
         FaultRule("upload", 1, 1, Fault(FaultKind.CONCURRENCY, 429)),
     )
@@ -54,6 +54,8 @@ def test_spec_syntax() -> None:
         ("poll=explode", "unknown fault 'explode'"),
         ("poll=500:-1", "seconds must not be negative"),
         ("seed=x", "'x' in 'seed=x' is not a whole number"),
+        ("v1=500", "there is no scope 'v1'"),
+        ("v1/retake#1=500", "v1 generation was retired on 2026-10-26"),
     ],
 )
 def test_bad_specs_name_the_item(spec: str, message: str) -> None:
@@ -81,7 +83,7 @@ def test_same_seed_same_faults(seed: int, rate: float, calls: list[RouteKind]) -
         if fault is None:
             continue
         if fault.kind is FaultKind.FAIL:
-            assert kind in (RouteKind.V1, RouteKind.SUBMIT)
+            assert kind is RouteKind.SUBMIT
 
 
 def test_a_gateway_504_can_be_drawn_for_every_call_but_refusals_only_for_generations() -> None:
@@ -89,7 +91,7 @@ def test_a_gateway_504_can_be_drawn_for_every_call_but_refusals_only_for_generat
     assert {gateway.draw(kind, "text-to-video") for kind in KINDS} == {parse_fault("504")}
     refusal = FaultInjector(FaultPlan(rate=1.0, mix=(parse_fault("402"),)))
     drawn = {kind: refusal.draw(kind, "text-to-video") for kind in KINDS}
-    assert {k for k, f in drawn.items() if f is not None} == {RouteKind.V1, RouteKind.SUBMIT}
+    assert {k for k, f in drawn.items() if f is not None} == {RouteKind.SUBMIT}
 
 
 def test_rate_is_roughly_honoured_and_seeds_differ() -> None:
@@ -114,7 +116,7 @@ def test_scripted_rules_count_calls_per_scope() -> None:
 @pytest.mark.asyncio
 async def test_faults_on_the_wire(sandbox: Harness) -> None:
     spec = (
-        "upload#1=503:7,upload#2=529,poll#1=500,v1#1=504,submit#1=concurrency:4,"
+        "upload#1=503:7,upload#2=529,poll#1=500,submit#1=504,submit#2=concurrency:4,"
         "download#1=truncate,download#2=reset"
     )
     assert (await sandbox.client.put("/_sandbox/faults", json={"spec": spec})).json()["spec"]
@@ -128,7 +130,7 @@ async def test_faults_on_the_wire(sandbox: Harness) -> None:
     assert (r.status_code, r.json()["error"]["type"]) == (529, "overloaded_error")
     r = await sandbox.client.get("/v2/text-to-video/whatever")
     assert (r.status_code, r.json()["error"]["type"]) == (500, "api_error")
-    r = await sandbox.client.post("/v1/text-to-video", json=T2V_720)
+    r = await sandbox.client.post("/v2/text-to-video", json=T2V_720)
     assert (r.status_code, r.json()["error"]["type"]) == (504, "timeout_error")
     r = await sandbox.client.post("/v2/text-to-video", json=T2V_720)
     assert (r.status_code, r.headers["retry-after"]) == (429, "4")
@@ -159,21 +161,6 @@ async def test_slow_fault_waits_on_the_injected_clock(make_harness: HarnessFacto
     assert (await h.client.post("/v1/upload")).status_code == 200
     assert h.clock.sleeps == [90.0]
     assert h.clock.time() - before >= 90
-
-
-@pytest.mark.asyncio
-async def test_v1_fail_fault_answers_without_charging(sandbox: Harness) -> None:
-    await sandbox.client.put("/_sandbox/faults", json={"spec": "v1#1=fail,v1#2=fail:api_error"})
-    r = await sandbox.client.post("/v1/text-to-video", json=T2V_720)
-    assert (r.status_code, r.json()["error"]["type"]) == (422, "content_filtered_error")
-    r = await sandbox.client.post("/v1/text-to-video", json=T2V_720)
-    assert (r.status_code, r.json()["error"]["type"]) == (500, "api_error")
-    stats = (await sandbox.client.get("/_sandbox/stats")).json()
-    assert (stats["jobs_charged"], stats["balance_usd"], stats["reserved_usd"]) == (
-        0,
-        "25.00",
-        "0.00",
-    )
 
 
 @pytest.mark.asyncio

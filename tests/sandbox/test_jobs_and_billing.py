@@ -130,13 +130,12 @@ async def test_402_names_the_credits_and_a_top_up_lets_the_client_resume(
     make_harness: HarnessFactory,
 ) -> None:
     h = await make_harness(balance_usd=Decimal("0.05"))
-    for version in ("v1", "v2"):
-        r = await h.client.post(f"/{version}/text-to-video", json=T2V_720)
-        assert r.status_code == 402
-        assert r.json()["error"] == {
-            "type": "insufficient_funds_error",
-            "message": "Insufficient funds. Required: 6 credits",  # $0.06
-        }
+    r = await h.client.post("/v2/text-to-video", json=T2V_720)
+    assert r.status_code == 402
+    assert r.json()["error"] == {
+        "type": "insufficient_funds_error",
+        "message": "Insufficient funds. Required: 6 credits",  # $0.06
+    }
     r = await h.client.post("/_sandbox/balance", json={"add_usd": "0.01"})
     assert r.json()["balance_usd"] == "0.06"
     r = await h.client.post("/v2/text-to-video", json=T2V_720)
@@ -156,8 +155,6 @@ async def test_concurrency_limit_answers_429_until_a_job_ends(sandbox: Harness) 
     assert r.status_code == 429
     assert r.json()["error"]["type"] == "concurrency_limit_error"
     assert r.headers["retry-after"] == "10"  # the soonest scripted end, 10 s away
-    r = await sandbox.client.post("/v1/text-to-video", json=T2V_720)
-    assert r.json()["error"]["type"] == "concurrency_limit_error"
     assert (await sandbox.finish("text-to-video", first))["status"] == "completed"
     r = await sandbox.client.post("/v2/text-to-video", json=T2V_720)
     assert r.status_code == 202

@@ -17,7 +17,7 @@ from ltxstudio.core.clock import ManualClock
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.sandbox.faults import FaultPlan
 from ltxstudio.sandbox.server import config_from_args, run_from_args
-from tests.sandbox.conftest import KEY, T2V_720
+from tests.sandbox.conftest import KEY
 from tests.support.sandbox_server import serve_sandbox
 
 pytestmark = pytest.mark.loopback
@@ -68,15 +68,15 @@ def test_storage_urls_point_at_the_storage_host_and_refuse_the_key() -> None:
 
 
 def test_reset_and_truncate_break_a_real_connection() -> None:
-    plan = FaultPlan.parse("v1#1=truncate,v1#2=reset")
+    plan = FaultPlan.parse("upload#1=truncate,upload#2=reset")
     with (
         serve_sandbox(SandboxConfig(api_key=KEY, faults=plan)) as served,
         httpx.Client(base_url=served.base_url, headers=served.auth, timeout=60) as api,
     ):
         for _ in range(2):
             with pytest.raises(httpx.RemoteProtocolError):
-                api.post("/v1/text-to-video", json=T2V_720)
-        whole = api.post("/v1/text-to-video", json=T2V_720)
+                api.post("/v1/upload")
+        whole = api.post("/v1/upload")
         assert whole.status_code == 200
         assert len(whole.content) == int(whole.headers["content-length"])
 
@@ -105,7 +105,6 @@ def test_cli_options_build_the_config() -> None:
             "4",
             "--rate-limit",
             "10/2",
-            "--octet-stream",
         ),
         storage_base_url=None,
     )
@@ -117,7 +116,6 @@ def test_cli_options_build_the_config() -> None:
     assert config.faults.spec() == "poll#2=503"
     assert (config.concurrency_limit, config.rate_limit.requests) == (4, 10)
     assert config.rate_limit.window_seconds == 2
-    assert config.v1_content_type == "application/octet-stream"
     assert config_from_args(_args(), None).api_key.startswith("sbx_")  # random per instance
     assert "sbx_cli_secret" not in repr(config)  # the key stays out of reprs and tracebacks
 

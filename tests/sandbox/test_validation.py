@@ -81,14 +81,13 @@ async def test_text_to_video_rules(
         else:
             body[key] = value
     body = {k: v for k, v in body.items() if v is not None or k == "duration"}
-    for version in ("v1", "v2"):
-        r = await sandbox.client.post(f"/{version}/text-to-video", json=body)
-        assert r.status_code == 400, (version, r.text)
-        error = r.json()["error"]
-        assert error["type"] == "invalid_request_error"
-        assert message in error["message"], error["message"]
+    r = await sandbox.client.post("/v2/text-to-video", json=body)
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert error["type"] == "invalid_request_error"
+    assert message in error["message"], error["message"]
     stats = sandbox.sandbox.stats()
-    assert stats["generations"] == 0
+    assert stats["jobs_created"] == 0
     assert stats["reserved_usd"] == "0.00"
 
 
@@ -130,13 +129,13 @@ async def test_integral_float_duration_and_auto_duration_are_accepted(sandbox: H
 
 async def test_body_shape_errors(sandbox: Harness) -> None:
     r = await sandbox.client.post(
-        "/v1/text-to-video", content=b"{not json", headers={"content-type": "application/json"}
+        "/v2/text-to-video", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert (r.status_code, r.json()["error"]["message"]) == (
         400,
         "the request body is not valid JSON",
     )
-    r = await sandbox.client.post("/v1/text-to-video", json=[1, 2])
+    r = await sandbox.client.post("/v2/text-to-video", json=[1, 2])
     assert r.json()["error"]["message"] == "the request body must be a JSON object"
     r = await sandbox.client.post("/v1/video-to-video-hdr", json={"video_uri": "x"})
     assert r.status_code == 404
