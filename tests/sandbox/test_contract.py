@@ -68,11 +68,7 @@ def _bodies(uris: dict[str, str]) -> dict[Endpoint, dict[str, Any]]:
         Endpoint.RETAKE: {"video_uri": uris["video"], "start_time": 1, "duration": 2},
         Endpoint.EXTEND: {"video_uri": uris["video"], "duration": 2},
         Endpoint.HDR: {"video_uri": uris["video"]},
-        Endpoint.REFRAME: {
-            "video_uri": uris["video"],
-            "model": "ltx-2-3-pro",
-            "resolution": "720x1280",
-        },
+        Endpoint.REFRAME: {"video_uri": uris["video"], "resolution": "720x1280"},
     }
 
 

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from ltxstudio.core.catalog import Endpoint, Model, Resolution
-from ltxstudio.core.pricing import CostBasis, estimate_usd
+from ltxstudio.core.pricing import CostBasis, estimate_usd, quote
 from ltxstudio.sandbox.config import JobScript, RateLimit
+from ltxstudio.sandbox.probe import probe_media
 from tests.sandbox.conftest import T2V_720, Harness, HarnessFactory, data_uri
 
 pytestmark = pytest.mark.asyncio
@@ -262,16 +263,42 @@ async def test_each_endpoint_is_priced_on_its_own_basis(
     audio = await h.upload(audio_m4a, "audio/mp4")
     cases: list[tuple[str, dict[str, Any], int]] = [
         ("text-to-video", {**T2V_720, "model": "ltx-2-5-pro", "duration": 6}, 72),  # 6 × 0.12
+        (
+            "text-to-video",
+            {**T2V_720, "model": "ltx-2-5-pro", "resolution": "3840x2160", "duration": 6},
+            234,  # 6 × 0.39: 2.5 Pro 4K (contract §6)
+        ),
+        (
+            "text-to-video",
+            {**T2V_720, "model": "ltx-2-5-pro", "resolution": "1440x2560", "duration": 6},
+            150,  # 6 × 0.25: 2.5 Pro 1440p
+        ),
         ("image-to-video", {**T2V_720, "image_uri": data_uri(image_png, "image/png")}, 6),
-        ("audio-to-video", {"audio_uri": audio, "prompt": "x"}, 30),  # 3 s × 0.10
+        # Audio-to-video per model × output tier, per second of input audio (contract §6).
+        ("audio-to-video", {"audio_uri": audio, "prompt": "x"}, 30),  # 2.3 Pro 1080p: 3 × 0.10
         ("audio-to-video", {"audio_uri": audio, "prompt": "x", "model": "ltx-2-5-fast"}, 39),
+        (
+            "audio-to-video",
+            {"audio_uri": audio, "prompt": "x", "model": "ltx-2-5-fast", "resolution": "720x1280"},
+            27,  # 2.5 Fast 720p: 3 × 0.09
+        ),
+        (
+            "audio-to-video",
+            {"audio_uri": audio, "prompt": "x", "model": "ltx-2-5-pro", "resolution": "3840x2160"},
+            117,  # 2.5 Pro 4K, unpublished: the t2v rate 0.39 × 3
+        ),
+        (
+            "audio-to-video",
+            {"audio_uri": audio, "prompt": "x", "resolution": "1280x720"},
+            12,  # 2.3 Pro 720p, unpublished: the t2v rate 0.04 × 3
+        ),
         ("retake", {"video_uri": video, "start_time": 0, "duration": 2}, 40),  # 4 s input
         ("extend", {"video_uri": video, "duration": 2}, 60),  # 2 s + 4 s of context
         ("extend", {"video_uri": video, "duration": 2, "context": 1}, 30),
         ("video-to-video-hdr", {"video_uri": video}, 80),  # 4 s × 0.20 (≤ 1080p)
         (
             "video-to-video-reframe",
-            {"video_uri": video, "model": "ltx-2-3-pro", "resolution": "1080x1920"},
+            {"video_uri": video, "resolution": "1080x1920"},
             80,  # 4 s × 0.20 (1080-class output)
         ),
     ]
@@ -281,3 +308,30 @@ async def test_each_endpoint_is_priced_on_its_own_basis(
         expected = f"Insufficient funds. Required: {credits} credits"
         assert r.json()["error"]["message"] == expected, (endpoint, body)
     assert (await h.client.get("/_sandbox/stats")).json()["jobs_created"] == 0
+
+
+async def test_the_charge_is_the_quote_of_the_admitted_request(
+    sandbox: Harness, audio_m4a: bytes
+) -> None:
+    """The ledger bills `pricing.quote` of exactly what was admitted: here an A2V job on an
+    unpublished tier, priced per second of the input audio at the model's t2v rate."""
+    body = {
+        "audio_uri": data_uri(audio_m4a, "audio/mp4"),
+        "prompt": "x",
+        "model": "ltx-2-3-pro",
+        "resolution": "1280x720",
+    }
+    job_id = (await sandbox.client.post("/v2/audio-to-video", json=body)).json()["id"]
+    assert (await sandbox.finish("audio-to-video", job_id))["status"] == "completed"
+    info = probe_media(audio_m4a)
+    assert info.audio is not None
+    basis = CostBasis(
+        Endpoint.AUDIO_TO_VIDEO, info.audio.duration, Model.LTX_2_3_PRO, Resolution(1280, 720)
+    )
+    expected = quote(basis)
+    assert not expected.published
+    ledger = (await sandbox.client.get("/_sandbox/ledger")).json()["entries"]
+    assert [(e["kind"], Decimal(e["amount_usd"])) for e in ledger] == [
+        ("reserve", expected.usd),
+        ("charge", expected.usd),
+    ]

@@ -14,7 +14,7 @@ from PIL import Image
 from tests.sandbox.conftest import T2V_720, Harness, data_uri
 from tests.support.frames import decode as frames
 from tests.support.frames import mean_diff as diff
-from tests.support.media_factory import frame_picture, read_frame_index
+from tests.support.media_factory import frame_picture, make_image, read_frame_index
 
 pytestmark = pytest.mark.asyncio
 
@@ -95,10 +95,34 @@ async def test_audio_to_video_uses_the_given_audio(sandbox: Harness, audio_m4a: 
     }
     out = await sandbox.generate("audio-to-video", body)
     info = probe(out)
-    assert (info["fps"], info["frames"], info["size"]) == (25, 75, (1280, 720))  # 3 s at 25 fps
+    # Contract §3: fps defaults to 24 since 2026-08-19 (it was always 25): 3 s at 24 fps.
+    assert (info["fps"], info["frames"], info["size"]) == (24, 72, (1280, 720))
     track = audio_track(out)
     spectrum = np.abs(np.fft.rfft(track[:48_000]))
     assert np.argmax(spectrum) == pytest.approx(440, abs=2)  # 1 s window: bins are 1 Hz
+
+
+async def test_audio_to_video_renders_the_asked_fps_from_the_images(
+    sandbox: Harness, audio_m4a: bytes, tmp_path: Any
+) -> None:
+    """`fps`, `camera_motion` and `last_frame_uri` shape the picture; with no `resolution` the
+    size follows the image's orientation (contract §3)."""
+    first = make_image(tmp_path / "first.png", width=360, height=640, index=3).read_bytes()
+    last = make_image(tmp_path / "last.png", width=360, height=640, index=9).read_bytes()
+    body = {
+        "audio_uri": data_uri(audio_m4a, "audio/mp4"),
+        "image_uri": data_uri(first, "image/png"),
+        "last_frame_uri": data_uri(last, "image/png"),
+        "camera_motion": "static",
+        "fps": 50,
+        "model": "ltx-2-5-fast",
+    }
+    out = await sandbox.generate("audio-to-video", body)
+    info = probe(out)
+    assert (info["fps"], info["frames"], info["size"]) == (50, 150, (1080, 1920))
+    clip = frames(out)
+    assert read_frame_index(clip[0]) == 3
+    assert read_frame_index(clip[-1]) == 9  # it crossfades to the last frame
 
 
 async def test_retake_changes_exactly_the_window(sandbox: Harness, video_4s: bytes) -> None:
@@ -155,7 +179,7 @@ async def test_hdr_returns_a_zip_of_exr_frames(sandbox: Harness, video_4s: bytes
 
 async def test_reframe_returns_the_new_aspect(sandbox: Harness, video_4s: bytes) -> None:
     uri = await sandbox.upload(video_4s)
-    body = {"video_uri": uri, "model": "ltx-2-3-pro", "resolution": "720x1280"}
+    body = {"video_uri": uri, "resolution": "720x1280"}  # reframe takes no model
     job = (await sandbox.client.post("/v2/video-to-video-reframe", json=body)).json()
     done = await sandbox.finish("video-to-video-reframe", job["id"])
     out = await sandbox.download(done["result"]["video_url"])
