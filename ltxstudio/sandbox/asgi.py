@@ -2,10 +2,10 @@
 
 All state is created here, not in a lifespan hook: `httpx.ASGITransport` runs no lifespan. The
 app serves the 14 OpenAPI operations (the five v1 generation routes only to say they were
-retired), the pre-signed storage routes (`/_sandbox/storage/…`, no
-Bearer key, refused when one is sent) and admin routes under `/_sandbox/` (Bearer key; kept out of
-the contract tests, they are ours). Every response carries `x-request-id`; every error is the LTX
-envelope.
+retired), the pre-signed storage routes (`/_sandbox/storage/…`, no Bearer key, refused when one
+is sent) and admin routes under `/_sandbox/` (Bearer key; kept out of the contract tests, they are
+ours). Every response carries `x-request-id`. Every API and admin error is the LTX envelope; every
+storage error is storage's own XML (`storage_errors.py`), whatever raised it.
 """
 
 from __future__ import annotations
@@ -44,7 +44,14 @@ from ltxstudio.sandbox.responses import (
     deliver_json,
 )
 from ltxstudio.sandbox.service import Sandbox
-from ltxstudio.sandbox.storage import parse_range
+from ltxstudio.sandbox.storage import STORAGE_PREFIX, parse_range
+from ltxstudio.sandbox.storage_errors import (
+    XML_CONTENT_TYPE,
+    StorageCode,
+    StorageError,
+    authorization_refused,
+    no_such_key,
+)
 from ltxstudio.sandbox.uploads import iso
 
 __all__ = ["SandboxConnectionReset", "create_app", "sandbox_of"]
@@ -69,7 +76,11 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[Middleware(RequestIdMiddleware)],
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
+        exception_handlers={
+            ApiError: _api_error,
+            StorageError: _storage_error,
+            HTTPException: _http_error,
+        },
     )
     app.state.sandbox = sandbox
     return app
@@ -111,16 +122,34 @@ class RequestIdMiddleware:
             if started:
                 raise
             log.exception("sandbox request %s failed", request_id)
-            error = ApiError(500, ErrorType.API, "An unexpected error occurred.")
-            await _error_response(error)(scope, receive, send_with_id)
+            response: Response
+            if _is_storage(scope["path"]):
+                response = _xml_response(StorageError.for_status(500))
+            else:
+                response = _error_response(
+                    ApiError(500, ErrorType.API, "An unexpected error occurred.")
+                )
+            await response(scope, receive, send_with_id)
+
+
+def _is_storage(path: str) -> bool:
+    return path.startswith(STORAGE_PREFIX + "/")
 
 
 def _error_response(error: ApiError) -> JSONResponse:
     return JSONResponse(error.envelope(), error.status, headers=error.headers())
 
 
+def _xml_response(error: StorageError) -> Response:
+    return Response(error.body(), error.status, error.headers(), XML_CONTENT_TYPE)
+
+
 async def _api_error(request: Request, exc: Exception) -> Response:
     return _error_response(cast(ApiError, exc))
+
+
+async def _storage_error(request: Request, exc: Exception) -> Response:
+    return _xml_response(cast(StorageError, exc))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -131,7 +160,18 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         http.status_code, ErrorType.API
     )
     message = {404: "Not found.", 405: "Method not allowed."}.get(http.status_code, http.detail)
-    response = _error_response(ApiError(http.status_code, kind, message))
+    response: Response
+    if _is_storage(request.url.path):
+        code = {404: StorageCode.NO_SUCH_KEY, 405: StorageCode.METHOD_NOT_ALLOWED}.get(
+            http.status_code, StorageCode.INVALID_ARGUMENT
+        )
+        storage_message = {
+            404: "The specified key does not exist.",
+            405: "The specified method is not allowed against this resource.",
+        }.get(http.status_code, http.detail)
+        response = _xml_response(StorageError(http.status_code, code, storage_message))
+    else:
+        response = _error_response(ApiError(http.status_code, kind, message))
     allow = _allow(http)
     if allow:
         response.headers["Allow"] = allow
@@ -281,10 +321,15 @@ async def _upload(request: Request) -> Response:
 
 def _refuse_authorization(request: Request) -> None:
     if "authorization" in request.headers:
-        raise invalid(
-            "storage URLs are pre-signed: do not send an Authorization header to them "
-            "(it would hand the API key to the storage host)"
-        )
+        raise authorization_refused()
+
+
+async def _before_storage(sb: Sandbox, fault: Fault | None) -> None:
+    """Faults on a storage call, in storage's words (an injected 503 is XML too)."""
+    if fault is not None and fault.kind is FaultKind.STATUS:
+        assert fault.status is not None
+        raise StorageError.for_status(fault.status, retry_after=fault.seconds)
+    await _before(sb, fault)
 
 
 async def _storage_put(request: Request) -> Response:
@@ -294,12 +339,24 @@ async def _storage_put(request: Request) -> Response:
     _refuse_authorization(request)
     sb.signer.check("PUT", f"uploads/{name}", dict(request.query_params), sb.clock.time())
     fault = sb.faults.draw(RouteKind.PUT)
-    await _before(sb, fault)
+    await _before_storage(sb, fault)
     sb.uploads.check_headers(name, request.headers)
-    data = await _read_body(request, UPLOAD_MAX_BYTES)
+    data = await _read_upload(request)
     content_type = request.headers.get("content-type", "application/octet-stream")
     await sb.uploads.receive(name, data, content_type)
     return deliver(b"", 200, None, fault)
+
+
+async def _read_upload(request: Request) -> bytes:
+    try:
+        return await _read_body(request, UPLOAD_MAX_BYTES)
+    except ApiError:  # the body outgrew the signed range while streaming
+        raise StorageError(
+            400,
+            StorageCode.ENTITY_TOO_LARGE,
+            f"Your proposed upload is larger than the maximum object size specified in your "
+            f"policy ({UPLOAD_MAX_BYTES} bytes).",
+        ) from None
 
 
 async def _storage_get(request: Request) -> Response:
@@ -310,10 +367,10 @@ async def _storage_get(request: Request) -> Response:
     key = f"{bucket}/{name}"
     sb.signer.check("GET", key, dict(request.query_params), sb.clock.time())
     fault = sb.faults.draw(RouteKind.DOWNLOAD)
-    await _before(sb, fault)
+    await _before_storage(sb, fault)
     obj = sb.store.get(key)
     if obj is None:
-        raise _no_object()
+        raise no_such_key()
     size = obj.size
     headers = {"Accept-Ranges": "bytes", "ETag": f'"{obj.etag}"'}
     span = parse_range(request.headers["range"], size) if "range" in request.headers else None
@@ -325,16 +382,12 @@ async def _storage_get(request: Request) -> Response:
         try:
             handle = await asyncio.to_thread(open, obj.path, "rb")
         except FileNotFoundError:
-            raise _no_object() from None
+            raise no_such_key() from None
         whole = (0, size - 1)
         return FileSpanResponse(handle, span or whole, status, headers, obj.content_type, fault)
     assert obj.data is not None
     body = obj.data if span is None else obj.data[span[0] : span[1] + 1]
     return deliver(body, status, obj.content_type, fault, headers)
-
-
-def _no_object() -> ApiError:
-    return ApiError(404, ErrorType.NOT_FOUND, "No such object (it may have expired).")
 
 
 # ---------------------------------------------------------------------------- admin

@@ -17,9 +17,10 @@ from typing import Any
 from ltxstudio.core.catalog import UPLOAD_MAX_BYTES
 from ltxstudio.core.clock import Clock
 from ltxstudio.sandbox.counters import Counters
-from ltxstudio.sandbox.errors import ApiError, ErrorType, invalid, too_large
+from ltxstudio.sandbox.errors import invalid
 from ltxstudio.sandbox.statedb import StateDb
 from ltxstudio.sandbox.storage import ObjectStore, Signer, StoredObject
+from ltxstudio.sandbox.storage_errors import StorageCode, StorageError, signature_mismatch
 
 RANGE_HEADER = "x-goog-content-length-range"
 META_HEADER = "x-goog-meta-ltx-upload-id"
@@ -86,16 +87,23 @@ class Uploads:
         }
 
     def check_headers(self, upload_id: str, headers: Mapping[str, str]) -> None:
-        """Refuse a PUT that does not carry the slot's required headers, before reading it."""
+        """Refuse a PUT that does not carry the slot's required headers, before reading it.
+
+        The required headers are signed with the URL (GCS "signed headers"), so one missing or
+        changed fails the signature: 403 `SignatureDoesNotMatch`, naming the header."""
         slot = self._slots.get(upload_id)
         if slot is None:
-            raise ApiError(404, ErrorType.NOT_FOUND, "no such upload slot")
+            raise StorageError(404, StorageCode.NO_SUCH_KEY, "No such upload slot.")
         for name, value in slot.required_headers.items():
             got = headers.get(name)
             if got is None:
-                raise invalid(f"the upload must carry the required header {name}")
+                raise signature_mismatch(
+                    f"The signed header {name} is missing (send every entry of required_headers)."
+                )
             if got.strip() != value:
-                raise invalid(f"required header {name} must be {value!r}, not {got!r}")
+                raise signature_mismatch(
+                    f"The signed header {name} must be {value!r}, not {got!r}."
+                )
         declared = headers.get("content-length")
         if declared is not None and declared.isdigit() and int(declared) > UPLOAD_MAX_BYTES:
             raise _upload_too_large(int(declared))
@@ -147,5 +155,11 @@ def iso(epoch: float) -> str:
     return stamp.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _upload_too_large(size: int) -> ApiError:
-    return too_large(f"the upload is {size} bytes; the limit is {UPLOAD_MAX_BYTES} bytes (100 MB)")
+def _upload_too_large(size: int) -> StorageError:
+    # GCS: a body outside the signed x-goog-content-length-range is a 400, not a 413.
+    return StorageError(
+        400,
+        StorageCode.ENTITY_TOO_LARGE,
+        f"Your proposed upload is larger than the maximum object size specified in your policy: "
+        f"{size} bytes; {RANGE_HEADER} allows 0 to {UPLOAD_MAX_BYTES} bytes (200 MB).",
+    )

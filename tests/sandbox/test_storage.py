@@ -1,4 +1,5 @@
-"""Pre-signed storage: uploads with required headers, results with Range, expiry, reuse."""
+"""Pre-signed storage: uploads with required headers, results with Range, expiry, reuse, and
+errors in storage's own XML (contract §5), never the API's JSON envelope."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 
 from ltxstudio.sandbox.storage import parse_range
 from ltxstudio.sandbox.uploads import META_HEADER, RANGE_HEADER
-from tests.sandbox.conftest import T2V_720, Harness
+from tests.sandbox.conftest import T2V_720, Harness, storage_error
 
 
 def test_range_parsing() -> None:
@@ -32,10 +33,68 @@ async def test_result_downloads_support_ranges_and_head(sandbox: Harness) -> Non
     assert tail.headers["content-range"] == f"bytes {len(whole) - 10}-{len(whole) - 1}/{len(whole)}"
     assert tail.content == whole[-10:]
     beyond = await sandbox.anon.get(url, headers={"Range": f"bytes={len(whole)}-"})
-    assert beyond.status_code == 416
-    assert beyond.json()["error"]["type"] == "range_not_satisfiable_error"
-    unsigned = await sandbox.anon.get(url.split("?")[0])
-    assert (unsigned.status_code, unsigned.json()["error"]["type"]) == (403, "permission_error")
+    assert storage_error(beyond)[:2] == (416, "InvalidRange")
+    assert beyond.headers["content-range"] == f"bytes */{len(whole)}"
+
+
+@pytest.mark.asyncio
+async def test_storage_refuses_in_its_own_xml(sandbox: Harness) -> None:
+    """Storage errors come from the storage host: XML `Error` bodies with GCS's codes, never the
+    LTX envelope (contract §5), so a client cannot mistake one for an API answer."""
+    job_id = (await sandbox.client.post("/v2/text-to-video", json=T2V_720)).json()["id"]
+    url = (await sandbox.finish("text-to-video", job_id))["result"]["video_url"]
+    base, _, query = url.partition("?")
+    unsigned = await sandbox.anon.get(base)
+    assert storage_error(unsigned)[:2] == (403, "AccessDenied")
+    tampered = await sandbox.anon.get(url.replace("signature=", "signature=0"))
+    status, code, message = storage_error(tampered)
+    assert (status, code) == (403, "SignatureDoesNotMatch")
+    assert message.startswith("The request signature we calculated does not match")
+    other = await sandbox.anon.get(base.replace(job_id, "not-" + job_id) + "?" + query)
+    assert storage_error(other)[:2] == (403, "SignatureDoesNotMatch")  # signed for another key
+    leaked = await sandbox.anon.get(url, headers={"Authorization": "Bearer sbx_test_key"})
+    status, code, message = storage_error(leaked)
+    assert (status, code) == (400, "InvalidArgument")
+    assert "do not send an Authorization header" in message
+    assert "the API key must never go to the storage host" in message
+    # An object gone before its URL expires (results are kept `retention_seconds`).
+    sandbox.sandbox.store.discard(f"results/{job_id}.mp4")
+    assert storage_error(await sandbox.anon.get(url))[:2] == (404, "NoSuchKey")
+    # Unknown storage paths and wrong methods are storage's answers too.
+    r = await sandbox.anon.get("/_sandbox/storage/results/a/b")
+    assert storage_error(r)[:2] == (404, "NoSuchKey")
+    r = await sandbox.anon.put(url, content=b"x")
+    assert storage_error(r)[:2] == (405, "MethodNotAllowed")
+    assert r.headers["allow"] == "GET, HEAD"
+    r = await sandbox.anon.delete(url)
+    assert storage_error(r)[:2] == (405, "MethodNotAllowed")
+
+
+@pytest.mark.asyncio
+async def test_injected_faults_and_crashes_on_storage_are_xml_too(
+    sandbox: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job_id = (await sandbox.client.post("/v2/text-to-video", json=T2V_720)).json()["id"]
+    url = (await sandbox.finish("text-to-video", job_id))["result"]["video_url"]
+    spec = "download#1=503:4,download#2=500,download#3=429,download#4=504"
+    await sandbox.client.put("/_sandbox/faults", json={"spec": spec})
+    seen = [storage_error(await sandbox.anon.get(url))[:2] for _ in range(4)]
+    assert seen == [
+        (503, "ServiceUnavailable"),
+        (500, "InternalError"),
+        (429, "SlowDown"),
+        (504, "GatewayTimeout"),
+    ]
+    await sandbox.client.put("/_sandbox/faults", json={"spec": "download#1=503:4"})
+    assert (await sandbox.anon.get(url)).headers["retry-after"] == "4"
+
+    def broken(key: str) -> None:
+        raise RuntimeError("a bug in the sandbox")
+
+    monkeypatch.setattr(sandbox.sandbox.store, "get", broken)
+    crashed = await sandbox.anon.get(url)
+    assert storage_error(crashed)[:2] == (500, "InternalError")
+    assert crashed.headers["x-request-id"].startswith("req_")
 
 
 @pytest.mark.asyncio
@@ -59,17 +118,22 @@ async def test_a_result_url_can_feed_the_next_request(sandbox: Harness, video_4s
 async def test_upload_rules(sandbox: Harness, video_4s: bytes) -> None:
     slot = (await sandbox.client.post("/v1/upload")).json()
     assert slot["storage_uri"].startswith("ltx://uploads/")
-    assert slot["required_headers"] == {
-        RANGE_HEADER: "0,100000000",
-        META_HEADER: slot["storage_uri"].removeprefix("ltx://uploads/"),
-    }
+    assert slot["required_headers"][RANGE_HEADER] == "0,209715200"  # contract §4: 200 MB
+    assert slot["required_headers"][META_HEADER] == slot["storage_uri"].removeprefix(
+        "ltx://uploads/"
+    )
     wrong = {**slot["required_headers"], META_HEADER: "someone-else"}
     r = await sandbox.anon.put(slot["upload_url"], content=b"x", headers=wrong)
-    assert r.status_code == 400
-    assert f"required header {META_HEADER} must be" in r.json()["error"]["message"]
-    huge = {**slot["required_headers"], "Content-Length": str(100_000_001)}
+    status, code, message = storage_error(r)
+    assert (status, code) == (403, "SignatureDoesNotMatch")
+    assert f"The signed header {META_HEADER} must be" in message
+    missing = {k: v for k, v in slot["required_headers"].items() if k != RANGE_HEADER}
+    r = await sandbox.anon.put(slot["upload_url"], content=b"x", headers=missing)
+    assert storage_error(r)[:2] == (403, "SignatureDoesNotMatch")
+    assert f"The signed header {RANGE_HEADER} is missing" in storage_error(r)[2]
+    huge = {**slot["required_headers"], "Content-Length": str(209_715_201)}
     r = await sandbox.anon.put(slot["upload_url"], content=b"x", headers=huge)
-    assert (r.status_code, r.json()["error"]["type"]) == (413, "request_too_large")
+    assert storage_error(r)[:2] == (400, "EntityTooLarge")  # GCS: 400 outside the signed range
     r = await sandbox.anon.put(
         slot["upload_url"], content=video_4s, headers=slot["required_headers"]
     )
