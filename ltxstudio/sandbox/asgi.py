@@ -341,6 +341,7 @@ async def _storage_put(request: Request) -> Response:
     fault = sb.faults.draw(RouteKind.PUT)
     await _before_storage(sb, fault)
     sb.uploads.check_headers(name, request.headers)
+    sb.uploads.check_absent(name)
     data = await _read_upload(request)
     content_type = request.headers.get("content-type", "application/octet-stream")
     await sb.uploads.receive(name, data, content_type)

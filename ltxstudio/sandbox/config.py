@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ltxstudio.core.catalog import DEFAULT_CONCURRENCY, MB, RETENTION_SECONDS
+from ltxstudio.core.catalog import (
+    DEFAULT_CONCURRENCY,
+    MB,
+    RETENTION_SECONDS,
+    UPLOAD_LIFETIME_SECONDS,
+)
 from ltxstudio.core.clock import Clock, SystemClock
 from ltxstudio.sandbox.faults import FaultPlan
 
@@ -48,9 +53,11 @@ class SandboxConfig:
     concurrency_limit: int = DEFAULT_CONCURRENCY
     rate_limit: RateLimit = field(default_factory=RateLimit)
     job_script: JobScript = field(default_factory=JobScript)
-    #: Status and results stay this long after a terminal state; uploads this long after the PUT.
+    #: Status and results stay this long after a terminal state.
     retention_seconds: float = RETENTION_SECONDS
     upload_url_seconds: float = 3600.0
+    #: An uploaded file lives this long after its PUT; a generation naming it later is a 400.
+    upload_lifetime_seconds: float = UPLOAD_LIFETIME_SECONDS
     #: Bodies above this answer 413 (the infrastructure's cap; data URIs have their own).
     max_body_bytes: int = 20 * MB
     #: Upload and result URLs point here when set (the same app served on a second port), so a

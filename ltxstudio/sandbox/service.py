@@ -90,7 +90,7 @@ class Sandbox:
                 self.store,
                 self.signer,
                 url_seconds=config.upload_url_seconds,
-                retention_seconds=config.retention_seconds,
+                lifetime_seconds=config.upload_lifetime_seconds,
                 counters=self.counters,
                 db=db,
             )

@@ -1,8 +1,11 @@
 """Upload slots: `POST /v1/upload` hands out a pre-signed PUT URL and a `storage_uri`.
 
-The PUT must carry every `required_headers` entry (a GCS-style content-length range and an
-`x-goog-meta-*` tag), and its body must fit the range; the object then lives for the retention
-period and any `*_uri` field may name it by its `storage_uri` (API-NOTES §3.8, §7).
+The PUT must carry every `required_headers` entry (a GCS-style content-length range of 0 to
+209 715 200 bytes, `x-goog-if-generation-match: 0` and an `x-goog-meta-*` tag), and its body must
+fit the range. The URL creates the object and can never overwrite it (contract §4): a second PUT
+to the slot, such as a retry of a PUT whose answer was lost, gets 412 `PreconditionFailed` and
+leaves the object as it was. The object then lives `UPLOAD_LIFETIME_SECONDS` (24 h) and any
+`*_uri` field may name it by its `storage_uri`; after that a generation naming it is a 400.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from ltxstudio.sandbox.storage import ObjectStore, Signer, StoredObject
 from ltxstudio.sandbox.storage_errors import StorageCode, StorageError, signature_mismatch
 
 RANGE_HEADER = "x-goog-content-length-range"
+#: "Only if no live object has this name": generation 0 is GCS's "does not exist".
+GENERATION_MATCH_HEADER = "x-goog-if-generation-match"
 META_HEADER = "x-goog-meta-ltx-upload-id"
 URI_PREFIX = "ltx://uploads/"
 
@@ -43,7 +48,7 @@ class Uploads:
         signer: Signer,
         *,
         url_seconds: float,
-        retention_seconds: float,
+        lifetime_seconds: float,
         counters: Counters | None = None,
         db: StateDb | None = None,
     ) -> None:
@@ -51,7 +56,7 @@ class Uploads:
         self._store = store
         self._signer = signer
         self._url_seconds = url_seconds
-        self._retention = retention_seconds
+        self._lifetime = lifetime_seconds
         self._counters = counters or Counters()
         self._db = db
         self._slots: dict[str, UploadSlot] = {}
@@ -71,7 +76,11 @@ class Uploads:
     def create(self, storage_base: str) -> dict[str, Any]:
         upload_id = str(uuid.uuid4())
         expires = self._clock.time() + self._url_seconds
-        headers = {RANGE_HEADER: f"0,{UPLOAD_MAX_BYTES}", META_HEADER: upload_id}
+        headers = {
+            RANGE_HEADER: f"0,{UPLOAD_MAX_BYTES}",
+            GENERATION_MATCH_HEADER: "0",
+            META_HEADER: upload_id,
+        }
         self._slots[upload_id] = UploadSlot(upload_id, expires, headers)
         if self._db is not None:
             with self._db.transaction():
@@ -108,11 +117,23 @@ class Uploads:
         if declared is not None and declared.isdigit() and int(declared) > UPLOAD_MAX_BYTES:
             raise _upload_too_large(int(declared))
 
+    def check_absent(self, upload_id: str) -> None:
+        """412 when the slot's object exists: the signed URL only creates (contract §4)."""
+        if self._store.get(f"uploads/{upload_id}") is not None:
+            raise StorageError(
+                412,
+                StorageCode.PRECONDITION_FAILED,
+                f"At least one of the pre-conditions you specified did not hold: "
+                f"{GENERATION_MATCH_HEADER}: 0, and the object already exists (an upload URL "
+                "creates its object once and never overwrites it).",
+            )
+
     async def receive(self, upload_id: str, data: bytes, content_type: str) -> None:
         if len(data) > UPLOAD_MAX_BYTES:
             raise _upload_too_large(len(data))
         slot = self._slots[upload_id]
-        expires = self._clock.time() + self._retention
+        self.check_absent(upload_id)  # again: another PUT may have landed while this one read
+        expires = self._clock.time() + self._lifetime
         await self._store.put(f"uploads/{upload_id}", data, content_type, expires)
         if slot.completed:
             return
@@ -126,11 +147,11 @@ class Uploads:
 
     def prune(self) -> None:
         """Forget slots whose upload can no longer exist (state dirs only; in memory the slots
-        stay, as they always have). An upload lives `retention` after a PUT made before its URL
+        stay, as they always have). An upload lives `lifetime` after a PUT made before its URL
         expired, so twice that after the URL's expiry nothing is left to name."""
         if self._db is None:
             return
-        horizon = self._clock.time() - 2 * self._retention
+        horizon = self._clock.time() - 2 * self._lifetime
         for slot in [s for s in self._slots.values() if s.url_expires_at < horizon]:
             self._store.discard(f"uploads/{slot.id}")
             self._db.delete_upload(slot.id)
@@ -145,8 +166,19 @@ class Uploads:
         if obj is None:
             if not slot.completed:
                 raise invalid(f"{field}: nothing was uploaded to {uri!r} (PUT the file first)")
-            raise invalid(f"{field}: the upload {uri!r} has expired")
+            raise invalid(
+                f"{field}: the upload {uri!r} has expired (an uploaded file lives "
+                f"{span(self._lifetime)}); upload the file again"
+            )
         return obj
+
+
+def span(seconds: float) -> str:
+    """A duration as people say it: `24 h`, `10 min`, `90 s`."""
+    for unit, size in (("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
 
 
 def iso(epoch: float) -> str:

@@ -3,11 +3,13 @@ errors in storage's own XML (contract §5), never the API's JSON envelope."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from ltxstudio.sandbox.storage import parse_range
-from ltxstudio.sandbox.uploads import META_HEADER, RANGE_HEADER
-from tests.sandbox.conftest import T2V_720, Harness, storage_error
+from ltxstudio.sandbox.uploads import GENERATION_MATCH_HEADER, META_HEADER, RANGE_HEADER
+from tests.sandbox.conftest import T2V_720, Harness, HarnessFactory, storage_error
 
 
 def test_range_parsing() -> None:
@@ -118,10 +120,11 @@ async def test_a_result_url_can_feed_the_next_request(sandbox: Harness, video_4s
 async def test_upload_rules(sandbox: Harness, video_4s: bytes) -> None:
     slot = (await sandbox.client.post("/v1/upload")).json()
     assert slot["storage_uri"].startswith("ltx://uploads/")
-    assert slot["required_headers"][RANGE_HEADER] == "0,209715200"  # contract §4: 200 MB
-    assert slot["required_headers"][META_HEADER] == slot["storage_uri"].removeprefix(
-        "ltx://uploads/"
-    )
+    assert slot["required_headers"] == {
+        RANGE_HEADER: "0,209715200",  # contract §4: 200 MB
+        GENERATION_MATCH_HEADER: "0",  # create-only
+        META_HEADER: slot["storage_uri"].removeprefix("ltx://uploads/"),
+    }
     wrong = {**slot["required_headers"], META_HEADER: "someone-else"}
     r = await sandbox.anon.put(slot["upload_url"], content=b"x", headers=wrong)
     status, code, message = storage_error(r)
@@ -131,9 +134,14 @@ async def test_upload_rules(sandbox: Harness, video_4s: bytes) -> None:
     r = await sandbox.anon.put(slot["upload_url"], content=b"x", headers=missing)
     assert storage_error(r)[:2] == (403, "SignatureDoesNotMatch")
     assert f"The signed header {RANGE_HEADER} is missing" in storage_error(r)[2]
+    for value in ("1", "*"):
+        other = {**slot["required_headers"], GENERATION_MATCH_HEADER: value}
+        r = await sandbox.anon.put(slot["upload_url"], content=b"x", headers=other)
+        assert storage_error(r)[:2] == (403, "SignatureDoesNotMatch")
     huge = {**slot["required_headers"], "Content-Length": str(209_715_201)}
     r = await sandbox.anon.put(slot["upload_url"], content=b"x", headers=huge)
     assert storage_error(r)[:2] == (400, "EntityTooLarge")  # GCS: 400 outside the signed range
+    assert sandbox.sandbox.store.get(f"uploads/{slot['storage_uri'][14:]}") is None
     r = await sandbox.anon.put(
         slot["upload_url"], content=video_4s, headers=slot["required_headers"]
     )
@@ -146,5 +154,74 @@ async def test_upload_rules(sandbox: Harness, video_4s: bytes) -> None:
     sandbox.clock.advance(24 * 3600 + 1)  # files are kept 24 h
     r = await sandbox.client.post("/v2/extend", json=body)
     assert r.json()["error"]["message"] == (
-        f"video_uri: the upload {slot['storage_uri']!r} has expired"
+        f"video_uri: the upload {slot['storage_uri']!r} has expired (an uploaded file lives "
+        "24 h); upload the file again"
     )
+
+
+@pytest.mark.asyncio
+async def test_the_range_allows_exactly_200_mb(sandbox: Harness) -> None:
+    slot = (await sandbox.client.post("/v1/upload")).json()
+    declared = {**slot["required_headers"], "Content-Length": str(209_715_200)}
+    r = await sandbox.anon.put(slot["upload_url"], content=b"x", headers=declared)
+    assert r.status_code == 200, r.text  # the bound is inclusive: 0,209715200
+
+
+@pytest.mark.asyncio
+async def test_an_upload_url_creates_once_and_never_overwrites(
+    sandbox: Harness, video_4s: bytes
+) -> None:
+    """Contract §4 (`x-goog-if-generation-match: 0`): a PUT sent again, say because its answer
+    was lost, gets 412 PreconditionFailed and leaves the object as it was."""
+    slot = (await sandbox.client.post("/v1/upload")).json()
+    key = "uploads/" + slot["storage_uri"].removeprefix("ltx://uploads/")
+    first = await sandbox.anon.put(
+        slot["upload_url"], content=video_4s, headers=slot["required_headers"]
+    )
+    assert first.status_code == 200
+    stored = sandbox.sandbox.store.get(key)
+    assert stored is not None
+    etag = stored.etag
+    for body in (video_4s, b"something else entirely"):
+        again = await sandbox.anon.put(
+            slot["upload_url"], content=body, headers=slot["required_headers"]
+        )
+        status, code, message = storage_error(again)
+        assert (status, code) == (412, "PreconditionFailed")
+        assert "x-goog-if-generation-match: 0, and the object already exists" in message
+    kept = sandbox.sandbox.store.get(key)
+    assert kept is not None
+    assert (kept.etag, kept.read()) == (etag, video_4s)
+    stats = (await sandbox.client.get("/_sandbox/stats")).json()
+    assert (stats["uploads"], stats["uploads_completed"]) == (1, 1)
+    assert stats["requests"]["PUT /_sandbox/storage/uploads/{id}"] == 3
+
+
+@pytest.mark.asyncio
+async def test_an_upload_lives_24_hours_from_its_put(sandbox: Harness, video_4s: bytes) -> None:
+    """Contract §4: a `storage_uri` older than 24 h is dead, so a client must upload again
+    before it submits; the lifetime runs on the injected clock."""
+    sandbox.clock.advance(1800)  # the PUT, not the slot, starts the 24 h
+    uri = await sandbox.upload(video_4s)
+    sandbox.sandbox.ledger.balance_usd *= 0  # an admitted request answers 402
+    body = {"video_uri": uri, "duration": 2}
+    sandbox.clock.advance(24 * 3600 - 1)
+    assert (await sandbox.client.post("/v2/extend", json=body)).status_code == 402
+    sandbox.clock.advance(2)
+    r = await sandbox.client.post("/v2/extend", json=body)
+    assert r.status_code == 400
+    assert r.json()["error"]["message"].startswith(f"video_uri: the upload {uri!r} has expired")
+    fresh = await sandbox.upload(video_4s)  # the client's re-upload works at once
+    r = await sandbox.client.post("/v2/extend", json={**body, "video_uri": fresh})
+    assert r.status_code == 402
+
+
+@pytest.mark.asyncio
+async def test_the_upload_lifetime_is_configurable(
+    make_harness: HarnessFactory, video_4s: bytes
+) -> None:
+    h = await make_harness(upload_lifetime_seconds=600, balance_usd=Decimal(0))
+    uri = await h.upload(video_4s)
+    h.clock.advance(601)
+    r = await h.client.post("/v2/extend", json={"video_uri": uri, "duration": 2})
+    assert "(an uploaded file lives 10 min)" in r.json()["error"]["message"]
