@@ -374,7 +374,9 @@ async def _storage_get(request: Request) -> Response:
         raise no_such_key()
     size = obj.size
     headers = {"Accept-Ranges": "bytes", "ETag": f'"{obj.etag}"'}
-    span = parse_range(request.headers["range"], size) if "range" in request.headers else None
+    span = None
+    if "range" in request.headers and _if_range_holds(request, obj.etag):
+        span = parse_range(request.headers["range"], size)
     status = 200
     if span is not None:
         status = 206
@@ -389,6 +391,16 @@ async def _storage_get(request: Request) -> Response:
     assert obj.data is not None
     body = obj.data if span is None else obj.data[span[0] : span[1] + 1]
     return deliver(body, status, obj.content_type, fault, headers)
+
+
+def _if_range_holds(request: Request, etag: str) -> bool:
+    """RFC 9110 §13.1.5: a Range sent with If-Range applies only while the validator still
+    matches (a strong ETag comparison); otherwise the whole object is sent. This is what lets a
+    client resume a cut download on a freshly signed URL and be sure it is the same object."""
+    validator = request.headers.get("if-range")
+    if validator is None:
+        return True
+    return validator.strip() == f'"{etag}"'
 
 
 # ---------------------------------------------------------------------------- admin

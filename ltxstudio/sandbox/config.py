@@ -20,6 +20,8 @@ from ltxstudio.core.catalog import (
 from ltxstudio.core.clock import Clock, SystemClock
 from ltxstudio.sandbox.faults import FaultPlan
 
+RESULT_URL_SECONDS = 3600.0
+
 
 def new_api_key() -> str:
     """A random key for one sandbox instance (it guards a local emulator, not money)."""
@@ -55,6 +57,11 @@ class SandboxConfig:
     job_script: JobScript = field(default_factory=JobScript)
     #: Status and results stay this long after a terminal state.
     retention_seconds: float = RETENTION_SECONDS
+    #: A result URL works this long after the poll that handed it out; each poll of a completed
+    #: job signs a fresh one for the same object. The contract leaves the lifetime undocumented
+    #: and says URLs expire independently of the status (§5); an hour, well inside the 24 h
+    #: retention, makes "download later with a stored URL" fail in tests as it can for real.
+    result_url_seconds: float = RESULT_URL_SECONDS
     upload_url_seconds: float = 3600.0
     #: An uploaded file lives this long after its PUT; a generation naming it later is a 400.
     upload_lifetime_seconds: float = UPLOAD_LIFETIME_SECONDS
@@ -83,5 +90,7 @@ class SandboxConfig:
             raise ValueError("speed must be positive")
         if self.concurrency_limit < 1:
             raise ValueError("concurrency_limit must be at least 1")
+        if self.result_url_seconds <= 0:
+            raise ValueError("result_url_seconds must be positive")
         if self.storage_base_url is not None and self.storage_base_url.endswith("/"):
             object.__setattr__(self, "storage_base_url", self.storage_base_url.rstrip("/"))

@@ -24,7 +24,7 @@ from starlette.types import ASGIApp
 from ltxstudio.core.catalog import DEFAULT_CONCURRENCY
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.sandbox.asgi import create_app, sandbox_of
-from ltxstudio.sandbox.config import RateLimit, SandboxConfig, new_api_key
+from ltxstudio.sandbox.config import RESULT_URL_SECONDS, RateLimit, SandboxConfig, new_api_key
 from ltxstudio.sandbox.faults import FaultPlan, FaultSpecError
 from ltxstudio.sandbox.service import Sandbox
 from ltxstudio.sandbox.statedb import SandboxStateError
@@ -157,6 +157,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="requests per sliding window before 429 (default 300/60)",
     )
     parser.add_argument(
+        "--result-url-seconds",
+        type=float,
+        default=RESULT_URL_SECONDS,
+        metavar="SECONDS",
+        help="how long a result URL works after the poll that handed it out; each poll signs "
+        f"a fresh one (default {RESULT_URL_SECONDS:g}; job statuses are kept 24 h)",
+    )
+    parser.add_argument(
         "--storage-port",
         type=int,
         metavar="PORT",
@@ -187,6 +195,7 @@ def config_from_args(args: argparse.Namespace, storage_base_url: str | None) -> 
         speed=args.speed,
         concurrency_limit=args.concurrency,
         rate_limit=rate,
+        result_url_seconds=args.result_url_seconds,
         storage_base_url=storage_base_url,
         state_dir=Path(args.state_dir).expanduser() if args.state_dir else None,
     )
@@ -255,7 +264,8 @@ def _banner(out: TextIO, base_url: str, sandbox: Sandbox, storage_url: str | Non
     lines += [
         f"  Balance {balance} · concurrency {config.concurrency_limit} · "
         f"rate {config.rate_limit.requests}/{config.rate_limit.window_seconds:g} s · "
-        f"speed {config.speed:g}× · faults: {faults}",
+        f"result URLs {config.result_url_seconds:g} s · speed {config.speed:g}× · "
+        f"faults: {faults}",
         f"  Try: curl -H 'Authorization: Bearer {config.api_key}' {base_url}/_sandbox/stats",
         "  Ctrl-C stops.",
     ]

@@ -309,7 +309,9 @@ class Sandbox:
                 end = job.terminal_at
                 assert end is not None
                 assert job.result is not None
-                expires = end + self.config.retention_seconds
+                # Signed afresh at every poll, on its own clock (contract §5): a client whose
+                # URL expired polls again and resumes on the new URL (same object, same ETag).
+                expires = now + self.config.result_url_seconds
                 key = f"results/{job.id}{job.result.suffix}"
                 url = self.signer.url(storage_base, "GET", key, expires)
                 body |= {"completed_at": iso(end), "result": {job.result.result_key: url}}

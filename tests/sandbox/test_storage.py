@@ -225,3 +225,56 @@ async def test_the_upload_lifetime_is_configurable(
     h.clock.advance(601)
     r = await h.client.post("/v2/extend", json={"video_uri": uri, "duration": 2})
     assert "(an uploaded file lives 10 min)" in r.json()["error"]["message"]
+
+
+@pytest.mark.asyncio
+async def test_result_urls_expire_on_their_own_clock_and_each_poll_signs_a_fresh_one(
+    sandbox: Harness,
+) -> None:
+    """Contract §5: result URLs expire independently of (and before) the status. A client whose
+    download was cut and whose URL then expired polls again and resumes on the new URL with
+    Range + If-Range: same object, same ETag."""
+    job_id = (await sandbox.client.post("/v2/text-to-video", json=T2V_720)).json()["id"]
+    first = (await sandbox.finish("text-to-video", job_id))["result"]["video_url"]
+    whole = await sandbox.download(first)
+    etag = (await sandbox.anon.head(first)).headers["etag"]
+    head = await sandbox.anon.get(first, headers={"Range": "bytes=0-999"})
+    assert (head.status_code, head.headers["etag"]) == (206, etag)
+
+    sandbox.clock.advance(3600 - 1)  # the default result_url_seconds: an hour
+    assert (await sandbox.anon.get(first)).status_code == 200
+    sandbox.clock.advance(2)
+    status, code, message = storage_error(await sandbox.anon.get(first))
+    assert (status, code) == (400, "ExpiredToken")
+    assert message.startswith("The provided token has expired.")
+
+    poll = await sandbox.client.get(f"/v2/text-to-video/{job_id}")
+    assert poll.json()["status"] == "completed"  # the status outlives the URL
+    fresh = poll.json()["result"]["video_url"]
+    assert fresh != first
+    assert fresh.split("?")[0] == first.split("?")[0]  # the same object
+    rest = await sandbox.anon.get(fresh, headers={"Range": "bytes=1000-", "If-Range": etag})
+    assert (rest.status_code, rest.headers["etag"]) == (206, etag)
+    assert head.content + rest.content == whole
+    # A validator that no longer matches gets the whole object, not a mismatched tail.
+    stale = await sandbox.anon.get(fresh, headers={"Range": "bytes=1000-", "If-Range": '"old"'})
+    assert (stale.status_code, stale.content) == (200, whole)
+    weak = await sandbox.anon.get(fresh, headers={"Range": "bytes=1000-", "If-Range": f"W/{etag}"})
+    assert weak.status_code == 200  # If-Range needs a strong match
+    # Every poll signs anew; polls within one second hand out the same URL.
+    sandbox.clock.advance(30)
+    again = (await sandbox.client.get(f"/v2/text-to-video/{job_id}")).json()
+    assert again["result"]["video_url"] not in (first, fresh)
+
+
+@pytest.mark.asyncio
+async def test_the_result_url_lifetime_is_configurable(make_harness: HarnessFactory) -> None:
+    h = await make_harness(result_url_seconds=60)
+    job_id = (await h.client.post("/v2/text-to-video", json=T2V_720)).json()["id"]
+    url = (await h.finish("text-to-video", job_id))["result"]["video_url"]
+    h.clock.advance(61)
+    assert storage_error(await h.anon.get(url))[:2] == (400, "ExpiredToken")
+    url = (await h.client.get(f"/v2/text-to-video/{job_id}")).json()["result"]["video_url"]
+    assert (await h.anon.get(url)).status_code == 200
+    with pytest.raises(ValueError, match="result_url_seconds must be positive"):
+        await make_harness(result_url_seconds=0)
