@@ -218,10 +218,6 @@ async def _before(sb: Sandbox, fault: Fault | None) -> None:
         case FaultKind.STATUS:
             assert fault.status is not None
             raise ApiError.for_status(fault.status, retry_after=fault.seconds)
-        case FaultKind.CONCURRENCY:
-            raise ApiError.for_status(
-                429, error_type=ErrorType.CONCURRENCY_LIMIT, retry_after=fault.seconds
-            )
         case FaultKind.SLOW:
             await sb.clock.sleep(fault.seconds or 0.0)
         case FaultKind.RESET | FaultKind.TRUNCATE | FaultKind.FAIL:

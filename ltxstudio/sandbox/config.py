@@ -21,6 +21,9 @@ from ltxstudio.core.clock import Clock, SystemClock
 from ltxstudio.sandbox.faults import FaultPlan
 
 RESULT_URL_SECONDS = 3600.0
+#: Five times the default render concurrency: a batch the default runner keeps in flight never
+#: meets it, a client that submits a dozen jobs at once does, so clients get to handle it.
+QUEUED_JOB_LIMIT = 10
 
 
 def new_api_key() -> str:
@@ -52,7 +55,12 @@ class SandboxConfig:
     faults: FaultPlan = field(default_factory=FaultPlan)
     #: Simulated jobs finish this many times faster (their scripted times are divided by it).
     speed: float = 1.0
+    #: v2 jobs processing at once; more wait in `pending` (v2 never answers
+    #: concurrency_limit_error: that was the retired sync API's limit, contract §5).
     concurrency_limit: int = DEFAULT_CONCURRENCY
+    #: v2 jobs that may wait in `pending` before a submit answers 429 rate_limit_error "Queue
+    #: limit exceeded" (contract §5: a per-organisation cap whose value is undocumented).
+    queued_job_limit: int = QUEUED_JOB_LIMIT
     rate_limit: RateLimit = field(default_factory=RateLimit)
     job_script: JobScript = field(default_factory=JobScript)
     #: Status and results stay this long after a terminal state.
@@ -90,6 +98,8 @@ class SandboxConfig:
             raise ValueError("speed must be positive")
         if self.concurrency_limit < 1:
             raise ValueError("concurrency_limit must be at least 1")
+        if self.queued_job_limit < 1:
+            raise ValueError("queued_job_limit must be at least 1")
         if self.result_url_seconds <= 0:
             raise ValueError("result_url_seconds must be positive")
         if self.storage_base_url is not None and self.storage_base_url.endswith("/"):

@@ -26,7 +26,6 @@ class ErrorType(StrEnum):
     RANGE_NOT_SATISFIABLE = "range_not_satisfiable_error"
     CONTENT_FILTERED = "content_filtered_error"
     RATE_LIMIT = "rate_limit_error"
-    CONCURRENCY_LIMIT = "concurrency_limit_error"
     API = "api_error"
     SERVICE_UNAVAILABLE = "service_unavailable_error"
     TIMEOUT = "timeout_error"
@@ -80,8 +79,6 @@ class ApiError(Exception):
         cls, status: int, *, error_type: str | None = None, retry_after: float | None = None
     ) -> ApiError:
         kind, message = DEFAULT_FOR_STATUS.get(status, (ErrorType.API, f"HTTP {status}"))
-        if error_type == ErrorType.CONCURRENCY_LIMIT:
-            message = "Too many concurrent generations. Please wait for one to finish."
         if retry_after is None and status in RETRY_AFTER_STATUSES:
             retry_after = 1.0
         return cls(status, error_type or kind, message, retry_after=retry_after)

@@ -15,7 +15,6 @@ Spec syntax (`ltxstudio sandbox --faults SPEC`), comma-separated items::
            | v2/<endpoint>                        e.g. v2/text-to-video, v2/retake
     CALLS  N (the Nth call of that scope, 1-based) | N-M | N+ (from N on); omitted = every call
     FAULT  400|402|413|422|429|500|503|504|529[:SECONDS]   an error answer; SECONDS = Retry-After
-           concurrency[:SECONDS]   429 concurrency_limit_error
            reset                   send part of the body, then drop the connection
            truncate                send part of the body, then end it short of Content-Length
            slow:SECONDS            answer normally after SECONDS (on the injected clock)
@@ -24,8 +23,8 @@ Spec syntax (`ltxstudio sandbox --faults SPEC`), comma-separated items::
 
 Example: ``submit#3=429:5,poll#2=503,download#1=truncate,submit#1=fail,rate=0.1,seed=7``.
 
-Random draws happen only for requests no scripted rule matched; `fail`, `concurrency` and
-400/402/413/422 are drawn only for generations, so a probabilistic mix never produces an answer a
+Random draws happen only for requests no scripted rule matched; `fail` and 400/402/413/422 are
+drawn only for generations, so a probabilistic mix never produces an answer a
 route cannot give. 504 is a gateway timing out and may be drawn for any call: the OpenAPI listed it
 for v1, where the API itself timed out, but a gateway in front of v2 or storage can time out too,
 and the client must then treat a submit as possibly accepted (API-NOTES §6.2, §12.22).
@@ -48,7 +47,6 @@ BASE_SCOPES: Final = ("any", "submit", "poll", "upload", "put", "download")
 
 class FaultKind(StrEnum):
     STATUS = "status"
-    CONCURRENCY = "concurrency"
     RESET = "reset"
     TRUNCATE = "truncate"
     SLOW = "slow"
@@ -67,12 +65,6 @@ class Fault:
             case FaultKind.STATUS:
                 base = str(self.status)
                 return f"{base}:{_num(self.seconds)}" if self.seconds is not None else base
-            case FaultKind.CONCURRENCY:
-                return (
-                    f"concurrency:{_num(self.seconds)}"
-                    if self.seconds is not None
-                    else "concurrency"
-                )
             case FaultKind.RESET | FaultKind.TRUNCATE:
                 return self.kind.value
             case FaultKind.SLOW:
@@ -175,7 +167,11 @@ def parse_fault(text: str, item: str = "") -> Fault:
             raise FaultSpecError(f"status {status} in {where!r} is not injectable; use {allowed}")
         return Fault(FaultKind.STATUS, status, seconds)
     if name == "concurrency":
-        return Fault(FaultKind.CONCURRENCY, 429, seconds)
+        raise FaultSpecError(
+            f"there is no concurrency fault (in {where!r}): concurrency_limit_error was the "
+            "retired sync API's answer (contract §5); v2 refuses too many queued jobs with "
+            "429 rate_limit_error"
+        )
     if name in ("reset", "truncate"):
         if arg:
             raise FaultSpecError(f"{name} takes no argument in {where!r}")
@@ -303,7 +299,7 @@ def applicable(fault: Fault, kind: RouteKind) -> bool:
             if fault.status in (400, 402, 413, 422):
                 return generation
             return True
-        case FaultKind.CONCURRENCY | FaultKind.FAIL:
+        case FaultKind.FAIL:
             return generation
         case FaultKind.RESET | FaultKind.TRUNCATE | FaultKind.SLOW:
             return True

@@ -23,7 +23,7 @@ from ltxstudio.core.catalog import Endpoint
 from ltxstudio.sandbox.admission import Admission, admit, check_content
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.sandbox.counters import Counters
-from ltxstudio.sandbox.errors import ApiError, ErrorType
+from ltxstudio.sandbox.errors import QUEUE_LIMIT_MESSAGE, ApiError, ErrorType
 from ltxstudio.sandbox.faults import Fault, FaultInjector, FaultKind, FaultPlan
 from ltxstudio.sandbox.inputs import InputFetcher
 from ltxstudio.sandbox.jobs import Job, JobError, JobState, JobTable, failure
@@ -101,7 +101,12 @@ class Sandbox:
                 config.retention_seconds,
                 self.counters,
                 db,
+                slots=config.concurrency_limit,
             )
+            if self.counters["jobs_submitted"] == 0 and self.jobs.created:
+                # A state dir from before `jobs_submitted` was counted: every job it created
+                # came from one accepted submit, which is what the counter says.
+                self.counters.raise_to("jobs_submitted", self.jobs.created)
         self.fetcher = InputFetcher(self.uploads, self.store, self.signer, config.clock)
         self.renderer = Renderer(
             config.render_cache_bytes, self.counters, processes=config.render_processes
@@ -162,16 +167,17 @@ class Sandbox:
                 self._last_disk_sweep = now
                 self.kept.sweep()
 
-    def check_concurrency(self) -> None:
-        running = self.in_flight()
-        if running >= self.config.concurrency_limit:
-            self.counters.add("concurrency_refusals")
+    def check_queue(self) -> None:
+        """429 `rate_limit_error` "Queue limit exceeded" when the organisation already has
+        `queued_job_limit` v2 jobs waiting (contract §5; the real cap is undocumented)."""
+        waiting = self.jobs.in_state(JobState.PENDING)
+        if len(waiting) >= self.config.queued_job_limit:
+            self.counters.add("queue_refusals")
             raise ApiError(
                 429,
-                ErrorType.CONCURRENCY_LIMIT,
-                f"Too many concurrent generations ({running} running; the limit is "
-                f"{self.config.concurrency_limit}). Please wait for one to finish.",
-                retry_after=self.jobs.seconds_until_one_ends(),
+                ErrorType.RATE_LIMIT,
+                QUEUE_LIMIT_MESSAGE,
+                retry_after=self.jobs.seconds_until_one_starts(),
             )
 
     def in_flight(self) -> int:
@@ -210,7 +216,7 @@ class Sandbox:
                 self.ledger.reserve(
                     job.id, admission.endpoint.value, admission.estimate_usd, self.clock.time()
                 )
-                self.counters.add("generations")
+                self.counters.add("jobs_submitted")
                 self._note_in_flight()
         finally:
             if self.kept is not None:
@@ -222,7 +228,7 @@ class Sandbox:
     def _gate(self, admission: Admission) -> None:
         """402 before 429: a client that cannot pay must not be told to come back later."""
         self.ledger.require(admission.estimate_usd)
-        self.check_concurrency()
+        self.check_queue()
 
     # ------------------------------------------------------------------ renders
 
@@ -341,16 +347,20 @@ class Sandbox:
         self.settle()
         return {
             "requests": self.counters.requests(),
-            "generations": self.counters["generations"],
             "v1_calls": self.counters["v1_calls"],
+            # Accepted v2 submits, counted with the job they create: equal to jobs_created.
+            "jobs_submitted": self.counters["jobs_submitted"],
             "jobs_created": self.jobs.created,
             "jobs_completed": self.jobs.completed,
             "jobs_failed": self.jobs.failed,
             "jobs_charged": self.ledger.charges,
             "jobs_active": self.in_flight(),
+            "jobs_pending": len(self.jobs.in_state(JobState.PENDING)),
+            "jobs_processing": len(self.jobs.in_state(JobState.PROCESSING)),
             "jobs_in_flight_max": self.counters["jobs_in_flight_max"],
             "concurrency_limit": self.config.concurrency_limit,
-            "concurrency_refusals": self.counters["concurrency_refusals"],
+            "queued_job_limit": self.config.queued_job_limit,
+            "queue_refusals": self.counters["queue_refusals"],
             "uploads": self.uploads.created,
             "uploads_completed": self.uploads.completed,
             "balance_usd": money(self.ledger.balance_usd),

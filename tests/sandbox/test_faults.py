@@ -23,7 +23,7 @@ from tests.sandbox.conftest import T2V_720, Harness, HarnessFactory
 def test_spec_syntax() -> None:
     plan = FaultPlan.parse(
         "submit#3=429:5, poll#2-4=503, download#1=truncate, put=reset, v2/retake#2+=slow:2.5,"
-        " v2/extend=fail:api_error, upload#1=concurrency, rate=0.25, mix=500|529, seed=7"
+        " v2/extend=fail:api_error, upload#1=504, rate=0.25, mix=500|529, seed=7"
     )
     assert plan.seed == 7
     assert plan.rate == 0.25
@@ -35,7 +35,7 @@ def test_spec_syntax() -> None:
         FaultRule("put", 1, None, Fault(FaultKind.RESET)),
         FaultRule("v2/retake", 2, None, Fault(FaultKind.SLOW, seconds=2.5)),
         FaultRule("v2/extend", 1, None, Fault(FaultKind.FAIL, error_type="api_error")),
-        FaultRule("upload", 1, 1, Fault(FaultKind.CONCURRENCY, 429)),
+        FaultRule("upload", 1, 1, Fault(FaultKind.STATUS, 504)),
     )
     assert FaultPlan.parse(plan.spec()) == plan
     assert not FaultPlan.parse("").active
@@ -55,6 +55,7 @@ def test_spec_syntax() -> None:
         ("poll=500:-1", "seconds must not be negative"),
         ("seed=x", "'x' in 'seed=x' is not a whole number"),
         ("v1=500", "there is no scope 'v1'"),
+        ("submit=concurrency", "there is no concurrency fault"),
         ("v1/retake#1=500", "v1 generation was retired on 2026-10-26"),
     ],
 )
@@ -116,7 +117,7 @@ def test_scripted_rules_count_calls_per_scope() -> None:
 @pytest.mark.asyncio
 async def test_faults_on_the_wire(sandbox: Harness) -> None:
     spec = (
-        "upload#1=503:7,upload#2=529,poll#1=500,submit#1=504,submit#2=concurrency:4,"
+        "upload#1=503:7,upload#2=529,poll#1=500,submit#1=504,submit#2=429:4,"
         "download#1=truncate,download#2=reset"
     )
     assert (await sandbox.client.put("/_sandbox/faults", json={"spec": spec})).json()["spec"]
@@ -134,7 +135,7 @@ async def test_faults_on_the_wire(sandbox: Harness) -> None:
     assert (r.status_code, r.json()["error"]["type"]) == (504, "timeout_error")
     r = await sandbox.client.post("/v2/text-to-video", json=T2V_720)
     assert (r.status_code, r.headers["retry-after"]) == (429, "4")
-    assert r.json()["error"]["type"] == "concurrency_limit_error"
+    assert r.json()["error"]["type"] == "rate_limit_error"
     job_id = (await sandbox.client.post("/v2/text-to-video", json=T2V_720)).json()["id"]
     done = await sandbox.finish("text-to-video", job_id)
     url = done["result"]["video_url"]

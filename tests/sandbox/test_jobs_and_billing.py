@@ -1,5 +1,6 @@
-"""v2 job lifecycle on a ManualClock, the ledger, 402, 429 (rate and concurrency), and
-`/_sandbox/stats` counting exactly what was sent (acceptance 4)."""
+"""v2 job lifecycle on a ManualClock, the ledger, 402, 429 (request rate and the queued-job
+cap), jobs waiting in `pending` beyond the render concurrency, and `/_sandbox/stats` counting
+exactly what was sent (acceptance 4)."""
 
 from __future__ import annotations
 
@@ -151,23 +152,64 @@ async def test_402_names_the_credits_and_a_top_up_lets_the_client_resume(
     assert (await h.client.post("/_sandbox/balance", json={"set_usd": "-1"})).status_code == 400
 
 
-async def test_concurrency_limit_answers_429_until_a_job_ends(sandbox: Harness) -> None:
-    first = (await sandbox.client.post("/v2/text-to-video", json=T2V_720)).json()["id"]
-    await sandbox.client.post("/v2/text-to-video", json=T2V_720)
-    r = await sandbox.client.post("/v2/text-to-video", json=T2V_720)
+async def test_jobs_beyond_the_render_concurrency_wait_in_pending(sandbox: Harness) -> None:
+    """Contract §5: the concurrency limit is the retired sync API's; v2 accepts the job and it
+    waits in `pending` until a render slot frees (default 2 slots, first come first served)."""
+    ids = []
+    for _ in range(3):
+        r = await sandbox.client.post("/v2/text-to-video", json=T2V_720)
+        assert r.status_code == 202, r.text  # never 429 concurrency_limit_error
+        ids.append(r.json()["id"])
+    await sandbox.sandbox.idle()
+
+    async def states() -> list[str]:
+        return [(await _status(sandbox, job_id))["status"] for job_id in ids]
+
+    sandbox.clock.advance(2.1)  # the script: 2 s pending, 8 s processing
+    assert await states() == ["processing", "processing", "pending"]
+    stats = (await sandbox.client.get("/_sandbox/stats")).json()
+    assert (stats["jobs_processing"], stats["jobs_pending"]) == (2, 1)
+    sandbox.clock.advance(7.8)  # 9.9 s: the first two are still processing
+    assert await states() == ["processing", "processing", "pending"]
+    sandbox.clock.advance(0.2)  # 10.1 s: a slot is free
+    assert await states() == ["completed", "completed", "processing"]
+    sandbox.clock.advance(8)  # the third started at 10 s, so it ends at 18 s
+    assert await states() == ["completed", "completed", "completed"]
+    stats = (await sandbox.client.get("/_sandbox/stats")).json()
+    assert stats["jobs_created"] == stats["jobs_submitted"] == stats["jobs_charged"] == 3
+    assert (stats["concurrency_limit"], stats["jobs_in_flight_max"]) == (2, 3)
+
+
+async def test_too_many_queued_jobs_answer_429_queue_limit_exceeded(
+    make_harness: HarnessFactory,
+) -> None:
+    """Contract §5: v2 caps the organisation's *queued* jobs with 429 rate_limit_error "Queue
+    limit exceeded"; Retry-After says when the first waiting job leaves the queue."""
+    h = await make_harness(concurrency_limit=1, queued_job_limit=3)
+    codes = [(await h.client.post("/v2/text-to-video", json=T2V_720)).status_code for _ in range(3)]
+    assert codes == [202, 202, 202]  # all three pending (the first for its scripted 2 s)
+    r = await h.client.post("/v2/text-to-video", json=T2V_720)
     assert r.status_code == 429
-    assert r.json()["error"]["type"] == "concurrency_limit_error"
-    assert r.headers["retry-after"] == "10"  # the soonest scripted end, 10 s away
-    assert (await sandbox.finish("text-to-video", first))["status"] == "completed"
-    r = await sandbox.client.post("/v2/text-to-video", json=T2V_720)
-    assert r.status_code == 202
-    assert (await sandbox.client.get("/_sandbox/stats")).json()["jobs_created"] == 3
+    assert r.json()["error"] == {"type": "rate_limit_error", "message": "Queue limit exceeded"}
+    assert r.headers["retry-after"] == "2"  # the first job starts processing at 2 s
+    h.clock.advance(2)  # it has: two wait
+    assert (await h.client.post("/v2/text-to-video", json=T2V_720)).status_code == 202
+    r = await h.client.post("/v2/text-to-video", json=T2V_720)
+    assert r.status_code == 429
+    assert r.headers["retry-after"] == "8"  # the next starts when the first ends, at 10 s
+    # 402 before 429: a client that cannot pay is not told to come back later.
+    await h.client.post("/_sandbox/balance", json={"set_usd": "0"})
+    assert (await h.client.post("/v2/text-to-video", json=T2V_720)).status_code == 402
+    stats = (await h.client.get("/_sandbox/stats")).json()
+    assert (stats["queued_job_limit"], stats["queue_refusals"]) == (3, 2)
+    assert stats["jobs_created"] == stats["jobs_submitted"] == 4
+    assert stats["jobs_pending"] == 3
 
 
 async def test_stats_keep_the_peak_in_flight_and_count_real_refusals(
     make_harness: HarnessFactory,
 ) -> None:
-    h = await make_harness(concurrency_limit=3)
+    h = await make_harness(concurrency_limit=3, queued_job_limit=4)
 
     async def stats() -> dict[str, Any]:
         body: dict[str, Any] = (await h.client.get("/_sandbox/stats")).json()
@@ -184,12 +226,17 @@ async def test_stats_keep_the_peak_in_flight_and_count_real_refusals(
     assert await submit() == 202
     later = await stats()
     assert (later["jobs_active"], later["jobs_in_flight_max"]) == (1, 2)
-    assert [await submit(), await submit(), await submit()] == [202, 202, 429]
-    await h.client.put("/_sandbox/faults", json={"spec": "submit#1=concurrency"})
-    assert await submit() == 429  # injected: not a refusal by the limit
+    assert [await submit(), await submit(), await submit(), await submit()] == [
+        202,
+        202,
+        202,
+        429,  # four pending: the queue is full
+    ]
+    await h.client.put("/_sandbox/faults", json={"spec": "submit#1=429"})
+    assert await submit() == 429  # injected: not a refusal by the queue limit
     last = await stats()
-    assert (last["jobs_in_flight_max"], last["concurrency_limit"]) == (3, 3)
-    assert last["concurrency_refusals"] == 1
+    assert (last["jobs_in_flight_max"], last["concurrency_limit"]) == (4, 3)
+    assert last["queue_refusals"] == 1
 
 
 async def test_rate_limit_answers_429_with_the_wait(make_harness: HarnessFactory) -> None:
@@ -247,8 +294,8 @@ async def test_stats_count_exactly_what_was_sent(sandbox: Harness, video_4s: byt
         "POST /v2/text-to-video": 3,
         "PUT /_sandbox/storage/uploads/{id}": 1,
     }
-    assert stats["jobs_created"] == 2
-    assert stats["generations"] == 2
+    assert stats["jobs_created"] == stats["jobs_submitted"] == 2
+    assert stats["v1_calls"] == 0
     assert stats["uploads"] == stats["uploads_completed"] == 1
     assert stats["jobs_charged"] == 2  # finish() moved the clock past both scripts
     assert Decimal(stats["balance_usd"]) == Decimal("25.00") - 2 * T2V_COST

@@ -108,6 +108,8 @@ def test_cli_options_build_the_config() -> None:
             "10/2",
             "--result-url-seconds",
             "90",
+            "--queue-limit",
+            "7",
         ),
         storage_base_url=None,
     )
@@ -120,6 +122,8 @@ def test_cli_options_build_the_config() -> None:
     assert (config.concurrency_limit, config.rate_limit.requests) == (4, 10)
     assert config.rate_limit.window_seconds == 2
     assert config.result_url_seconds == 90
+    assert config.queued_job_limit == 7
+    assert config_from_args(_args(), None).queued_job_limit == 10
     assert config_from_args(_args(), None).result_url_seconds == 3600
     assert config_from_args(_args(), None).api_key.startswith("sbx_")  # random per instance
     assert "sbx_cli_secret" not in repr(config)  # the key stays out of reprs and tracebacks
