@@ -34,11 +34,20 @@ from ltxstudio.core.catalog import (
     Endpoint,
 )
 from ltxstudio.sandbox.config import SandboxConfig
-from ltxstudio.sandbox.errors import ApiError, ErrorType, invalid, too_large
+from ltxstudio.sandbox.errors import (
+    PAYMENT_DECLINED_MESSAGE,
+    PERMISSION_MESSAGE,
+    QUEUE_LIMIT_MESSAGE,
+    ApiError,
+    ErrorType,
+    invalid,
+    too_large,
+)
 from ltxstudio.sandbox.faults import Fault, FaultKind, FaultPlan, FaultSpecError, RouteKind
 from ltxstudio.sandbox.ledger import money
 from ltxstudio.sandbox.responses import (
     FileSpanResponse,
+    LostResponse,
     SandboxConnectionReset,
     deliver,
     deliver_json,
@@ -49,9 +58,11 @@ from ltxstudio.sandbox.storage_errors import (
     XML_CONTENT_TYPE,
     StorageCode,
     StorageError,
+    access_denied,
     authorization_refused,
     no_such_key,
 )
+from ltxstudio.sandbox.storage_errors import expired as storage_expired
 from ltxstudio.sandbox.uploads import iso
 
 __all__ = ["SandboxConnectionReset", "create_app", "sandbox_of"]
@@ -212,16 +223,33 @@ async def _prelude(
 
 
 async def _before(sb: Sandbox, fault: Fault | None) -> None:
+    """Faults that answer instead of the route, on an API route. (The injector only hands a
+    route the faults that can happen there: storage's never reach this.)"""
     if fault is None:
         return
     match fault.kind:
         case FaultKind.STATUS:
             assert fault.status is not None
             raise ApiError.for_status(fault.status, retry_after=fault.seconds)
+        case FaultKind.PERMISSION:
+            raise ApiError(403, ErrorType.PERMISSION, PERMISSION_MESSAGE)
+        case FaultKind.QUEUE_FULL:
+            raise ApiError(
+                429, ErrorType.RATE_LIMIT, QUEUE_LIMIT_MESSAGE, retry_after=fault.seconds or 1.0
+            )
+        case FaultKind.DECLINED:
+            raise ApiError(402, ErrorType.PAYMENT_DECLINED, PAYMENT_DECLINED_MESSAGE)
         case FaultKind.SLOW:
             await sb.clock.sleep(fault.seconds or 0.0)
-        case FaultKind.RESET | FaultKind.TRUNCATE | FaultKind.FAIL:
-            pass  # applied to the body, or to the job
+        case (
+            FaultKind.RESET
+            | FaultKind.TRUNCATE
+            | FaultKind.FAIL
+            | FaultKind.EXPIRED
+            | FaultKind.DENIED
+            | FaultKind.LOST
+        ):
+            pass  # applied to the body, to the job, or (storage's) never here
 
 
 def _endpoint(request: Request, allowed: tuple[Endpoint, ...], surface: str) -> Endpoint:
@@ -322,10 +350,18 @@ def _refuse_authorization(request: Request) -> None:
 
 async def _before_storage(sb: Sandbox, fault: Fault | None) -> None:
     """Faults on a storage call, in storage's words (an injected 503 is XML too)."""
-    if fault is not None and fault.kind is FaultKind.STATUS:
-        assert fault.status is not None
-        raise StorageError.for_status(fault.status, retry_after=fault.seconds)
-    await _before(sb, fault)
+    if fault is None:
+        return
+    match fault.kind:
+        case FaultKind.STATUS:
+            assert fault.status is not None
+            raise StorageError.for_status(fault.status, retry_after=fault.seconds)
+        case FaultKind.EXPIRED:
+            raise storage_expired(iso(sb.clock.time()))
+        case FaultKind.DENIED:
+            raise access_denied()
+        case _:
+            await _before(sb, fault)
 
 
 async def _storage_put(request: Request) -> Response:
@@ -341,6 +377,8 @@ async def _storage_put(request: Request) -> Response:
     data = await _read_upload(request)
     content_type = request.headers.get("content-type", "application/octet-stream")
     await sb.uploads.receive(name, data, content_type)
+    if fault is not None and fault.kind is FaultKind.LOST:
+        return LostResponse(200)  # stored; the client never learns it
     return deliver(b"", 200, None, fault)
 
 

@@ -25,6 +25,7 @@ from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.clock import Clock
 from ltxstudio.sandbox.config import JobScript
 from ltxstudio.sandbox.counters import Counters
+from ltxstudio.sandbox.errors import PAYMENT_DECLINED_MESSAGE
 from ltxstudio.sandbox.render import Rendered
 from ltxstudio.sandbox.statedb import Row, StateDb
 
@@ -46,6 +47,8 @@ FAILURE_MESSAGES = {
     "content_filtered_error": "Content rejected by safety filters.",
     "api_error": "The generation failed unexpectedly.",
     "insufficient_funds_error": "Insufficient funds to finish the generation.",
+    # LTX-Desktop's newer code reads 402/422 types on the poll (contract §5).
+    "payment_declined_error": PAYMENT_DECLINED_MESSAGE,
 }
 
 

@@ -82,6 +82,23 @@ def test_reset_and_truncate_break_a_real_connection() -> None:
         assert len(whole.content) == int(whole.headers["content-length"])
 
 
+def test_a_lost_put_answer_breaks_a_real_connection_after_storing() -> None:
+    """Over uvicorn, `lost` shows as a connection dropped mid-answer (the client cannot tell
+    whether the PUT landed); the retry learns it did: 412 PreconditionFailed."""
+    plan = FaultPlan.parse("put#1=lost")
+    with serve_sandbox(SandboxConfig(api_key=KEY, faults=plan), storage_port=True) as served:
+        with httpx.Client(base_url=served.base_url, headers=served.auth, timeout=60) as api:
+            slot = api.post("/v1/upload").json()
+        with httpx.Client(timeout=60) as storage:  # no key for the storage host
+            with pytest.raises(httpx.RemoteProtocolError):
+                storage.put(slot["upload_url"], content=b"data", headers=slot["required_headers"])
+            retry = storage.put(
+                slot["upload_url"], content=b"data", headers=slot["required_headers"]
+            )
+        assert storage_error(retry)[:2] == (412, "PreconditionFailed")
+        assert served.sandbox.uploads.completed == 1
+
+
 def _args(*argv: str) -> argparse.Namespace:
     return build_parser().parse_args(["sandbox", *argv])
 
