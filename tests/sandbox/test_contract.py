@@ -15,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -25,10 +27,11 @@ from ltxstudio.core.catalog import RETIRED_V1_ENDPOINTS, V2_ENDPOINTS, Endpoint
 from ltxstudio.core.clock import ManualClock
 from ltxstudio.sandbox.asgi import create_app, sandbox_of
 from ltxstudio.sandbox.config import RateLimit, SandboxConfig
-from tests.sandbox.conftest import KEY, T2V_720
+from tests.sandbox.conftest import KEY, T2V_720, HarnessFactory, data_uri
 from tests.support.openapi_contract import (
     documented_statuses,
     error_schema,
+    request_schema,
     response_schema,
     template_for,
 )
@@ -97,6 +100,7 @@ async def _scenario(video: bytes, image: bytes, audio: bytes) -> list[Seen]:
     clock = ManualClock()
     roomy = RateLimit(requests=10_000)
     app = create_app(SandboxConfig(KEY, clock=clock, concurrency_limit=50, rate_limit=roomy))
+    tight = create_app(SandboxConfig(KEY, clock=clock, queued_job_limit=1, rate_limit=roomy))
     poor = create_app(SandboxConfig(KEY, clock=clock, balance_usd=Decimal(0), rate_limit=roomy))
     sb = sandbox_of(app)
     auth = {"Authorization": f"Bearer {KEY}"}
@@ -130,6 +134,9 @@ async def _scenario(video: bytes, image: bytes, audio: bytes) -> list[Seen]:
             transport=httpx.ASGITransport(app=poor), base_url=base, headers=auth
         ) as broke,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=poor), base_url=base) as broke_anon,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=tight), base_url=base, headers=auth
+        ) as queued,
     ):
         uris: dict[str, str] = {}
         for name, data, mime in (
@@ -189,12 +196,20 @@ async def _scenario(video: bytes, image: bytes, audio: bytes) -> list[Seen]:
             for status in (429, 500, 503, 529):
                 await call(api, f"v2 {status}", "POST", path, json=body)
             failing = await call(api, "v2 202 (will fail)", "POST", path, json=body)
+            await faults(f"{scope}#1=permission,{scope}#2=declined")
+            await call(api, "v2 403 permission", "POST", path, json=body)
+            await call(api, "v2 402 declined", "POST", path, json=body)
             await faults("")
             await call(api, "poll pending", "GET", f"/v2/{endpoint.value}/{jobs[endpoint]}")
             clock.advance(2.5)
             await call(api, "poll processing", "GET", f"/v2/{endpoint.value}/{jobs[endpoint]}")
             clock.advance(600)
             await call(api, "poll failed", "GET", f"/v2/{endpoint.value}/{failing.json()['id']}")
+
+        t2v = bodies[Endpoint.TEXT_TO_VIDEO]
+        await call(queued, "v2 202 (queued)", "POST", "/v2/text-to-video", json=t2v)
+        await call(queued, "v2 429 queue limit", "POST", "/v2/text-to-video", json=t2v)
+        await sandbox_of(tight).idle()
 
         await sb.idle()
         clock.advance(60)
@@ -272,3 +287,107 @@ def test_failed_and_completed_jobs_use_the_documented_shapes(scenario: list[Seen
     assert {f["error"]["type"] for f in failed} == {"content_filtered_error"}
     keys = {next(iter(c["result"])) for c in completed}
     assert keys == {"video_url", "exr_frames_url"}
+
+
+def test_answers_where_the_contract_overrides_the_export(scenario: list[Seen]) -> None:
+    """Answers that are meant to differ from the July export and API-NOTES, each with the
+    CONTRACT-2026-09 section that says so (the shapes still validate, above)."""
+    # §5: the 503 type string is service_unavailable_error (API-NOTES §6.2: service_unavailable).
+    assert {s.json()["error"]["type"] for s in scenario if s.status == 503} == {
+        "service_unavailable_error"
+    }
+    # §5: a v2 429 is rate_limit_error; concurrency_limit_error was the (retired) sync API's.
+    assert {s.json()["error"]["type"] for s in scenario if s.status == 429} == {"rate_limit_error"}
+    (queue,) = [s for s in scenario if s.label == "v2 429 queue limit"]
+    assert queue.json()["error"]["message"] == "Queue limit exceeded"
+    assert int(queue.headers["retry-after"]) >= 1
+    # §5: 403 permission_error and 402 payment_declined_error, which the export's v2 submit
+    # does not list (they validate against its `Error` envelope).
+    denied = [s.json()["error"] for s in scenario if s.label == "v2 403 permission"]
+    assert denied == [
+        {"type": "permission_error", "message": "This endpoint is not available for your account"}
+    ] * len(V2_ENDPOINTS)
+    declined = {s.json()["error"]["type"] for s in scenario if s.label == "v2 402 declined"}
+    assert declined == {"payment_declined_error"}
+    # §5: result URLs expire on their own clock, well before the 24 h the export's V2JobResult
+    # says results are "available" for (the status itself is kept the 24 h).
+    for seen in (s for s in scenario if s.label == "poll completed"):
+        body = seen.json()
+        url = next(iter(body["result"].values()))
+        expires = int(parse_qs(urlsplit(url).query)["expires"][0])
+        completed = datetime.fromisoformat(body["completed_at"]).timestamp()
+        assert expires - completed < 2 * 3600, url
+
+
+#: Bodies whose fate changed since the export: (endpoint, body, valid per the export, status
+#: the sandbox answers with no balance (402 = admitted), the contract section).
+REQUEST_OVERRIDES: list[tuple[str, dict[str, Any], bool, int, str]] = [
+    (
+        "video-to-video-reframe",
+        {"video_uri": "VIDEO", "resolution": "720x1280"},
+        False,
+        402,
+        "§3: reframe needs no model since 2026-09-23 (the export requires one)",
+    ),
+    (
+        "video-to-video-reframe",
+        {"video_uri": "VIDEO", "resolution": "720x1280", "model": "ltx-2-3-fast"},
+        False,
+        402,
+        "§3: a model sent to reframe is ignored, whatever it names",
+    ),
+    (
+        "audio-to-video",
+        {"audio_uri": "AUDIO", "prompt": "a drummer", "guidance_scale": 3.0},
+        True,
+        400,
+        "§3: guidance_scale is no longer an audio-to-video field",
+    ),
+    (
+        "audio-to-video",
+        {"audio_uri": "AUDIO", "prompt": "a drummer", "fps": 48, "camera_motion": "jib_up"},
+        True,
+        402,
+        "§3: fps and camera_motion are new audio-to-video fields (the export lacks them)",
+    ),
+    (
+        "extend",
+        {"video_uri": "VIDEO", "duration": 2, "context": 0},
+        True,
+        400,
+        "§3: context is at least 1 s (the export has no bound)",
+    ),
+    (
+        "text-to-video",
+        {**T2V_720, "prompt": "p" * 5001},
+        True,
+        400,
+        "§3: prompt has maxLength 5000 (the export has none)",
+    ),
+]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("endpoint", "template", "export_valid", "status", "why"),
+    REQUEST_OVERRIDES,
+    ids=[f"{o[0]}: {o[4]}" for o in REQUEST_OVERRIDES],
+)
+async def test_requests_the_contract_moved_since_the_export(
+    openapi: dict[str, Any],
+    make_harness: HarnessFactory,
+    video_4s: bytes,
+    audio_m4a: bytes,
+    endpoint: str,
+    template: dict[str, Any],
+    export_valid: bool,
+    status: int,
+    why: str,
+) -> None:
+    uris = {"VIDEO": data_uri(video_4s, "video/mp4"), "AUDIO": data_uri(audio_m4a, "audio/mp4")}
+    body = {k: uris.get(v, v) if isinstance(v, str) else v for k, v in template.items()}
+    path = f"/v2/{endpoint}"
+    assert request_schema(openapi, path).is_valid(body) is export_valid, why
+    h = await make_harness(balance_usd=Decimal(0))
+    r = await h.client.post(path, json=body)
+    assert r.status_code == status, (why, r.text)
