@@ -167,6 +167,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own refusals (no route, wrong method) in the route's format. A 405 keeps the
     `Allow` header the router computed: RFC 9110 §15.5.6 requires it, and clients read it."""
     http = cast(HTTPException, exc)
+    _count_refusal(request)
     kind = {404: ErrorType.NOT_FOUND, 405: ErrorType.METHOD_NOT_ALLOWED}.get(
         http.status_code, ErrorType.API
     )
@@ -187,6 +188,18 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     if allow:
         response.headers["Allow"] = allow
     return response
+
+
+def _count_refusal(request: Request) -> None:
+    """Count what the router refused, so the stats hold every request sent: under the route's
+    template for a wrong method (`GET /v2/{endpoint}`), else as `(no route)` (a bounded label,
+    not the path). Admin routes stay uncounted, as always."""
+    path = request.url.path
+    if path.startswith("/_sandbox/") and not _is_storage(path):
+        return
+    route = request.scope.get("route")
+    template = getattr(route, "path", None) if route is not None else None
+    _sb(request).counters.count_request(f"{request.method} {template or '(no route)'}")
 
 
 def _allow(http: HTTPException) -> str | None:

@@ -280,6 +280,9 @@ async def test_stats_count_exactly_what_was_sent(sandbox: Harness, video_4s: byt
         r = await sandbox.client.post("/v2/text-to-video", json=T2V_720)
         job_ids.append(r.json()["id"])
     await sandbox.client.post("/v2/text-to-video", json={"prompt": "no model"})  # 400
+    await sandbox.client.get("/v2/text-to-video")  # 405: counted under the route's template
+    await sandbox.client.post("/v3/text-to-video", json={})  # 404: no route at all
+    await sandbox.client.delete("/_sandbox/faults")  # admin routes are not counted
     await sandbox.anon.post("/v2/extend", json={"video_uri": uri, "duration": 2})  # 401
     for job_id in job_ids:
         await sandbox.client.get(f"/v2/text-to-video/{job_id}")
@@ -289,6 +292,8 @@ async def test_stats_count_exactly_what_was_sent(sandbox: Harness, video_4s: byt
     assert stats["requests"] == {
         "GET /_sandbox/storage/results/{id}": 1,
         "GET /v2/text-to-video/{id}": 3,
+        "GET /v2/{endpoint}": 1,
+        "POST (no route)": 1,
         "POST /v1/upload": 1,
         "POST /v2/extend": 1,
         "POST /v2/text-to-video": 3,
