@@ -35,7 +35,8 @@ errors in storage's own XML, never the API's JSON envelope, and admin routes wit
 `GET /_sandbox/stats`, `GET /_sandbox/ledger`, `POST /_sandbox/balance {"set_usd"|"add_usd"}`,
 `GET|PUT /_sandbox/faults {"spec"}` (syntax in `faults.py`).
 
-Modules: `config` (frozen settings), `asgi` (routes), `service` (state and use-cases),
+Modules: `config` (frozen settings), `asgi` (routes), `storage_routes` (the signed-URL routes),
+`bodies` (reading a body within a limit), `service` (state and use-cases),
 `validation` (wire checks against `core.catalog`), `admission` (input media rules, render spec,
 price basis), `inputs` (storage_uri / data: / URL fetching), `uploads` and `storage` (signed
 objects), `storage_errors` (storage's XML refusals), `jobs` (v2 state from the clock and the

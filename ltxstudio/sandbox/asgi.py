@@ -10,7 +10,6 @@ storage error is storage's own XML (`storage_errors.py`), whatever raised it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import uuid
@@ -26,13 +25,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ltxstudio.core.catalog import (
-    RETIRED_V1_ENDPOINTS,
-    UPLOAD_MAX_BYTES,
-    V1_RETIRED_AT,
-    V2_ENDPOINTS,
-    Endpoint,
-)
+from ltxstudio.core.catalog import RETIRED_V1_ENDPOINTS, V1_RETIRED_AT, V2_ENDPOINTS, Endpoint
+from ltxstudio.sandbox.bodies import read_body
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.sandbox.errors import (
     PAYMENT_DECLINED_MESSAGE,
@@ -41,28 +35,13 @@ from ltxstudio.sandbox.errors import (
     ApiError,
     ErrorType,
     invalid,
-    too_large,
 )
 from ltxstudio.sandbox.faults import Fault, FaultKind, FaultPlan, FaultSpecError, RouteKind
 from ltxstudio.sandbox.ledger import money
-from ltxstudio.sandbox.responses import (
-    FileSpanResponse,
-    LostResponse,
-    SandboxConnectionReset,
-    deliver,
-    deliver_json,
-)
+from ltxstudio.sandbox.responses import SandboxConnectionReset, deliver_json
 from ltxstudio.sandbox.service import Sandbox
-from ltxstudio.sandbox.storage import STORAGE_PREFIX, parse_range
-from ltxstudio.sandbox.storage_errors import (
-    XML_CONTENT_TYPE,
-    StorageCode,
-    StorageError,
-    access_denied,
-    authorization_refused,
-    no_such_key,
-)
-from ltxstudio.sandbox.storage_errors import expired as storage_expired
+from ltxstudio.sandbox.storage_errors import StorageCode, StorageError
+from ltxstudio.sandbox.storage_routes import is_storage, storage_get, storage_put, xml_response
 from ltxstudio.sandbox.uploads import iso
 
 __all__ = ["SandboxConnectionReset", "create_app", "sandbox_of"]
@@ -77,8 +56,8 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
         Route("/v1/{endpoint}", _v1_retired, methods=["POST"]),
         Route("/v2/{endpoint}", _v2_submit, methods=["POST"]),
         Route("/v2/{endpoint}/{job_id}", _v2_status, methods=["GET"]),
-        Route("/_sandbox/storage/uploads/{name}", _storage_put, methods=["PUT"]),
-        Route("/_sandbox/storage/{bucket}/{name}", _storage_get, methods=["GET"]),
+        Route("/_sandbox/storage/uploads/{name}", storage_put, methods=["PUT"]),
+        Route("/_sandbox/storage/{bucket}/{name}", storage_get, methods=["GET"]),
         Route("/_sandbox/stats", _admin_stats, methods=["GET"]),
         Route("/_sandbox/ledger", _admin_ledger, methods=["GET"]),
         Route("/_sandbox/balance", _admin_balance, methods=["POST"]),
@@ -134,8 +113,8 @@ class RequestIdMiddleware:
                 raise
             log.exception("sandbox request %s failed", request_id)
             response: Response
-            if _is_storage(scope["path"]):
-                response = _xml_response(StorageError.for_status(500))
+            if is_storage(scope["path"]):
+                response = xml_response(StorageError.for_status(500))
             else:
                 response = _error_response(
                     ApiError(500, ErrorType.API, "An unexpected error occurred.")
@@ -143,16 +122,8 @@ class RequestIdMiddleware:
             await response(scope, receive, send_with_id)
 
 
-def _is_storage(path: str) -> bool:
-    return path.startswith(STORAGE_PREFIX + "/")
-
-
 def _error_response(error: ApiError) -> JSONResponse:
     return JSONResponse(error.envelope(), error.status, headers=error.headers())
-
-
-def _xml_response(error: StorageError) -> Response:
-    return Response(error.body(), error.status, error.headers(), XML_CONTENT_TYPE)
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -160,7 +131,7 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 
 
 async def _storage_error(request: Request, exc: Exception) -> Response:
-    return _xml_response(cast(StorageError, exc))
+    return xml_response(cast(StorageError, exc))
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -173,7 +144,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     )
     message = {404: "Not found.", 405: "Method not allowed."}.get(http.status_code, http.detail)
     response: Response
-    if _is_storage(request.url.path):
+    if is_storage(request.url.path):
         code = {404: StorageCode.NO_SUCH_KEY, 405: StorageCode.METHOD_NOT_ALLOWED}.get(
             http.status_code, StorageCode.INVALID_ARGUMENT
         )
@@ -181,7 +152,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             404: "The specified key does not exist.",
             405: "The specified method is not allowed against this resource.",
         }.get(http.status_code, http.detail)
-        response = _xml_response(StorageError(http.status_code, code, storage_message))
+        response = xml_response(StorageError(http.status_code, code, storage_message))
     else:
         response = _error_response(ApiError(http.status_code, kind, message))
     allow = _allow(http)
@@ -195,7 +166,7 @@ def _count_refusal(request: Request) -> None:
     template for a wrong method (`GET /v2/{endpoint}`), else as `(no route)` (a bounded label,
     not the path). Admin routes stay uncounted, as always."""
     path = request.url.path
-    if path.startswith("/_sandbox/") and not _is_storage(path):
+    if path.startswith("/_sandbox/") and not is_storage(path):
         return
     route = request.scope.get("route")
     template = getattr(route, "path", None) if route is not None else None
@@ -278,22 +249,8 @@ def _endpoint(request: Request, allowed: tuple[Endpoint, ...], surface: str) -> 
     return endpoint
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large(f"the body is {declared} bytes; the limit is {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(f"the body is larger than the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def _json_body(request: Request, limit: int) -> object:
-    raw = await _read_body(request, limit)
+    raw = await read_body(request, limit)
     if not raw.strip():
         raise invalid("the request body must be a JSON object")
     try:
@@ -351,103 +308,6 @@ async def _upload(request: Request) -> Response:
     sb = _sb(request)
     fault = await _prelude(request, RouteKind.UPLOAD, "POST /v1/upload")
     return deliver_json(sb.uploads.create(_storage_base(request)), 200, fault)
-
-
-# ---------------------------------------------------------------------------- storage
-
-
-def _refuse_authorization(request: Request) -> None:
-    if "authorization" in request.headers:
-        raise authorization_refused()
-
-
-async def _before_storage(sb: Sandbox, fault: Fault | None) -> None:
-    """Faults on a storage call, in storage's words (an injected 503 is XML too)."""
-    if fault is None:
-        return
-    match fault.kind:
-        case FaultKind.STATUS:
-            assert fault.status is not None
-            raise StorageError.for_status(fault.status, retry_after=fault.seconds)
-        case FaultKind.EXPIRED:
-            raise storage_expired(iso(sb.clock.time()))
-        case FaultKind.DENIED:
-            raise access_denied()
-        case _:
-            await _before(sb, fault)
-
-
-async def _storage_put(request: Request) -> Response:
-    sb = _sb(request)
-    name = request.path_params["name"]
-    sb.counters.count_request("PUT /_sandbox/storage/uploads/{id}")
-    _refuse_authorization(request)
-    sb.signer.check("PUT", f"uploads/{name}", dict(request.query_params), sb.clock.time())
-    fault = sb.faults.draw(RouteKind.PUT)
-    await _before_storage(sb, fault)
-    sb.uploads.check_headers(name, request.headers)
-    sb.uploads.check_absent(name)
-    data = await _read_upload(request)
-    content_type = request.headers.get("content-type", "application/octet-stream")
-    await sb.uploads.receive(name, data, content_type)
-    if fault is not None and fault.kind is FaultKind.LOST:
-        return LostResponse(200)  # stored; the client never learns it
-    return deliver(b"", 200, None, fault)
-
-
-async def _read_upload(request: Request) -> bytes:
-    try:
-        return await _read_body(request, UPLOAD_MAX_BYTES)
-    except ApiError:  # the body outgrew the signed range while streaming
-        raise StorageError(
-            400,
-            StorageCode.ENTITY_TOO_LARGE,
-            f"Your proposed upload is larger than the maximum object size specified in your "
-            f"policy ({UPLOAD_MAX_BYTES} bytes).",
-        ) from None
-
-
-async def _storage_get(request: Request) -> Response:
-    sb = _sb(request)
-    bucket, name = request.path_params["bucket"], request.path_params["name"]
-    sb.counters.count_request(f"GET /_sandbox/storage/{bucket}/{{id}}")
-    _refuse_authorization(request)
-    key = f"{bucket}/{name}"
-    sb.signer.check("GET", key, dict(request.query_params), sb.clock.time())
-    fault = sb.faults.draw(RouteKind.DOWNLOAD)
-    await _before_storage(sb, fault)
-    obj = sb.store.get(key)
-    if obj is None:
-        raise no_such_key()
-    size = obj.size
-    headers = {"Accept-Ranges": "bytes", "ETag": f'"{obj.etag}"'}
-    span = None
-    if "range" in request.headers and _if_range_holds(request, obj.etag):
-        span = parse_range(request.headers["range"], size)
-    status = 200
-    if span is not None:
-        status = 206
-        headers["Content-Range"] = f"bytes {span[0]}-{span[1]}/{size}"
-    if obj.path is not None:
-        try:
-            handle = await asyncio.to_thread(open, obj.path, "rb")
-        except FileNotFoundError:
-            raise no_such_key() from None
-        whole = (0, size - 1)
-        return FileSpanResponse(handle, span or whole, status, headers, obj.content_type, fault)
-    assert obj.data is not None
-    body = obj.data if span is None else obj.data[span[0] : span[1] + 1]
-    return deliver(body, status, obj.content_type, fault, headers)
-
-
-def _if_range_holds(request: Request, etag: str) -> bool:
-    """RFC 9110 §13.1.5: a Range sent with If-Range applies only while the validator still
-    matches (a strong ETag comparison); otherwise the whole object is sent. This is what lets a
-    client resume a cut download on a freshly signed URL and be sure it is the same object."""
-    validator = request.headers.get("if-range")
-    if validator is None:
-        return True
-    return validator.strip() == f'"{etag}"'
 
 
 # ---------------------------------------------------------------------------- admin
