@@ -193,7 +193,7 @@ def _audio_to_video(f: _Fields) -> AudioToVideoRequest:
     if last_frame_uri is not None and image_uri is None:
         raise invalid("last_frame_uri needs image_uri (the first frame) as well")
     prompt = f.prompt(required=False)
-    if image_uri is None and not prompt:
+    if image_uri is None and not prompt.strip():  # a blank prompt is no prompt
         raise invalid("audio-to-video needs a prompt or an image_uri (or both)")
     model = f.model(Endpoint.AUDIO_TO_VIDEO, required=False)
     resolution = f.resolution("resolution", required=False)

@@ -70,6 +70,7 @@ async def app() -> AsyncIterator[App]:
         clock=clock,
         balance_usd=Decimal(10_000),
         concurrency_limit=10_000,
+        queued_job_limit=10_000,  # every priced row is submitted at once: no queue limit here
         rate_limit=RateLimit(1_000_000, 60.0),
     )
     asgi = create_app(config)

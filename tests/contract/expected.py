@@ -37,6 +37,9 @@ Readings chosen where the contract is silent or ambiguous (each is marked `READI
 - R10 Extend without `context`: the default context obeys the same 1 ≤ context bound, so an
   extension that leaves less than 1 s of the 505-frame budget (20 s at 25 fps) is refused, not
   run with a shorter context.
+- R11 A2V `guidance_scale` (removed on 2026-08-19, §3): the sandbox answers it with a 400 that
+  names it instead of ignoring it like a field that never existed, so a client still sending it
+  is caught by every test that runs against the sandbox; the client never builds it.
 """
 
 from __future__ import annotations
