@@ -112,6 +112,8 @@ def max_file_bytes(kind: MediaKind, mime: str | None, transport: Transport) -> i
 
 
 def _mb(n: int) -> str:
+    if n == catalog.UPLOAD_MAX_BYTES:  # the contract's "200 MB" is 200 MiB: say it its way
+        return "200 MB"
     return f"{n / catalog.MB:.1f} MB"
 
 

@@ -20,8 +20,8 @@ import pytest_asyncio
 
 from ltxstudio.api import (
     Completed,
-    ConcurrencyLimitError,
     LtxClient,
+    RateLimitError,
     RetryNotice,
     ServerError,
     SubmitOutcomeUnknown,
@@ -79,7 +79,7 @@ async def harness() -> AsyncIterator[type[InProcess]]:
 async def test_429_retry_after_is_waited_out_in_simulated_time(
     harness: type[InProcess], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    h = harness("submit#1=429:7,submit#2=concurrency:3")
+    h = harness("submit#1=429:7,submit#2=queue_full:3")
     real_waits: list[float] = []  # every asyncio.sleep that would have waited (the clock's are 0)
     sleep = asyncio.sleep  # noqa: TID251 - wrapped to catch real waits, not to wait
 
@@ -94,11 +94,13 @@ async def test_429_retry_after_is_waited_out_in_simulated_time(
     # 10 s of Retry-After, all of it on the injected clock, none of it slept for real.
     assert h.clock.sleeps == [7.0, 3.0]
     assert real_waits == []
-    assert [type(n.error) for n in h.notices][1] is ConcurrencyLimitError
+    # Contract §5: on v2 a 429 rate_limit_error means the organisation's queue is full.
+    assert [type(n.error) for n in h.notices][1] is RateLimitError
+    assert "Queue limit exceeded" in h.notices[1].error.message
     stats = h.sandbox.stats()
     assert stats["requests"]["POST /v2/text-to-video"] == 3
     assert stats["jobs_created"] == 1
-    assert stats["faults_injected"] == ["v2/text-to-video=429:7", "v2/text-to-video=concurrency:3"]
+    assert stats["faults_injected"] == ["v2/text-to-video=429:7", "v2/text-to-video=queue_full:3"]
     await h.sandbox.idle()
     assert isinstance(await h.client.poll(handle), Completed)
 
@@ -138,13 +140,14 @@ async def test_a_submit_is_never_repeated_once_it_may_have_been_taken(
     assert stats["jobs_created"] == created
 
 
-async def test_v1_504_is_outcome_unknown(harness: type[InProcess], tmp_path: Path) -> None:
-    h = harness("v1#1=504")
+async def test_a_gateway_504_on_a_submit_is_outcome_unknown(harness: type[InProcess]) -> None:
+    h = harness("submit#1=504")
     with pytest.raises(SubmitOutcomeUnknown) as caught:
-        await h.client.generate_sync(T2V, tmp_path / "v.mp4")
+        await h.client.submit(T2V)
     assert caught.value.status == 504
-    assert h.sandbox.stats()["requests"]["POST /v1/text-to-video"] == 1
-    assert list(tmp_path.iterdir()) == []
+    stats = h.sandbox.stats()
+    assert stats["requests"]["POST /v2/text-to-video"] == 1
+    assert stats["v1_calls"] == 0
 
 
 # ------------------------------------------------------------------ over loopback

@@ -31,7 +31,7 @@ def body(request: Any) -> dict[str, Any]:
 
 
 async def test_retake_of_a_marked_window(
-    qtbot: QtBot, controller: Controller, clip_a: Path, openapi: dict[str, Any]
+    qtbot: QtBot, controller: Controller, clip_a: Path, contract_openapi: dict[str, Any]
 ) -> None:
     clip = controller.library.add_clip("lighthouse")
     take = controller.add_take(clip.id, clip_a)
@@ -90,12 +90,12 @@ async def test_retake_of_a_marked_window(
         "segment": {"start_time": 2.0, "duration": 2.0, "mode": "replace_video"},
     }
     assert request.problems() == []
-    request_schema(openapi, "/v2/retake").validate(body(request))
+    request_schema(contract_openapi, "/v2/retake").validate(body(request))
     panel.shutdown()
 
 
 async def test_extend_hdr_reframe_requests(
-    qtbot: QtBot, controller: Controller, clip_a: Path, openapi: dict[str, Any]
+    qtbot: QtBot, controller: Controller, clip_a: Path, contract_openapi: dict[str, Any]
 ) -> None:
     clip = controller.library.add_clip("lighthouse")
     take = controller.add_take(clip.id, clip_a)
@@ -134,7 +134,7 @@ async def test_extend_hdr_reframe_requests(
     )
     assert lineage["kind"] == "extend"
     assert lineage["segment"] == {"mode": "start", "duration": 4.0, "context": 1.5}
-    request_schema(openapi, "/v2/extend").validate(body(request))
+    request_schema(contract_openapi, "/v2/extend").validate(body(request))
 
     hdr = panel.open_hdr()
     assert hdr is not None
@@ -158,7 +158,7 @@ async def test_extend_hdr_reframe_requests(
     )
     assert lineage["kind"] == TakeKind.REFRAME.value
     assert lineage["segment"] == {"resolution": "1080x1920"}
-    request_schema(openapi, "/v2/video-to-video-reframe").validate(body(request))
+    request_schema(contract_openapi, "/v2/video-to-video-reframe").validate(body(request))
     panel.shutdown()
 
 
