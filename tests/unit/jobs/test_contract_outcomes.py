@@ -189,8 +189,15 @@ async def test_a_402_in_a_failed_status_holds_the_queue_like_on_submit(
     assert len(signing.accepted) == 1
 
 
+@pytest.mark.parametrize(
+    ("held_for", "prepares"),
+    [
+        (23 * 3600 + 60, 2),  # the user tops up the next day: the uploads would die at 24 h
+        (3600, 1),  # an hour later the prepared body is still good: nothing is uploaded again
+    ],
+)
 async def test_uploads_older_than_23_hours_are_made_again_before_the_submit(
-    make_engine: Make, signing: SigningBackend, clock: ManualClock
+    make_engine: Make, signing: SigningBackend, clock: ManualClock, held_for: int, prepares: int
 ) -> None:
     e = make_engine(RunnerConfig(concurrency=1, **NO_JITTER), signing)
     signing.fail(
@@ -204,31 +211,11 @@ async def test_uploads_older_than_23_hours_are_made_again_before_the_submit(
     (held,) = await e.run_until_settled([job])
     assert held.state is JobState.QUEUED
     assert signing.prepared == 1
-    clock.advance(23 * 3600 + 60)  # the user tops up the next day
+    clock.advance(held_for)
     e.runner.resume()
     (done,) = await e.run_until_settled([job])
     assert done.state is JobState.COMPLETED
-    assert signing.prepared == 2  # the storage URI would have died at 24 h: uploaded again
-
-
-async def test_a_fresh_prepared_body_is_reused_after_a_short_hold(
-    make_engine: Make, signing: SigningBackend, clock: ManualClock
-) -> None:
-    e = make_engine(RunnerConfig(concurrency=1, **NO_JITTER), signing)
-    signing.fail(
-        "submit", failure(FailureKind.INSUFFICIENT_FUNDS, "Insufficient funds", status=402)
-    )
-    job = e.store.add(
-        JobSpec(Endpoint.IMAGE_TO_VIDEO, {"prompt": "p"}, media={"image_uri": "/tmp/first.png"}),
-        estimate_usd=Decimal("0.64"),
-        backend="fake",
-    )
-    await e.run_until_settled([job])
-    clock.advance(3600)
-    e.runner.resume()
-    (done,) = await e.run_until_settled([job])
-    assert done.state is JobState.COMPLETED
-    assert signing.prepared == 1
+    assert signing.prepared == prepares
 
 
 async def test_polls_are_five_to_six_seconds_apart(make_engine: Make, clock: ManualClock) -> None:
