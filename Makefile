@@ -88,8 +88,12 @@ test-ui: $(STAMP)
 test: sysdeps $(STAMP) lint typecheck contracts test-engine test-ui
 
 # The long reliability runs (LTXSTUDIO_SOAK_JOBS=N to scale); the fast subset runs in `make test`.
+# Then the runner's state machine on fresh random interleavings (make test replays a fixed 2 000):
+# LTXSTUDIO_SOAK_EXAMPLES=N, 10 000 by default (3 min of CPU here), without the 300 s test timeout.
 soak: sysdeps $(STAMP)
 	$(NO_QT) $(PYTEST) -p no:pytest-qt -m soak -s tests/reliability
+	$(NO_QT) LTXSTUDIO_SOAK_EXAMPLES=$${LTXSTUDIO_SOAK_EXAMPLES:-10000} $(PYTEST) -p no:pytest-qt \
+	  --timeout=0 --durations=1 tests/unit/jobs/test_runner_stateful.py
 
 # The app's screens as a user sees them (under Xvfb, both sizes, light and dark) into screenshots/.
 screenshots: sysdeps $(STAMP)

@@ -239,6 +239,8 @@ class Shell:
             await self.close_session()
             session_key = self.session_key if isinstance(self.session_key, secrets.ApiKey) else None
             await self.open(SessionOptions(api_key=session_key))
+            if key is not None and self.window is not None and not self.session.simulated:
+                self.window.report_key_check()  # a new key: say at once whether LTX takes it
         finally:
             self._reopening = False
             if old is not None:

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.openapi_contract import amend_to_contract
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 _QT_MODULES = ("PySide6", "shiboken6", "qasync")
@@ -150,3 +152,9 @@ def openapi() -> dict[str, Any]:
         )
     document: dict[str, Any] = json.loads(path.read_text())
     return document
+
+
+@pytest.fixture(scope="session")
+def contract_openapi(openapi: dict[str, Any]) -> dict[str, Any]:
+    """The July export amended by CONTRACT-2026-09 (which wins where they disagree)."""
+    return amend_to_contract(openapi)

@@ -8,7 +8,8 @@ Public surface::
         handle = await client.submit(ImageToVideo(...))       # v2: JobHandle(endpoint, id, ...)
         async for status in client.iter_status(handle): ...   # Pending | Processing | ...
         files = await client.download_result(completed, folder, "take-1")
-        result = await client.generate_sync(TextToVideo(...), dest)   # v1: the MP4 itself
+
+Generation is v2 only: the synchronous v1 routes were retired after 2026-10-26 (contract §1).
 
 Errors (`ltxstudio.api._errors`) subclass `core.remote.ApiFailure`; `SubmitOutcomeUnknown` marks
 a generation request that may have been accepted and must not be re-sent.
@@ -31,16 +32,20 @@ from ltxstudio.api._errors import (
     InvalidRequestError,
     LimitError,
     NotFoundError,
+    PaymentDeclinedError,
+    PermissionDeniedError,
     RateLimitError,
     RequestTooLargeError,
     RequestValidationError,
     ServerError,
+    StorageError,
     SubmitOutcomeUnknown,
 )
+from ltxstudio.api._keycheck import KeyCheck, KeyVerdict
 from ltxstudio.api._request_loop import RetryNotice
 from ltxstudio.api._retry import CallKind, RetryPolicy
 from ltxstudio.api._transport import SANDBOX_BASE_URL, Timeouts
-from ltxstudio.api._urls import DEFAULT_BASE_URL
+from ltxstudio.api._urls import DEFAULT_BASE_URL, service_identity
 from ltxstudio.api.models import (
     AudioToVideo,
     Extend,
@@ -95,11 +100,15 @@ __all__ = [
     "InvalidRequestError",
     "JobHandle",
     "JobStatus",
+    "KeyCheck",
+    "KeyVerdict",
     "LimitError",
     "LtxClient",
     "MediaFacts",
     "NotFoundError",
+    "PaymentDeclinedError",
     "Pending",
+    "PermissionDeniedError",
     "Placement",
     "Processing",
     "RateLimitError",
@@ -110,6 +119,7 @@ __all__ = [
     "RetryNotice",
     "RetryPolicy",
     "ServerError",
+    "StorageError",
     "SubmitOutcomeUnknown",
     "TextToVideo",
     "Timeouts",
@@ -117,4 +127,5 @@ __all__ = [
     "is_terminal",
     "parse_status",
     "request_from_body",
+    "service_identity",
 ]

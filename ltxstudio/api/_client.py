@@ -1,4 +1,6 @@
-"""`LtxClient`: the async client for the LTX video API (v1 sync and v2 async).
+"""`LtxClient`: the async client for the LTX video API: v2 generation (submit, then poll) and
+`POST /v1/upload`. The synchronous v1 generation routes were retired after 2026-10-26 and are not
+spoken (contract §1).
 
 It is given an API key and a base URL — it never reads environment variables or the keyring —
 and owns one long-lived `httpx.AsyncClient` (constructing one costs tens of milliseconds).
@@ -22,18 +24,24 @@ import httpx
 from ltxstudio import __version__
 from ltxstudio.api._checks import MediaKind
 from ltxstudio.api._containers import RESULT_CONTAINERS, Container
-from ltxstudio.api._errors import FieldProblem, RequestValidationError, SubmitOutcomeUnknown
+from ltxstudio.api._errors import (
+    ApiConnectionError,
+    ApiError,
+    AuthenticationError,
+    FieldProblem,
+    NotFoundError,
+    RequestValidationError,
+    SubmitOutcomeUnknown,
+)
+from ltxstudio.api._keycheck import KEY_CHECK_JOB_ID, KeyCheck, KeyVerdict
 from ltxstudio.api._logging import install_httpx_url_filter, log, redact_body
 from ltxstudio.api._request_loop import Call, RequestLoop, RetryNotice
 from ltxstudio.api._retry import CallKind, RetryPolicy
 from ltxstudio.api._transport import SANDBOX_BASE_URL, ASGIApp, InProcessTransport, Timeouts
 from ltxstudio.api._urls import DEFAULT_BASE_URL, check_transport_url, normalise_base_url
 from ltxstudio.api.downloads import (
-    PartFile,
     ProgressCallback,
-    content_length,
     download,
-    stream_body,
 )
 from ltxstudio.api.models import GenerationRequest
 from ltxstudio.api.status import (
@@ -98,6 +106,9 @@ class LtxClient:
         self.poll_interval = poll_interval
         self.clock: Clock = clock or SystemClock()
         self.auto_data_uri_max = auto_data_uri_max
+        self._rng = rng or random.Random()
+        #: Partial downloads whose signed URL died, by destination → ETag, for resuming.
+        self._partials: dict[Path, str] = {}
         self._http = httpx.AsyncClient(
             transport=transport,
             headers={"User-Agent": f"ltxstudio/{__version__}"},
@@ -110,7 +121,7 @@ class LtxClient:
             base_url=self.base_url,
             clock=self.clock,
             policy=retry_policy or RetryPolicy(),
-            rng=rng or random.Random(),
+            rng=self._rng,
             on_retry=on_retry,
         )
 
@@ -205,16 +216,16 @@ class LtxClient:
     async def iter_status(
         self, handle: JobHandle, *, interval: float | None = None
     ) -> AsyncIterator[JobStatus]:
-        """Yield every polled status, `interval` (default 5 s) apart, ending with the terminal
-        one. Errors after the call's retries propagate; the caller may resume later with the
-        same handle."""
+        """Yield every polled status, `interval` (default 5 s) plus up to a second of jitter
+        apart (contract §5), ending with the terminal one. Errors after the call's retries
+        propagate; the caller may resume later with the same handle."""
         wait = self.poll_interval if interval is None else interval
         while True:
             status = await self.status(handle)
             yield status
             if is_terminal(status):
                 return
-            await self.clock.sleep(wait)
+            await self.clock.sleep(wait + self._rng.uniform(0, catalog.POLL_JITTER_SECONDS))
 
     async def poll(self, handle: JobHandle, *, interval: float | None = None) -> Completed | Failed:
         """Wait until the job is completed or failed."""
@@ -223,74 +234,42 @@ class LtxClient:
                 return status
         raise AssertionError("iter_status ends only with a terminal status")  # pragma: no cover
 
-    # ------------------------------------------------------------------ v1
+    # ------------------------------------------------------------------ account
 
-    async def generate_sync(
-        self,
-        request: GenerationRequest,
-        dest: Path,
-        *,
-        progress: ProgressCallback | None = None,
-    ) -> DownloadResult:
-        """`POST /v1/<endpoint>`: the answer is the MP4, streamed to `dest` (via `.part`).
-
-        Anything that goes wrong after the request may have reached the server — a timeout, a
-        cut body, a body that is not a video — raises `SubmitOutcomeUnknown`: the generation
-        may have run and been billed; it is never re-sent.
-        """
-        endpoint = request.endpoint
-        if endpoint not in catalog.V1_ENDPOINTS:
-            raise RequestValidationError(
-                [
-                    FieldProblem(
-                        "endpoint",
-                        f"{endpoint.value} has no synchronous (v1) route; use submit()",
-                        tuple(e.value for e in catalog.V1_ENDPOINTS),
-                    )
-                ]
-            )
-        body = request.to_body()
-        log.debug("generate_sync %s body=%s", endpoint.value, redact_body(body))
+    async def check_key(self) -> KeyCheck:
+        """Whether the API takes this key, by a request that creates and costs nothing: the
+        status of a job id that cannot exist (404 = the key works, 401 = refused)."""
+        path = f"/v2/{Endpoint.TEXT_TO_VIDEO.value}/{KEY_CHECK_JOB_ID}"
         call = Call(
-            CallKind.SUBMIT,
-            "POST",
-            self._loop.api_url(f"/v1/{endpoint.value}"),
-            self.timeouts.make(self.timeouts.sync_generation),
+            CallKind.POLL,
+            "GET",
+            self._loop.api_url(path),
+            self.timeouts.make(self.timeouts.poll),
             api=True,
-            json_body=body,
-            endpoint=endpoint.value,
+            max_attempts=2,  # a person is waiting for the verdict: one retry, then say so
         )
-        part = PartFile(dest)
 
-        async def receive(response: httpx.Response) -> DownloadResult:
-            request_id = response.headers.get("x-request-id")
-            ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
-
-            def unknown(why: str) -> SubmitOutcomeUnknown:
-                return SubmitOutcomeUnknown(
-                    f"POST /v1/{endpoint.value} answered {response.status_code} but {why}; "
-                    "the generation was probably billed",
-                    endpoint=endpoint.value,
-                    status=response.status_code,
-                    request_id=request_id,
-                )
-
-            if not (ctype.startswith("video/") or ctype == "application/octet-stream"):
-                raise unknown(f"with {ctype or 'no content type'} instead of a video")
-            total = content_length(response)
-            await stream_body(response, part, total, progress)
-            try:
-                sha256 = await part.commit(expected_size=total, container=Container.MP4)
-            except Exception as exc:
-                raise unknown(f"the video failed verification ({exc})") from exc
-            log.info("v1 %s saved %d bytes request_id=%s", endpoint.value, part.size, request_id)
-            return DownloadResult(dest, part.size, sha256, ctype, request_id)
+        async def answered(response: httpx.Response) -> KeyCheck:
+            await response.aread()  # a 2xx for an id that cannot exist: the key was taken
+            return KeyCheck(KeyVerdict.VALID, "the API accepted the key", response.status_code)
 
         try:
-            return await self._loop.run(call, receive)
-        except BaseException:
-            part.discard()
-            raise
+            return await self._loop.run(call, answered)
+        except NotFoundError as exc:
+            return KeyCheck(KeyVerdict.VALID, "the API accepted the key", 404, exc.request_id)
+        except AuthenticationError as exc:
+            return KeyCheck(
+                KeyVerdict.REFUSED, f"the API refused the key: {exc.message}", 401, exc.request_id
+            )
+        except ApiConnectionError as exc:
+            return KeyCheck(KeyVerdict.UNREACHABLE, f"the API could not be reached: {exc.message}")
+        except ApiError as exc:
+            return KeyCheck(
+                KeyVerdict.UNKNOWN,
+                f"the API answered something unexpected: {exc}",
+                exc.status,
+                exc.request_id,
+            )
 
     # ------------------------------------------------------------------ media
 
@@ -352,6 +331,7 @@ class LtxClient:
             progress=progress,
             expected=expected,
             job_id=job_id,
+            partials=self._partials,
         )
 
     async def download_result(

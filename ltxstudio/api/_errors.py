@@ -12,17 +12,23 @@
         │                                  never re-sent automatically (see _retry.py)
         ├── ApiProtocolError               an answer we cannot read (body, status value)
         ├── DownloadVerificationError      a downloaded file failed its size/format check
+        ├── StorageError                   a signed-URL storage host answered an error in its
+        │                                  own format (XML: ExpiredToken, AccessDenied, …);
+        │                                  never about the API key
         └── ApiStatusError                 the server answered with an error status
             ├── InvalidRequestError        400 invalid_request_error
-            ├── AuthenticationError        401 authentication_error (and 403)
+            ├── AuthenticationError        401 authentication_error
+            ├── PermissionDeniedError      403 permission_error: not available for the account
             ├── InsufficientFundsError     402 insufficient_funds_error: required_amount/unit
+            │   └── PaymentDeclinedError   402 payment_declined_error
             ├── NotFoundError              404 not_found_error (unknown, or expired after 24 h)
             ├── RequestTooLargeError       413 request_too_large
             ├── ContentFilteredError       422 content_filtered_error
             ├── LimitError                 429, with retry_after
-            │   ├── RateLimitError         rate_limit_error: too many requests per window
+            │   ├── RateLimitError         rate_limit_error: on v2, the organisation's queue of
+            │   │                          waiting jobs is full ("Queue limit exceeded")
             │   └── ConcurrencyLimitError  concurrency_limit_error: too many running jobs
-            └── ServerError                5xx: api_error, service_unavailable (503),
+            └── ServerError                5xx: api_error, service_unavailable_error (503),
                                            overloaded_error (529), gateway 502/504
 
 Each class sets `kind` (`core.remote.FailureKind`), which is all the job engine matches on.
@@ -154,6 +160,36 @@ class SubmitOutcomeUnknown(ApiError):
         self.endpoint = endpoint
 
 
+class StorageError(ApiError):
+    """A pre-signed storage URL (an upload PUT, a result download) answered an error.
+
+    Storage hosts answer in their own format (XML with a `Code`, e.g. `ExpiredToken` 400,
+    `AccessDenied` 403, `NoSuchKey` 404, `PreconditionFailed` 412; contract §5) and know nothing
+    of the API key: a 4xx here means *this URL* is dead (`STORAGE_REFUSED`: get a fresh one),
+    a 5xx a passing fault of the host (`SERVER`).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: str | None = None,
+        request_id: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(
+            message,
+            status=status,
+            error_type=code,
+            request_id=request_id,
+            retry_after=retry_after,
+            details={"storage_code": code} if code else None,
+        )
+        self.code = code
+        self.kind = FailureKind.SERVER if status >= 500 else FailureKind.STORAGE_REFUSED
+
+
 class ApiProtocolError(ApiError):
     """An answer the client cannot interpret (unexpected body, unknown job status)."""
 
@@ -178,6 +214,13 @@ class InvalidRequestError(ApiStatusError):
 
 class AuthenticationError(ApiStatusError):
     kind = FailureKind.AUTHENTICATION
+
+
+class PermissionDeniedError(ApiStatusError):
+    """403 permission_error: "this endpoint is not available for your account". The key works;
+    this kind of request does not, so that job fails and the queue goes on."""
+
+    kind = FailureKind.PERMISSION
 
 
 class InsufficientFundsError(ApiStatusError):
@@ -213,6 +256,12 @@ class InsufficientFundsError(ApiStatusError):
         )
         self.required_amount = amount
         self.required_unit = unit
+
+
+class PaymentDeclinedError(InsufficientFundsError):
+    """402 payment_declined_error: the account's payment method was declined."""
+
+    kind = FailureKind.PAYMENT_DECLINED
 
 
 class NotFoundError(ApiStatusError):
@@ -255,22 +304,24 @@ class ServerError(ApiStatusError):
 _BY_TYPE: Final[dict[str, tuple[type[ApiStatusError], int]]] = {
     "invalid_request_error": (InvalidRequestError, 400),
     "authentication_error": (AuthenticationError, 401),
-    "permission_error": (AuthenticationError, 403),
+    "permission_error": (PermissionDeniedError, 403),
     "insufficient_funds_error": (InsufficientFundsError, 402),
+    "payment_declined_error": (PaymentDeclinedError, 402),
     "not_found_error": (NotFoundError, 404),
     "request_too_large": (RequestTooLargeError, 413),
     "content_filtered_error": (ContentFilteredError, 422),
     "rate_limit_error": (RateLimitError, 429),
     "concurrency_limit_error": (ConcurrencyLimitError, 429),
     "api_error": (ServerError, 500),
-    "service_unavailable": (ServerError, 503),
+    "service_unavailable_error": (ServerError, 503),
+    "service_unavailable": (ServerError, 503),  # API-NOTES' spelling, before contract §5
     "overloaded_error": (ServerError, 529),
 }
 
 _BY_STATUS: Final[dict[int, type[ApiStatusError]]] = {
     400: InvalidRequestError,
     401: AuthenticationError,
-    403: AuthenticationError,
+    403: PermissionDeniedError,
     402: InsufficientFundsError,
     404: NotFoundError,
     413: RequestTooLargeError,
@@ -280,7 +331,9 @@ _BY_STATUS: Final[dict[int, type[ApiStatusError]]] = {
 
 _HINTS: Final[dict[type[ApiStatusError], str]] = {
     AuthenticationError: "check the API key in Settings",
+    PermissionDeniedError: "this endpoint is not available for your account; the key itself works",
     InsufficientFundsError: "add credits in the LTX console, then try again",
+    PaymentDeclinedError: "the payment method was declined; update it in the LTX console",
     NotFoundError: "job statuses and results are kept for 24 hours",
     ContentFilteredError: "the prompt or an input was rejected by the safety filter",
     RequestTooLargeError: "use a smaller input file",
@@ -359,6 +412,41 @@ def job_failure_error(error_type: str, message: str, *, request_id: str | None =
         error_type=error_type,
         request_id=request_id,
         hint=_HINTS.get(cls),
+    )
+
+
+_XML_FIELD: Final = re.compile(r"<(Code|Message|Details)>([^<]{0,300})</\1>")
+
+#: What a storage code means, for people (the codes are GCS's and S3's).
+_STORAGE_SENTENCES: Final[dict[str, str]] = {
+    "ExpiredToken": "the signed URL has expired",
+    "AccessDenied": "the storage host denied access to the signed URL",
+    "SignatureDoesNotMatch": "the storage host refused the URL's signature",
+    "NoSuchKey": "the file is no longer in storage",
+    "PreconditionFailed": "the upload slot already holds a file",
+}
+
+
+def storage_error(
+    status: int,
+    body: bytes,
+    *,
+    what: str,
+    request_id: str | None = None,
+    retry_after: float | None = None,
+) -> StorageError:
+    """The error for a storage host's answer: its `Code` and a plain sentence, never the XML."""
+    fields = dict(_XML_FIELD.findall(body.decode("utf-8", "replace")))
+    code = fields.get("Code") or None
+    said = _STORAGE_SENTENCES.get(code or "") or (fields.get("Message") or "").strip()
+    reason = said or f"it answered HTTP {status}"
+    label = f" ({code})" if code else ""
+    return StorageError(
+        f"{what}: {reason}{label}",
+        status=status,
+        code=code,
+        request_id=request_id,
+        retry_after=retry_after,
     )
 
 

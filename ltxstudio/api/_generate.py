@@ -10,14 +10,13 @@ from ltxstudio.api._checks import (
     Problems,
     as_resolution,
     check_choice,
-    check_number,
     check_prompt,
     check_uri,
 )
 from ltxstudio.api._errors import FieldProblem
 from ltxstudio.api._request_base import RequestBase, check_model
 from ltxstudio.core import catalog
-from ltxstudio.core.catalog import Endpoint, Model, Resolution, Tier
+from ltxstudio.core.catalog import Endpoint, Model, Resolution
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,6 +121,14 @@ class ImageToVideo(_Generation):
         check_uri(out, "image_uri", self.image_uri, "image")
         if self.last_frame_uri is not None:
             check_uri(out, "last_frame_uri", self.last_frame_uri, "image")
+            if self.duration is None:
+                out.append(
+                    FieldProblem(
+                        "duration",
+                        "automatic duration cannot be combined with a last frame; choose a "
+                        "duration",
+                    )
+                )
         return out
 
     def _body(self) -> dict[str, Any]:
@@ -133,15 +140,21 @@ class ImageToVideo(_Generation):
 
 @dataclass(frozen=True, kw_only=True)
 class AudioToVideo(RequestBase):
-    """The soundtrack decides the length (2–20 s); output is always 25 fps."""
+    """The soundtrack decides the length (2–20 s, less at some tiers); contract §3.
+
+    Since 2026-08-19: `fps` (24 unless sent; always sent here), `last_frame_uri` (needs an
+    image) and `camera_motion`; `guidance_scale` is no longer a field.
+    """
 
     endpoint: ClassVar[Endpoint] = Endpoint.AUDIO_TO_VIDEO
     audio_uri: str
     prompt: str | None = None  # required when there is no image; may be "" with one
     image_uri: str | None = None
+    last_frame_uri: str | None = None
     model: Model = Model.LTX_2_3_PRO
     resolution: Resolution | None = None  # None: by the image's orientation, else 1920x1080
-    guidance_scale: float | None = None
+    fps: int = catalog.A2V_DEFAULT_FPS
+    camera_motion: str | None = None
     input_media: MediaFacts | None = None  # the audio
 
     def problems(self) -> list[FieldProblem]:
@@ -149,39 +162,57 @@ class AudioToVideo(RequestBase):
         check_uri(out, "audio_uri", self.audio_uri, "audio")
         if self.image_uri is not None:
             check_uri(out, "image_uri", self.image_uri, "image")
+        if self.last_frame_uri is not None:
+            check_uri(out, "last_frame_uri", self.last_frame_uri, "image")
+            if self.image_uri is None:
+                out.append(
+                    FieldProblem("last_frame_uri", "a last frame needs a first-frame image too")
+                )
         check_prompt(out, self.prompt, required=self.image_uri is None)
+        if self.camera_motion is not None:
+            check_choice(out, "camera_motion", self.camera_motion, catalog.CAMERA_MOTIONS)
         model = check_model(out, self.endpoint, self.model)
-        if self.guidance_scale is not None:
-            check_number(out, "guidance_scale", self.guidance_scale, low=0.0, low_open=True)
         if model is None:
             return out
-        tiers = catalog.A2V_MAX_SECONDS[model]
-        allowed = catalog.tier_resolutions(tuple(tiers))
-        resolution = None
+        allowed = catalog.a2v_resolutions(model)
+        resolution = catalog.A2V_DEFAULT_RESOLUTION
         if self.resolution is not None:
-            resolution = as_resolution(out, "resolution", self.resolution)
-            if resolution is not None and resolution not in allowed:
+            given = as_resolution(out, "resolution", self.resolution)
+            if given is None:
+                return out
+            if given not in allowed:
                 out.append(
                     FieldProblem(
                         "resolution",
-                        f"{resolution} is not available for audio-to-video with {model.value}; "
+                        f"{given} is not available for audio-to-video with {model.value}; "
                         f"allowed: {', '.join(map(str, allowed))}",
                         tuple(map(str, allowed)),
                     )
                 )
                 return out
+            resolution = given
+        rates = catalog.a2v_fps(model, resolution)
+        if isinstance(self.fps, bool) or self.fps not in rates:
+            out.append(
+                FieldProblem(
+                    "fps",
+                    f"{self.fps!r} is not available for audio-to-video; allowed: "
+                    f"{', '.join(map(str, rates))}",
+                    rates,
+                )
+            )
         if self.input_media is not None:
-            # Omitted resolution means 1080p in one orientation or the other.
-            longest = catalog.a2v_max_seconds(model, resolution or Resolution.of(Tier.P1080))
+            longest = catalog.a2v_max_seconds(model, resolution)
             low, high = catalog.A2V_AUDIO_SECONDS
             high = min(high, longest) if longest is not None else high
             seconds = self.input_media.duration
             if not low <= seconds <= high:
+                where = self.resolution or "1080p (the default size)"
                 out.append(
                     FieldProblem(
                         "audio_uri",
-                        f"the audio lasts {seconds:.2f} s; {model.value} at "
-                        f"{resolution or '1080p'} takes {low:g}–{high:g} s",
+                        f"the audio lasts {seconds:.2f} s; {model.value} at {where} takes "
+                        f"{low:g}–{high:g} s",
                     )
                 )
         return out
@@ -190,11 +221,14 @@ class AudioToVideo(RequestBase):
         body: dict[str, Any] = {"audio_uri": self.audio_uri}
         if self.image_uri is not None:
             body["image_uri"] = self.image_uri
+        if self.last_frame_uri is not None:
+            body["last_frame_uri"] = self.last_frame_uri
         if self.prompt is not None:
             body["prompt"] = self.prompt
         if self.resolution is not None:
             body["resolution"] = str(self.resolution)
-        if self.guidance_scale is not None:
-            body["guidance_scale"] = float(self.guidance_scale)
+        body["fps"] = int(self.fps)  # always explicit: the default changed once already (25 → 24)
+        if self.camera_motion is not None:
+            body["camera_motion"] = self.camera_motion
         body["model"] = str(self.model)
         return body

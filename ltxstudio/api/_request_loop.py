@@ -33,6 +33,7 @@ from ltxstudio.api._errors import (
     SubmitOutcomeUnknown,
     parse_envelope,
     status_error,
+    storage_error,
 )
 from ltxstudio.api._logging import Scrubber, log
 from ltxstudio.api._retry import (
@@ -80,6 +81,11 @@ class Call:
     endpoint: str | None = None  # submits: which generation endpoint
     follow_redirects: bool = False
     progress: Callable[[], int] | None = None
+    #: `(status, attempt) -> True` for an error status that means success here (a create-only
+    #: upload PUT sent again answers 412 when the first one landed).
+    accept: Callable[[int, int], bool] | None = None
+    #: Fewer attempts than the policy's (a key check should answer quickly, not patiently).
+    max_attempts: int | None = None
 
 
 def phase_of(exc: httpx.RequestError) -> Phase:
@@ -169,26 +175,39 @@ class RequestLoop:
                     self._build(call), stream=True, follow_redirects=call.follow_redirects
                 )
                 request_id = response.headers.get("x-request-id")
-                if response.is_success:
+                accepted = call.accept is not None and call.accept(response.status_code, attempt)
+                if response.is_success or accepted:
                     self._log_answer(call, where, response, t0, attempt)
                     return await handle(response)
                 raw = await response.aread()
-                envelope = _envelope_of(raw)
-                if envelope is not None:
-                    envelope = replace(envelope, message=self._scrub(envelope.message))
                 retry_after = parse_retry_after(
                     response.headers.get("retry-after"), self.clock.time()
                 )
-                outcome: Outcome = HttpAnswer(
-                    response.status_code, envelope.error_type if envelope else None
-                )
-                error: ApiError = status_error(
-                    response.status_code,
-                    envelope,
-                    request_id=request_id,
-                    retry_after=retry_after,
-                    fallback_text=self._scrub(raw[:400].decode("utf-8", "replace")),
-                )
+                error: ApiError
+                if call.api:
+                    envelope = _envelope_of(raw)
+                    if envelope is not None:
+                        envelope = replace(envelope, message=self._scrub(envelope.message))
+                    outcome: Outcome = HttpAnswer(
+                        response.status_code, envelope.error_type if envelope else None
+                    )
+                    error = status_error(
+                        response.status_code,
+                        envelope,
+                        request_id=request_id,
+                        retry_after=retry_after,
+                        fallback_text=self._scrub(raw[:400].decode("utf-8", "replace")),
+                    )
+                else:
+                    # A signed-URL storage host: its own format, and nothing about our key.
+                    outcome = HttpAnswer(response.status_code)
+                    error = storage_error(
+                        response.status_code,
+                        raw[:2000],
+                        what=where,
+                        request_id=request_id,
+                        retry_after=retry_after,
+                    )
                 self._log_answer(call, where, response, t0, attempt, error=error)
             except httpx.RequestError as exc:
                 outcome = TransportFailure(phase_of(exc))
@@ -216,7 +235,9 @@ class RequestLoop:
                 retry_after=retry_after,
                 elapsed=self.clock.monotonic() - started,
                 rng=self._rng,
-                policy=self.policy,
+                policy=self.policy
+                if call.max_attempts is None
+                else replace(self.policy, max_attempts=call.max_attempts),
             )
             match decision.verdict:
                 case Verdict.RETRY:

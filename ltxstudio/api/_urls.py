@@ -9,9 +9,12 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Final
 from urllib.parse import SplitResult, urlsplit
 
-DEFAULT_BASE_URL = "https://api.ltx.video"
+from ltxstudio.core.catalog import API_BASE_URL, LEGACY_API_BASE_URL
+
+DEFAULT_BASE_URL: Final = API_BASE_URL
 
 
 def is_loopback_host(host: str) -> bool:
@@ -48,6 +51,13 @@ def normalise_base_url(url: str) -> str:
     if parts.query or parts.fragment or parts.username or parts.password:
         raise ValueError("the API base URL must not carry credentials, a query or a fragment")
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def service_identity(url: str) -> str:
+    """The normalised base URL as the name of the service a job belongs to: the legacy host is
+    the same service as the production one, so a job sent to either is driven through both."""
+    normal = normalise_base_url(url)
+    return API_BASE_URL if normal == LEGACY_API_BASE_URL else normal
 
 
 def origin(url: str) -> tuple[str, str, int]:

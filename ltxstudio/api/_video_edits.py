@@ -97,9 +97,8 @@ class Extend(RequestBase):
         duration = check_number(out, "duration", self.duration, low=low, high=high)
         context = None
         if self.context is not None:
-            context = check_number(
-                out, "context", self.context, low=0.0, high=catalog.EXTEND_MAX_CONTEXT_SECONDS
-            )
+            low_context, high_context = catalog.EXTEND_CONTEXT_SECONDS
+            context = check_number(out, "context", self.context, low=low_context, high=high_context)
         check_prompt(out, self.prompt, required=False)
         check_choice(out, "mode", self.mode, catalog.EXTEND_MODES)
         check_model(out, self.endpoint, self.model)
@@ -115,14 +114,16 @@ class Extend(RequestBase):
                     )
                 )
         if facts is not None and facts.fps and duration is not None:
-            frames = round(((context or 0.0) + duration) * facts.fps)
+            # Without a context the API takes as much as fits, but never less than 1 s.
+            least = catalog.EXTEND_CONTEXT_SECONDS[0]
+            frames = round(((context or least) + duration) * facts.fps)
             if frames > catalog.EXTEND_MAX_FRAMES:
-                field = "context" if context else "duration"
                 out.append(
                     FieldProblem(
-                        field,
+                        "context" if context else "duration",
                         f"context + duration is {frames} frames at {facts.fps:g} fps; at most "
-                        f"{catalog.EXTEND_MAX_FRAMES} fit",
+                        f"{catalog.EXTEND_MAX_FRAMES} fit"
+                        + ("" if context else f" (the context is at least {least:g} s)"),
                     )
                 )
         return out
@@ -143,18 +144,17 @@ class Extend(RequestBase):
 
 @dataclass(frozen=True, kw_only=True)
 class Hdr(RequestBase):
-    """SDR → HDR (v2 only). Result: `exr_frames_url` (ZIP of EXR frames), maybe `video_url`."""
+    """SDR → HDR. One field, `video_uri` (contract §3: `output_colorspace`, which only a
+    third-party router documented, is not a field). Result: `exr_frames_url`, a ZIP of EXR
+    frames."""
 
     endpoint: ClassVar[Endpoint] = Endpoint.HDR
     video_uri: str
-    output_colorspace: str | None = None  # EXR frames only; the server's default is acescg
     input_media: MediaFacts | None = None
 
     def problems(self) -> list[FieldProblem]:
         out: Problems = []
         check_uri(out, "video_uri", self.video_uri, "video")
-        if self.output_colorspace is not None:
-            check_choice(out, "output_colorspace", self.output_colorspace, catalog.HDR_COLORSPACES)
         facts = self.input_media
         if facts is not None and facts.width and facts.height:
             cap = catalog.hdr_frame_cap(facts.width, facts.height)
@@ -176,10 +176,7 @@ class Hdr(RequestBase):
         return out
 
     def _body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"video_uri": self.video_uri}
-        if self.output_colorspace is not None:
-            body["output_colorspace"] = self.output_colorspace
-        return body
+        return {"video_uri": self.video_uri}
 
 
 @dataclass(frozen=True)
@@ -221,19 +218,18 @@ class Placement:
 
 @dataclass(frozen=True, kw_only=True)
 class Reframe(RequestBase):
-    """Outpaint `video_uri` to another aspect ratio (v2 only)."""
+    """Outpaint `video_uri` to another aspect ratio. No `model`: since 2026-09-23 the service
+    picks and ignores one if sent (contract §3), so none is sent."""
 
     endpoint: ClassVar[Endpoint] = Endpoint.REFRAME
     video_uri: str
     resolution: Resolution
-    model: Model = Model.LTX_2_3_PRO
     placement: Placement | None = None
     input_media: MediaFacts | None = None
 
     def problems(self) -> list[FieldProblem]:
         out: Problems = []
         check_uri(out, "video_uri", self.video_uri, "video")
-        check_model(out, self.endpoint, self.model)
         resolution = as_resolution(out, "resolution", self.resolution)
         if resolution is not None:
             allowed = tuple(map(str, catalog.REFRAME_RESOLUTIONS))
@@ -269,11 +265,7 @@ class Reframe(RequestBase):
         return out
 
     def _body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "video_uri": self.video_uri,
-            "model": str(self.model),
-            "resolution": str(self.resolution),
-        }
+        body: dict[str, Any] = {"video_uri": self.video_uri, "resolution": str(self.resolution)}
         if self.placement is not None:
             body["placement"] = self.placement.to_body()
         return body

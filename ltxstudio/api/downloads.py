@@ -8,9 +8,12 @@
   MP4/ZIP check (`_containers.py`). SHA-256 is computed while writing.
 - Writing, hashing, fsync and the rename run in worker threads, never on the event loop (the
   UI thread in the app): a 1 GB result must not cost the window its frames.
-- On any failure or cancellation the `.part` is deleted. Resuming across calls is deliberately
-  not attempted: result URLs are re-signed, and a stale partial with no validator could splice
-  two different files.
+- On failure or cancellation the `.part` is deleted, with one exception: when the storage host
+  refuses the URL itself (it expired or was denied, contract §5) after part of the object
+  arrived, the `.part` and the object's strong validator (ETag) are kept in `partials`, so a
+  download from the fresh URL the API hands out next resumes with `Range` + `If-Range`; a 206
+  that does not carry the same ETag (another object) is refused and the download starts over.
+  A partial without a validator is never resumed: it could splice two different files.
 - Result URLs are pre-signed third-party URLs: fetched without the API key, following redirects.
 """
 
@@ -28,13 +31,15 @@ from typing import BinaryIO, Final
 import httpx
 
 from ltxstudio.api._containers import Container, container_problem
-from ltxstudio.api._errors import ApiProtocolError, DownloadVerificationError
+from ltxstudio.api._errors import ApiProtocolError, DownloadVerificationError, StorageError
+from ltxstudio.api._logging import log
 from ltxstudio.api._request_loop import Call, RequestLoop
 from ltxstudio.api._retry import CallKind
 from ltxstudio.api._urls import redact_url
 from ltxstudio.api.status import DownloadResult
 from ltxstudio.core import failpoints
 from ltxstudio.core.fsutil import fsync_dir
+from ltxstudio.core.remote import FailureKind
 
 #: `(done_bytes, total_bytes or None)`; called from the event loop, keep it cheap.
 ProgressCallback = Callable[[int, int | None], None]
@@ -98,6 +103,34 @@ class PartFile:
                 return  # discarded while this batch waited for a thread
             self._file.write(data)
             self._hash.update(data)
+
+    @classmethod
+    async def resumed(cls, dest: Path) -> PartFile:
+        """The `.part` an earlier call kept, opened to append, its bytes hashed again."""
+
+        def reopen() -> PartFile:
+            part = cls.__new__(cls)
+            part.dest, part.part = dest, dest.with_name(dest.name + ".part")
+            part._hash = hashlib.sha256()
+            with open(part.part, "rb") as old:
+                for block in iter(lambda: old.read(WRITE_BATCH), b""):
+                    part._hash.update(block)
+            part.size = part.part.stat().st_size
+            part._file = open(part.part, "ab")  # noqa: SIM115 - held across awaits
+            part._batch, part._batched, part._writing = [], 0, None
+            part._lock = threading.Lock()
+            return part
+
+        return await asyncio.to_thread(reopen)
+
+    async def keep(self) -> None:
+        """Write what is buffered, close the `.part` and leave it for a later call to resume."""
+        await self._hand_off()
+        await self._drain()
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
 
     async def restart(self) -> None:
         await self._drain()
@@ -182,10 +215,21 @@ async def download(
     progress: ProgressCallback | None = None,
     expected: Container | None = None,
     job_id: str | None = None,
+    partials: dict[Path, str] | None = None,
 ) -> DownloadResult:
-    """Download `url` to `dest` (see the module docstring). `expected` None = sniff MP4/ZIP."""
-    part = PartFile(dest)
-    validator: list[str] = []  # ETag/Last-Modified of the first answer, for If-Range
+    """Download `url` to `dest` (see the module docstring). `expected` None = sniff MP4/ZIP.
+
+    `partials` (dest → ETag) holds the partial downloads kept for resuming from another URL of
+    the same object; the caller keeps it between calls."""
+    kept = partials.pop(dest, None) if partials is not None else None
+    part_path = dest.with_name(dest.name + ".part")
+    if kept is not None and part_path.exists():
+        part = await PartFile.resumed(dest)
+        log.info("resuming %s at byte %d from a fresh URL", dest.name, part.size)
+    else:
+        part, kept = PartFile(dest), None
+    # ETag (strong) or Last-Modified of the object, for If-Range; a kept partial's ETag first.
+    validator: list[str] = [kept] if kept else []
     content_type: list[str | None] = [None]
 
     def headers() -> dict[str, str]:
@@ -198,6 +242,13 @@ async def download(
 
     async def handle(response: httpx.Response) -> int | None:
         if response.status_code == 206:
+            etag = response.headers.get("etag")
+            if kept and etag is not None and etag != kept:
+                # If-Range should have made this a 200; a host that ignores it sent us part of
+                # another object. Never splice: the caller fetches the whole object again.
+                raise DownloadVerificationError(
+                    f"{dest.name}: the new URL serves another object (ETag {etag}, had {kept})"
+                )
             total = _resumed_total(response, part.size)
         else:
             if part.size:
@@ -227,6 +278,19 @@ async def download(
     try:
         total = await loop.run(call, handle)
         sha256 = await part.commit(expected_size=total, container=expected)
+    except StorageError as exc:
+        strong = validator[0] if validator and validator[0].startswith('"') else None
+        if (
+            partials is not None
+            and exc.kind is FailureKind.STORAGE_REFUSED
+            and strong
+            and part.size
+        ):
+            await part.keep()  # the URL died, not the object: resume it from the next URL
+            partials[dest] = strong
+        else:
+            part.discard()
+        raise
     except BaseException:
         part.discard()
         raise

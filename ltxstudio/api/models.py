@@ -9,10 +9,10 @@ rules, prompt length.
 
 Decisions from API-NOTES §12 applied here: `fps` is always sent (§12.12); durations are whole
 seconds or None for LTX-2.5's automatic duration (§12.13); `camera_motion` is accepted on every
-model, as the schema allows (the UI offers it only on Pro, §12.14); HDR's `output_colorspace` and
-reframe's `placement` are sent only when set (§12.6, §12.7). `input_media` carries what the media
-layer probed about an input (audio length, video size/fps/frames) so media limits are checked
-before upload and submit; it is never sent.
+model, as the schema allows (the UI offers it only on Pro, §12.14); reframe's `placement` is sent
+only when set (§12.7); HDR takes only `video_uri` (CONTRACT-2026-09 §3). `input_media` carries
+what the media layer probed about an input (audio length, video size/fps/frames) so media limits
+are checked before upload and submit; it is never sent.
 """
 
 from __future__ import annotations

@@ -16,11 +16,12 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final, assert_never
 
-from ltxstudio.api._errors import ApiProtocolError
+from ltxstudio.api._errors import ApiProtocolError, job_failure_error
 from ltxstudio.core.remote import (
     Completed,
     Downloaded,
     Failed,
+    FailureKind,
     JobRef,
     JobStatus,
     Pending,
@@ -92,7 +93,14 @@ def parse_status(body: Any, *, request_id: str | None = None) -> JobStatus:
         error_type, message = error.get("type"), error.get("message")
         if not isinstance(error_type, str) or not isinstance(message, str):
             raise bad("a failed job's error needs string type and message")
-        return Failed(error_type, message, completed_at)
+        kind = job_failure_error(error_type, message, request_id=request_id).kind
+        # A type we do not know is still a render that failed, not an answer we cannot read.
+        return Failed(
+            error_type,
+            message,
+            completed_at,
+            FailureKind.SERVER if kind is FailureKind.PROTOCOL else kind,
+        )
     raise bad(f"unknown status {wire!r}; known: {', '.join(_KNOWN)}")
 
 

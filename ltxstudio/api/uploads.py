@@ -2,9 +2,13 @@
 
 - `https://…`, `data:…` and storage URIs (`ltx://…`, any other scheme) pass through unchanged.
 - A local file goes either through `POST /v1/upload` → `PUT` to the pre-signed `upload_url`
-  (with `Content-Type` and every `required_headers` entry, never the API key) → `storage_uri`,
-  or inline as a `data:<mime>;base64,…` URI when it fits the documented cap for its kind
-  (API-NOTES §7: 7 MB images, 15 MB video/audio, measured encoded).
+  (with `Content-Type` and every `required_headers` entry as given, never the API key) →
+  `storage_uri`, or inline as a `data:<mime>;base64,…` URI when it fits the documented cap for
+  its kind (API-NOTES §7: 7 MB images, 15 MB video/audio, measured encoded).
+- Upload URLs are create-only (contract §4: `x-goog-if-generation-match: 0`): a PUT sent again
+  after its answer was lost gets 412 Precondition Failed because the first one landed, which is
+  success here (the slot is ours alone). A slot the storage host refuses (expired, denied) is
+  replaced by a new one: slots are free.
 - `transport="auto"` inlines only files whose data URI is at most `auto_data_uri_max` (default
   2 MB) — below the documented caps on purpose: a data URI rides inside the generation POST,
   which is never re-sent once it may have reached the server, while the upload PUT is idempotent
@@ -25,18 +29,27 @@ from typing import Any, Final, Literal
 import httpx
 
 from ltxstudio.api._checks import MediaKind
-from ltxstudio.api._errors import ApiProtocolError, FieldProblem, RequestValidationError
+from ltxstudio.api._errors import (
+    ApiProtocolError,
+    FieldProblem,
+    RequestValidationError,
+    StorageError,
+)
+from ltxstudio.api._logging import log
 from ltxstudio.api._request_loop import Call, RequestLoop
 from ltxstudio.api._retry import CallKind
 from ltxstudio.api._urls import check_transport_url
 from ltxstudio.api.downloads import ProgressCallback
 from ltxstudio.core import catalog
+from ltxstudio.core.remote import FailureKind
 
 UploadTransport = Literal["auto", "upload", "data"]
 TRANSPORTS: Final = ("auto", "upload", "data")
 
 AUTO_DATA_URI_MAX: Final = 2 * catalog.MB
 CHUNK: Final = 256 * 1024
+#: Upload slots tried for one file when the storage host refuses a slot's URL.
+SLOTS_PER_UPLOAD: Final = 2
 
 #: File suffix → (kind, MIME type the API lists for it).
 SUFFIXES: Final[dict[str, tuple[MediaKind, str]]] = {
@@ -184,11 +197,33 @@ async def upload_file(
     slot_call = Call(
         CallKind.UPLOAD_SLOT, "POST", loop.api_url("/v1/upload"), slot_timeout, api=True
     )
-    slot = await loop.run(slot_call, read_slot)
-    try:
-        check_transport_url(slot.upload_url, what="upload URL")
-    except ValueError as exc:
-        raise ApiProtocolError(str(exc)) from None
+    for slot_number in range(1, SLOTS_PER_UPLOAD + 1):
+        slot = await loop.run(slot_call, read_slot)
+        try:
+            check_transport_url(slot.upload_url, what="upload URL")
+        except ValueError as exc:
+            raise ApiProtocolError(str(exc)) from None
+        try:
+            await _put(loop, slot, path, mime, size, put_timeout, progress)
+        except StorageError as exc:
+            if exc.kind is not FailureKind.STORAGE_REFUSED or slot_number == SLOTS_PER_UPLOAD:
+                raise
+            log.warning("upload slot refused (%s); asking for a new one", exc.message)
+            continue
+        return slot.storage_uri
+    raise AssertionError("unreachable: the last slot returns or raises")  # pragma: no cover
+
+
+async def _put(
+    loop: RequestLoop,
+    slot: UploadSlot,
+    path: Path,
+    mime: str,
+    size: int,
+    put_timeout: httpx.Timeout,
+    progress: ProgressCallback | None,
+) -> None:
+    """PUT the file to the slot's signed URL, with the headers its signature requires."""
 
     async def chunks() -> AsyncIterator[bytes]:
         sent = 0
@@ -213,6 +248,8 @@ async def upload_file(
 
     async def accept(response: httpx.Response) -> None:
         await response.aread()
+        if response.status_code == 412:
+            log.info("upload PUT sent again answered 412: the first one landed")
 
     put_call = Call(
         CallKind.UPLOAD_PUT,
@@ -222,6 +259,7 @@ async def upload_file(
         api=False,
         headers=headers,
         content=chunks,
+        # A create-only slot that already holds the object: our earlier attempt got through.
+        accept=lambda status, attempt: status == 412 and attempt > 1,
     )
     await loop.run(put_call, accept)
-    return slot.storage_uri

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, TypeVar
 
 from ltxstudio import __version__
+from ltxstudio.core.catalog import API_BASE_URL, LEGACY_API_BASE_URL
 from ltxstudio.core.errors import UserFacingError
 from ltxstudio.core.logsetup import configure
 from ltxstudio.core.pricing import format_usd
@@ -24,7 +25,7 @@ from ltxstudio.jobs.model import Job, JobState
 from ltxstudio.jobs.runner import HoldReason
 from ltxstudio.session import BadInput, NoApiKey, Session, SessionOptions
 from ltxstudio.settings import secrets
-from ltxstudio.settings.model import Backend, Surface
+from ltxstudio.settings.model import Backend
 from ltxstudio.settings.paths import app_paths
 
 OK, BAD_INPUT, API_ERROR, UNKNOWN_OUTCOME = 0, 2, 3, 4
@@ -44,13 +45,11 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection (before the subcommand)")
     group.add_argument(
         "--base-url",
-        help="the LTX API base URL (also LTX_API_BASE_URL; default https://api.ltx.video)",
+        help=f"the LTX API base URL (also LTX_API_BASE_URL; default {API_BASE_URL}; "
+        f"{LEGACY_API_BASE_URL} works too)",
     )
-    group.add_argument(
-        "--surface",
-        choices=[s.value for s in Surface],
-        help="v2 (asynchronous, resumable; the default) or v1 (synchronous)",
-    )
+    # Gone with the v1 routes; kept hidden so an old script gets a sentence, not "unrecognized".
+    group.add_argument("--surface", action=_RemovedSurface, help=argparse.SUPPRESS)
     group.add_argument(
         "--sandbox",
         action="store_true",
@@ -58,6 +57,20 @@ def add_global_options(parser: argparse.ArgumentParser) -> None:
         "also the default when no API key is found",
     )
     group.add_argument("-v", "--verbose", action="store_true", help="log to stderr as well")
+
+
+class _RemovedSurface(argparse.Action):
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        parser.error(
+            "--surface was removed: the synchronous v1 generation routes were retired on "
+            "2026-10-26, so every job is sent to v2 (asynchronous, resumable); drop the option"
+        )
 
 
 def usd(text: str) -> Decimal:
@@ -113,7 +126,6 @@ async def opened_session(
     options = SessionOptions(
         backend=Backend.SANDBOX if getattr(args, "sandbox", False) else None,
         base_url=getattr(args, "base_url", None),
-        surface=Surface(args.surface) if getattr(args, "surface", None) else None,
         concurrency=concurrency,
         daily_budget_usd=budget,
         paths=paths,

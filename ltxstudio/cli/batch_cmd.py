@@ -57,8 +57,19 @@ class LineError(ValueError):
     pass
 
 
+#: Keys a batch line may no longer carry, and why (CONTRACT-2026-09 §1 and §3).
+REMOVED_KEYS = {
+    "surface": "the synchronous v1 routes were retired on 2026-10-26; every job goes to v2",
+    "guidance_scale": "audio-to-video no longer has guidance_scale (2026-08-19)",
+    "colorspace": "HDR takes only the video; the API returns EXR frames (contract §3)",
+}
+
+
 def parse_line(data: dict[str, Any]) -> Request:
     """One batch line → a request; raises LineError with what is wrong."""
+    for key, why in REMOVED_KEYS.items():
+        if key in data:
+            raise LineError(f"{key!r} was removed: {why}; drop the key")
     kind = data.get("kind") or ("generate" if "mode" in data else None)
     try:
         match kind:
@@ -81,7 +92,7 @@ def parse_line(data: dict[str, Any]) -> Request:
                     data.get("prompt"),
                 )
             case "hdr":
-                return HdrRequest(str(data["video"]), data.get("colorspace"))
+                return HdrRequest(str(data["video"]))
             case "reframe":
                 anchor = data.get("anchor")
                 return ReframeRequest(

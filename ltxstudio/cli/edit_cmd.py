@@ -54,7 +54,6 @@ def register(subparsers: Any) -> None:
 
     hdr = subparsers.add_parser("hdr", help="HDR frames (EXR in a ZIP) from an SDR video")
     hdr.add_argument("video", type=existing_file)
-    hdr.add_argument("--colorspace", choices=catalog.HDR_COLORSPACES)
     hdr.set_defaults(func=_hdr)
 
     reframe = subparsers.add_parser("reframe", help="outpaint a video to another aspect ratio")
@@ -111,7 +110,7 @@ def _extend(args: argparse.Namespace) -> int:
 
 
 def _hdr(args: argparse.Namespace) -> int:
-    return _run(args, HdrRequest("", args.colorspace))
+    return _run(args, HdrRequest(""))
 
 
 def _reframe(args: argparse.Namespace) -> int:

@@ -49,7 +49,9 @@ def add_generation_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("mode", choices=[m.value for m in Mode], help="what the video starts from")
     parser.add_argument("--prompt", default="", help="what happens (4–8 sentences work best)")
     parser.add_argument("--image", type=existing_file, help="first frame (image or audio mode)")
-    parser.add_argument("--last-frame", type=existing_file, help="last frame (image mode)")
+    parser.add_argument(
+        "--last-frame", type=existing_file, help="last frame (image mode; audio mode with --image)"
+    )
     parser.add_argument("--audio", type=existing_file, help="soundtrack, 2–20 s (audio mode)")
     parser.add_argument("--model", choices=[m.value for m in Model], help="default: ltx-2-3-pro")
     parser.add_argument("--resolution", type=resolution, help="WxH, e.g. 1920x1080 or 1080x1920")
@@ -60,10 +62,12 @@ def add_generation_flags(parser: argparse.ArgumentParser) -> None:
         help="seconds (or 'auto' on LTX-2.5); default 6",
     )
     parser.add_argument(
-        "--fps", type=int, help=f"frames per second (default {catalog.DEFAULT_FPS})"
+        "--fps", type=int, help=f"frames per second (default {catalog.DEFAULT_FPS}; audio mode too)"
     )
-    parser.add_argument("--no-audio", action="store_true", help="silent video")
-    parser.add_argument("--camera-motion", choices=catalog.CAMERA_MOTIONS)
+    parser.add_argument("--no-audio", action="store_true", help="silent video (text/image mode)")
+    parser.add_argument(
+        "--camera-motion", choices=catalog.CAMERA_MOTIONS, help="a camera move (every mode)"
+    )
 
 
 def request_from(args: argparse.Namespace) -> GenerateRequest:
@@ -142,7 +146,8 @@ def _cost(args: argparse.Namespace) -> int:
         checked = await preflight(request_from(args))
         checked.raise_if_bad()
         price = format_usd(checked.estimate_usd) if checked.estimate_usd is not None else "unknown"
-        print(f"estimated cost: {price}")
+        unpublished = "" if checked.price_published else " (this tier's rate is not published)"
+        print(f"estimated cost: {price}{unpublished}")
         for warning in checked.warnings:
             print(f"note: {warning}", file=sys.stderr)
         return OK

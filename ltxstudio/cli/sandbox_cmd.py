@@ -14,9 +14,11 @@ def register(subparsers: Any) -> None:
         "sandbox",
         help="serve the offline LTX API sandbox (default 127.0.0.1:8765)",
         description=(
-            "Serve the offline emulator of the LTX API: same routes, validation, errors and job "
-            "lifecycle as api.ltx.video, real MP4 output, a simulated balance. Prints the base "
-            "URL and the API key; Ctrl-C stops it."
+            "Serve the offline emulator of the LTX API as documented in CONTRACT-2026-09: the "
+            "same routes, validation, errors and v2 job lifecycle as api.ltx.io (the retired v1 "
+            "generation routes answer 410), signed storage URLs that answer in storage's own "
+            "XML and expire on their own clock (--result-url-seconds), real MP4 output and a "
+            "simulated balance. Prints the base URL and the API key; Ctrl-C stops it."
         ),
     )
     add_version(parser)

@@ -1,9 +1,12 @@
 """What the LTX API accepts, as data: endpoints, models, resolutions, fps, durations, media limits.
 
 This is the one table both sides read: the client's pre-flight checks and the sandbox's
-validation, the UI's controls and the cost estimate. It follows the Aug 2026 envelope in
-`../shared/ltx-api/API-NOTES.md` §4.3 (LTX-2.3 and LTX-2.5, 720p, 2–5 s), which is wider than the
-OpenAPI enums. When the real API drifts, this file is the one-line change (`tests/live` flags it).
+validation, the UI's controls and the cost estimate. It follows the contract as documented on
+2026-09-27 (`../shared/ltx-api/CONTRACT-2026-09.md`, "the contract" below), which overrides the
+July OpenAPI export and API-NOTES where they disagree; section numbers below are the contract's.
+When the real API moves again, this file and `pricing.py` are where it is applied; the
+hand-written table in `tests/contract/test_contract_table.py` is what holds them to the document
+(it is written from the contract, not from this file, so a stale catalog fails it).
 
 Pure data and small pure queries only: no I/O, no third-party imports.
 """
@@ -14,6 +17,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from math import gcd
 from typing import Final
+
+#: The production host since 2026-07-21; the legacy one keeps working unchanged (contract §1).
+API_BASE_URL: Final = "https://api.ltx.io"
+LEGACY_API_BASE_URL: Final = "https://api.ltx.video"
 
 
 class Endpoint(StrEnum):
@@ -28,14 +35,17 @@ class Endpoint(StrEnum):
     REFRAME = "video-to-video-reframe"
 
 
-#: v1 answers synchronously with the MP4 body; HDR and reframe exist only on v2.
-V1_ENDPOINTS: Final = (
+#: The synchronous v1 generation routes, retired after 2026-10-26 23:59 UTC (contract §1).
+#: Nothing sends to them; the sandbox answers them with "retired, use /v2/…".
+RETIRED_V1_ENDPOINTS: Final = (
     Endpoint.TEXT_TO_VIDEO,
     Endpoint.IMAGE_TO_VIDEO,
     Endpoint.AUDIO_TO_VIDEO,
     Endpoint.RETAKE,
     Endpoint.EXTEND,
 )
+V1_RETIRED_AT: Final = "2026-10-26T23:59:59Z"
+#: Every generation goes to `/v2/<endpoint>` (async submit, then poll).
 V2_ENDPOINTS: Final = tuple(Endpoint)
 
 
@@ -55,13 +65,15 @@ class Model(StrEnum):
         return f"{family} {'Pro' if self.is_pro else 'Fast'}"
 
 
-#: Models the API removed on 2026-08-15; naming one is a 400 that points at its successor.
+#: Models the API removed on 2026-08-16 (contract §2); naming one is a 400 that points at its
+#: successor.
 REMOVED_MODELS: Final[dict[str, Model]] = {
     "ltx-2-fast": Model.LTX_2_3_FAST,
     "ltx-2-pro": Model.LTX_2_3_PRO,
 }
 
 FAST: Final = (Model.LTX_2_3_FAST, Model.LTX_2_5_FAST)
+PRO: Final = (Model.LTX_2_3_PRO, Model.LTX_2_5_PRO)
 
 
 class Tier(StrEnum):
@@ -136,7 +148,11 @@ def tier_resolutions(tiers: tuple[Tier, ...]) -> tuple[Resolution, ...]:
 
 
 ALL_TIERS: Final = tuple(Tier)
-SHORT_DURATIONS: Final = (2, 3, 4, 5, 6, 8, 10)
+#: 2–5 s are beyond the documented matrix (the docs start at 6 s) but the API takes them
+#: (first-party LTX-Desktop: 2–20 s; ComfyUI's 2.5 node: 2–5 s), so they stay allowed and the UI
+#: says they are undocumented (contract §2).
+UNDOCUMENTED_DURATIONS: Final = (2, 3, 4, 5)
+SHORT_DURATIONS: Final = (*UNDOCUMENTED_DURATIONS, 6, 8, 10)
 LONG_DURATIONS: Final = (*SHORT_DURATIONS, 12, 14, 16, 18, 20)
 
 
@@ -151,23 +167,24 @@ class Envelope:
     durations: tuple[int, ...]
 
 
-#: API-NOTES §4.3. Rows may overlap; a combination is allowed when any row allows it.
+#: Contract §2, the same for 2.3 and 2.5 since 2026-09-02 (2.5 Pro gained 1440p, 4K and 48 fps).
+#: Rows may overlap; a combination is allowed when any row allows it.
 GENERATION_ENVELOPE: Final = (
     Envelope(FAST, (Tier.P720, Tier.P1080), (24, 25), LONG_DURATIONS),
     Envelope(FAST, (Tier.P720, Tier.P1080), (48, 50), SHORT_DURATIONS),
     Envelope(FAST, (Tier.P1440, Tier.P2160), (24, 25, 48, 50), SHORT_DURATIONS),
-    Envelope((Model.LTX_2_3_PRO,), ALL_TIERS, (24, 25, 48, 50), SHORT_DURATIONS),
-    Envelope((Model.LTX_2_5_PRO,), (Tier.P720, Tier.P1080), (24, 25, 50), SHORT_DURATIONS),
+    Envelope(PRO, ALL_TIERS, (24, 25, 48, 50), SHORT_DURATIONS),
 )
 
-#: Which models each endpoint takes. HDR has no `model` field at all.
+#: Which models each endpoint takes (contract §2). HDR and reframe offer no model choice: HDR
+#: has no `model` field, and reframe ignores one if sent (since 2026-09-23), so none is sent.
 ENDPOINT_MODELS: Final[dict[Endpoint, tuple[Model, ...]]] = {
     Endpoint.TEXT_TO_VIDEO: tuple(Model),
     Endpoint.IMAGE_TO_VIDEO: tuple(Model),
     Endpoint.AUDIO_TO_VIDEO: (Model.LTX_2_3_PRO, Model.LTX_2_5_FAST, Model.LTX_2_5_PRO),
     Endpoint.RETAKE: (Model.LTX_2_3_PRO,),
     Endpoint.EXTEND: (Model.LTX_2_3_PRO,),
-    Endpoint.REFRAME: (Model.LTX_2_3_PRO,),
+    Endpoint.REFRAME: (),
     Endpoint.HDR: (),
 }
 
@@ -178,7 +195,8 @@ DEFAULT_MODEL: Final[dict[Endpoint, Model]] = {
     Endpoint.EXTEND: Model.LTX_2_3_PRO,
 }
 
-#: `duration: null` (the model picks) exists only for LTX-2.5 text/image-to-video.
+#: `duration: null` (the model picks) exists only for LTX-2.5 text/image-to-video; the key must
+#: still be sent, and it cannot be combined with `last_frame_uri` (contract §2).
 AUTO_DURATION_MODELS: Final = (Model.LTX_2_5_FAST, Model.LTX_2_5_PRO)
 
 DEFAULT_FPS: Final = 24
@@ -226,22 +244,29 @@ RETAKE_RESOLUTIONS: Final = tier_resolutions((Tier.P1080,))
 
 # ------------------------------------------------------------------------------- limits
 
+#: `maxLength` of every schema's `prompt` (contract §3).
 PROMPT_MAX_CHARS: Final = 5000
 A2V_AUDIO_SECONDS: Final = (2.0, 20.0)
-A2V_FPS: Final = 25
-#: LTX Desktop's A2V envelope: 720p/1080p take up to 20 s of audio, 1440p/4K up to 10 s;
-#: LTX-2.5 Pro only 720p/1080p and 10 s.
+#: Audio-to-video's `fps` (since 2026-08-19; it was always 25 before): 24 unless sent. The
+#: contract lists no fps matrix for A2V; the client offers the model's t2v rates for the tier
+#: (24, 25, 48, 50 at every tier for the A2V models) and the sandbox renders at what was asked.
+A2V_DEFAULT_FPS: Final = 24
+A2V_FPS_CHOICES: Final = (24, 25, 48, 50)
+#: Longest audio per model and output tier (contract §3): 2.5 Fast and 2.3 Pro take 20 s at
+#: 720p/1080p and 10 s at 1440p/4K; 2.5 Pro 10 s at every tier.
 A2V_MAX_SECONDS: Final[dict[Model, dict[Tier, float]]] = {
     Model.LTX_2_3_PRO: {Tier.P720: 20, Tier.P1080: 20, Tier.P1440: 10, Tier.P2160: 10},
     Model.LTX_2_5_FAST: {Tier.P720: 20, Tier.P1080: 20, Tier.P1440: 10, Tier.P2160: 10},
-    Model.LTX_2_5_PRO: {Tier.P720: 10, Tier.P1080: 10},
+    Model.LTX_2_5_PRO: {Tier.P720: 10, Tier.P1080: 10, Tier.P1440: 10, Tier.P2160: 10},
 }
 
 VIDEO_MIN_FRAMES: Final = 73  # retake/extend input, ~3 s at 24 fps
 VIDEO_MAX_SIZE: Final = (3840, 2160)  # either orientation
 RETAKE_MIN_SECONDS: Final = 2.0
 EXTEND_SECONDS: Final = (2.0, 20.0)
-EXTEND_MAX_CONTEXT_SECONDS: Final = 20.0
+#: `context` is bounded 1 ≤ context ≤ 20 s; 0 is invalid (contract §3).
+EXTEND_CONTEXT_SECONDS: Final = (1.0, 20.0)
+EXTEND_MAX_CONTEXT_SECONDS: Final = EXTEND_CONTEXT_SECONDS[1]
 EXTEND_MAX_FRAMES: Final = 505  # context + extension, in input-fps frames
 #: HDR frame caps; the input is snapped to the smallest tier that holds its pixel count.
 HDR_FRAME_CAPS: Final = ((1920 * 1080, 181), (2560 * 1440, 101), (3840 * 2160, 41))
@@ -250,10 +275,21 @@ REFRAME_MAX_FRAMES: Final = 1800
 REFRAME_SIDE_RANGE: Final = (64, 4096)
 
 MB: Final = 1_000_000
-#: Size caps per transport (API-NOTES §7). Data-URI caps apply to the *encoded* length.
-UPLOAD_MAX_BYTES: Final = 100 * MB
+#: An upload slot takes 200 MB: exactly 209 715 200 bytes, the bound the slot's signed
+#: `x-goog-content-length-range: 0,209715200` header enforces (contract §4).
+UPLOAD_MAX_BYTES: Final = 209_715_200
+#: Size caps per transport. Data-URI caps apply to the *encoded* length.
 URL_MAX_BYTES: Final = {"image": 15 * MB, "video": 32 * MB, "audio": 32 * MB}
 DATA_URI_MAX_BYTES: Final = {"image": 7 * MB, "video": 15 * MB, "audio": 15 * MB}
+#: Caps at generation time, whatever the transport (contract §4): images 15 MB; the input video
+#: of extend 100 MB, of reframe 200 MB. Other roles are bounded by their transport only.
+IMAGE_MAX_BYTES: Final = 15 * MB
+EXTEND_VIDEO_MAX_BYTES: Final = 100 * MB
+REFRAME_VIDEO_MAX_BYTES: Final = 200 * MB
+#: An uploaded file lives 24 h; a prepared body whose upload is older than this is uploaded
+#: again before it is sent (an hour of margin for the submit and the API's fetch).
+UPLOAD_LIFETIME_SECONDS: Final = 24 * 3600
+UPLOAD_REUSE_SECONDS: Final = 23 * 3600
 
 IMAGE_MIME: Final = ("image/png", "image/jpeg", "image/webp")
 VIDEO_MIME: Final = ("video/mp4", "video/quicktime", "video/x-matroska")
@@ -261,7 +297,10 @@ AUDIO_MIME: Final = ("audio/wav", "audio/x-wav", "audio/mpeg", "audio/mp4", "aud
 VIDEO_CODECS: Final = ("h264", "hevc")
 AUDIO_CODECS: Final = ("aac", "mp3", "opus", "vorbis", "flac")  # AAC only as AAC-LC; no PCM
 
+#: Poll at least every 5 s, with jitter: 5–6 s (contract §5).
 POLL_INTERVAL_SECONDS: Final = 5.0
+POLL_JITTER_SECONDS: Final = 1.0
+#: A job's status is kept *up to* 24 h after its terminal state, and "can be removed sooner".
 RETENTION_SECONDS: Final = 24 * 3600
 DEFAULT_CONCURRENCY: Final = 2
 
@@ -272,14 +311,21 @@ def model_problem(endpoint: Endpoint, model: str) -> str | None:
     """Why `model` cannot be used on `endpoint`, or None when it can."""
     if model in REMOVED_MODELS:
         return (
-            f"model {model!r} was removed on 2026-08-15; use {REMOVED_MODELS[model].value!r} "
+            f"model {model!r} was removed on 2026-08-16; use {REMOVED_MODELS[model].value!r} "
             "instead"
         )
     allowed = ENDPOINT_MODELS[endpoint]
+    if not allowed:
+        return f"{endpoint.value} has no model choice; send no model"
     if model not in allowed:
-        names = ", ".join(m.value for m in allowed) or "none"
+        names = ", ".join(m.value for m in allowed)
         return f"model {model!r} is not available for {endpoint.value}; allowed: {names}"
     return None
+
+
+def is_documented_duration(duration: int | None) -> bool:
+    """False for the 2–5 s the API takes but the docs do not list (the UI says so)."""
+    return duration not in UNDOCUMENTED_DURATIONS
 
 
 def allowed_resolutions(model: Model) -> tuple[Resolution, ...]:
@@ -364,6 +410,27 @@ def a2v_max_seconds(model: Model, resolution: Resolution) -> float | None:
     return A2V_MAX_SECONDS.get(model, {}).get(tier)
 
 
+def a2v_resolutions(model: Model) -> tuple[Resolution, ...]:
+    """Output sizes audio-to-video offers with this model (both orientations)."""
+    return tier_resolutions(tuple(A2V_MAX_SECONDS.get(model, {})))
+
+
+def a2v_fps(model: Model, resolution: Resolution) -> tuple[int, ...]:
+    """Frame rates audio-to-video takes with this model at this size (see `A2V_FPS_CHOICES`)."""
+    if a2v_max_seconds(model, resolution) is None:
+        return ()
+    return A2V_FPS_CHOICES
+
+
+#: What audio-to-video renders when `resolution` is omitted: by the image's orientation, else
+#: landscape 1080p (contract §3). Either way the 1080p tier, which is what prices and caps use.
+A2V_DEFAULT_RESOLUTION: Final = Resolution.of(Tier.P1080)
+
+
+def a2v_default_resolution(image_portrait: bool | None) -> Resolution:
+    return Resolution.of(Tier.P1080, portrait=bool(image_portrait))
+
+
 def hdr_frame_cap(width: int, height: int) -> int | None:
     """Most frames HDR takes for an input of this size; None when it is larger than 4K."""
     pixels = width * height
@@ -373,7 +440,16 @@ def hdr_frame_cap(width: int, height: int) -> int | None:
     return None
 
 
-def extend_max_context(fps: float, duration: float) -> float:
-    """The default `context`: as much as fits in 505 frames with the extension, at most 20 s."""
+def extend_max_context(fps: float, duration: float, input_seconds: float | None = None) -> float:
+    """The default `context`: as much as fits in 505 frames with the extension, at most 20 s,
+    and never more than the input holds (a 3 s clip cannot give 15 s of context)."""
     free_frames = EXTEND_MAX_FRAMES - round(duration * fps)
-    return max(0.0, min(EXTEND_MAX_CONTEXT_SECONDS, free_frames / fps))
+    most = min(EXTEND_MAX_CONTEXT_SECONDS, free_frames / fps)
+    if input_seconds is not None:
+        most = min(most, input_seconds)
+    return max(0.0, most)
+
+
+def upload_is_stale(uploaded_at: float, now: float) -> bool:
+    """Whether a storage URI from an upload at `uploaded_at` may be dead by the time it is used."""
+    return now - uploaded_at > UPLOAD_REUSE_SECONDS

@@ -34,6 +34,59 @@ class JobRef:
 
 
 @dataclass(frozen=True)
+class Downloaded:
+    """A result on disk under its final name, verified."""
+
+    path: Path
+    size: int
+    sha256: str
+    content_type: str | None = None
+    request_id: str | None = None
+
+
+class FailureKind(StrEnum):
+    """What went wrong, by what the engine must do about it."""
+
+    AUTHENTICATION = "authentication"  # 401: nothing works until the key is fixed
+    #: 403 permission_error: this endpoint is not available for this account (the key is fine):
+    #: that job fails, the queue goes on.
+    PERMISSION = "permission"
+    INSUFFICIENT_FUNDS = "insufficient_funds"  # 402: pause the queue, say how much is needed
+    PAYMENT_DECLINED = "payment_declined"  # 402 payment_declined_error: pause, own sentence
+    INVALID_REQUEST = "invalid_request"  # 400: this request will never work as is
+    REQUEST_TOO_LARGE = "request_too_large"  # 413
+    CONTENT_FILTERED = "content_filtered"  # 422: the same input fails again
+    NOT_FOUND = "not_found"  # 404: job or result expired (24 h) or never existed
+    #: 429 rate_limit_error: on a v2 submit, the organisation's queue of waiting jobs is full
+    RATE_LIMITED = "rate_limited"
+    CONCURRENCY_LIMITED = "concurrency_limited"  # 429 concurrency_limit_error: fewer at once
+    SERVER = "server"  # 5xx, 529: transient on reads; on a submit, a definite refusal
+    TIMEOUT = "timeout"  # no answer in time (reads only; a submit becomes OUTCOME_UNKNOWN)
+    CONNECTION = "connection"  # could not reach the server: nothing was sent
+    OUTCOME_UNKNOWN = "outcome_unknown"  # a submit may or may not have been accepted (billed)
+    PROTOCOL = "protocol"  # an answer we do not understand (unknown status, bad body)
+    #: A signed storage URL refused us (expired, denied, gone: 4xx from the storage host, in its
+    #: own format). Says nothing about the key: ask the API for a fresh URL, or upload again.
+    STORAGE_REFUSED = "storage_refused"
+
+    @property
+    def transient(self) -> bool:
+        """Worth trying the same call again later."""
+        return self in _TRANSIENT
+
+
+_TRANSIENT = frozenset(
+    {
+        FailureKind.RATE_LIMITED,
+        FailureKind.CONCURRENCY_LIMITED,
+        FailureKind.SERVER,
+        FailureKind.TIMEOUT,
+        FailureKind.CONNECTION,
+    }
+)
+
+
+@dataclass(frozen=True)
 class Pending:
     pass
 
@@ -55,54 +108,12 @@ class Failed:
     error_type: str
     message: str
     completed_at: str | None = None
+    #: What the engine does about it: the same kinds a submit's refusal has (a 402 holds the
+    #: queue, a 422 or 403 fails the job); anything unknown is a failed render.
+    kind: FailureKind = FailureKind.SERVER
 
 
 JobStatus = Pending | Processing | Completed | Failed
-
-
-@dataclass(frozen=True)
-class Downloaded:
-    """A result on disk under its final name, verified."""
-
-    path: Path
-    size: int
-    sha256: str
-    content_type: str | None = None
-    request_id: str | None = None
-
-
-class FailureKind(StrEnum):
-    """What went wrong, by what the engine must do about it."""
-
-    AUTHENTICATION = "authentication"  # 401: nothing works until the key is fixed
-    INSUFFICIENT_FUNDS = "insufficient_funds"  # 402: pause the queue, say how much is needed
-    INVALID_REQUEST = "invalid_request"  # 400: this request will never work as is
-    REQUEST_TOO_LARGE = "request_too_large"  # 413
-    CONTENT_FILTERED = "content_filtered"  # 422: the same input fails again
-    NOT_FOUND = "not_found"  # 404: job or result expired (24 h) or never existed
-    RATE_LIMITED = "rate_limited"  # 429 rate_limit_error: wait Retry-After
-    CONCURRENCY_LIMITED = "concurrency_limited"  # 429 concurrency_limit_error: fewer at once
-    SERVER = "server"  # 5xx, 529: transient on reads; on a submit, a definite refusal
-    TIMEOUT = "timeout"  # no answer in time (reads only; a submit becomes OUTCOME_UNKNOWN)
-    CONNECTION = "connection"  # could not reach the server: nothing was sent
-    OUTCOME_UNKNOWN = "outcome_unknown"  # a submit may or may not have been accepted (billed)
-    PROTOCOL = "protocol"  # an answer we do not understand (unknown status, bad body)
-
-    @property
-    def transient(self) -> bool:
-        """Worth trying the same call again later."""
-        return self in _TRANSIENT
-
-
-_TRANSIENT = frozenset(
-    {
-        FailureKind.RATE_LIMITED,
-        FailureKind.CONCURRENCY_LIMITED,
-        FailureKind.SERVER,
-        FailureKind.TIMEOUT,
-        FailureKind.CONNECTION,
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,11 @@ pid gone), so a stale process can never overwrite another's progress or submit i
 from __future__ import annotations
 
 import json
+import logging
 import os
 import socket
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
@@ -34,8 +35,10 @@ from ltxstudio.core.fsutil import fsync_sqlite
 from ltxstudio.core.remote import FailureInfo, FailureKind, JobRef
 from ltxstudio.jobs.model import Job, JobOutput, JobSpec, JobState
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _E4 = Decimal(10_000)
+
+log = logging.getLogger("ltxstudio.jobs")
 
 _SCHEMA_V1 = """
 CREATE TABLE jobs (
@@ -71,8 +74,58 @@ CREATE INDEX jobs_by_submitted ON jobs(submitted_at);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
-#: user_version → script taking the schema to the next version.
-MIGRATIONS: dict[int, str] = {0: _SCHEMA_V1}
+#: Fields the 2026-09 contract dropped, per endpoint: sending them now is a 400 (A2V's
+#: `guidance_scale`), ignored (reframe's `model`) or undocumented (HDR's `output_colorspace`),
+#: so a stored request loses them on load.
+_DROPPED_FIELDS: dict[str, tuple[str, ...]] = {
+    "audio-to-video": ("guidance_scale",),
+    "video-to-video-reframe": ("model",),
+    "video-to-video-hdr": ("output_colorspace",),
+}
+
+
+def _to_v2_only(db: sqlite3.Connection) -> None:
+    """Schema 1 → 2: the v1 generation routes were retired on 2026-10-26, so a job journaled
+    for v1 is moved to v2 (a queued one is submitted there; one whose v1 answer was already on
+    disk just finishes), and fields the contract dropped leave stored requests. Also records
+    when a body was prepared (uploads live 24 h); older rows have no such time."""
+    db.execute("ALTER TABLE jobs ADD COLUMN prepared_at REAL")
+    moved = cleaned = 0
+    rows = db.execute("SELECT id, state, spec, prepared FROM jobs").fetchall()
+    for job_id, state, spec_text, prepared_text in rows:
+        spec = json.loads(spec_text)
+        prepared = json.loads(prepared_text) if prepared_text else None
+        changed = "surface" in spec
+        if spec.pop("surface", "v2") == "v1":
+            moved += 1
+            changed = True
+            log.info("journal: job %s (%s) was for the retired v1 route; now v2", job_id, state)
+        for name in _DROPPED_FIELDS.get(spec.get("endpoint", ""), ()):
+            for body in (spec.get("params", {}), prepared or {}):
+                if name in body:
+                    del body[name]
+                    changed = True
+                    cleaned += 1
+        if changed:
+            db.execute(
+                "UPDATE jobs SET spec = ?, prepared = ? WHERE id = ?",
+                (json.dumps(spec), json.dumps(prepared) if prepared is not None else None, job_id),
+            )
+    if moved or cleaned:
+        log.warning(
+            "journal migrated to v2 only: %d job(s) moved off the retired v1 routes, %d field(s) "
+            "the 2026-09 contract dropped removed",
+            moved,
+            cleaned,
+        )
+
+
+#: user_version → what takes the schema to the next version (an SQL script, or a function for
+#: what SQL cannot say).
+MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
+    0: _SCHEMA_V1,
+    1: _to_v2_only,
+}
 
 _COLUMNS = [
     "id",
@@ -99,6 +152,7 @@ _COLUMNS = [
     "outputs",
     "timings",
     "retry_of",
+    "prepared_at",
 ]
 
 #: Reading: the plain columns as they are, and the JSON ones joined into one JSON array per row,
@@ -159,8 +213,12 @@ class Journal:
             )
         while version < SCHEMA_VERSION:
             with self._transaction():
-                for statement in _statements(MIGRATIONS[version]):
-                    self._db.execute(statement)
+                step = MIGRATIONS[version]
+                if callable(step):
+                    step(self._db)
+                else:
+                    for statement in _statements(step):
+                        self._db.execute(statement)
                 version += 1
                 self._db.execute(f"PRAGMA user_version={version}")
 
@@ -238,6 +296,15 @@ class Journal:
         )
         if cursor.rowcount != 1:
             raise LeaseConflict(f"job {job_id} is being driven by another ltxstudio process")
+
+    def rename_backend(self, old: str, new: str) -> int:
+        """Bind the jobs of backend `old` to `new` (another name of the same service)."""
+        if old == new:
+            return 0
+        cursor = self._db.execute("UPDATE jobs SET backend = ? WHERE backend = ?", (new, old))
+        if cursor.rowcount:
+            log.info("journal: %d job(s) of %s now go through %s", cursor.rowcount, old, new)
+        return cursor.rowcount
 
     # ---------------------------------------------------------------- leases
 
@@ -345,6 +412,7 @@ def job_to_row(job: Job) -> tuple[Any, ...]:
         json.dumps([asdict(o) for o in job.outputs]),
         json.dumps(dict(job.timings)),
         job.retry_of,
+        job.prepared_at,
     )
 
 
@@ -369,6 +437,7 @@ def row_to_job(row: tuple[Any, ...]) -> Job:
         next_retry_at,
         note,
         retry_of,
+        prepared_at,
         encoded,
     ) = row
     spec, prepared, result_urls, outputs, timings, error = json.loads(encoded)
@@ -398,6 +467,7 @@ def row_to_job(row: tuple[Any, ...]) -> Job:
         error=failure,
         note=note,
         prepared=prepared,
+        prepared_at=prepared_at,
         result_urls=result_urls,
         outputs=tuple(JobOutput(**o) for o in outputs),
         timings=timings,
@@ -410,7 +480,6 @@ def spec_to_json(spec: JobSpec) -> dict[str, Any]:
         "endpoint": spec.endpoint.value,
         "params": dict(spec.params),
         "media": dict(spec.media),
-        "surface": spec.surface,
         "output_path": spec.output_path,
         "lineage": dict(spec.lineage),
     }
@@ -421,7 +490,6 @@ def spec_from_json(data: dict[str, Any]) -> JobSpec:
         endpoint=Endpoint(data["endpoint"]),
         params=data.get("params", {}),
         media=data.get("media", {}),
-        surface=data.get("surface", "v2"),
         output_path=data.get("output_path"),
         lineage=data.get("lineage", {}),
     )

@@ -78,8 +78,7 @@ TRANSITIONS: Mapping[JobState, frozenset[JobState]] = {
     _S.UPLOADING: frozenset({_S.SUBMITTING, _S.QUEUED, _S.FAILED, _S.CANCELLED}),
     _S.SUBMITTING: frozenset(
         {
-            _S.PENDING,  # v2 accepted
-            _S.DOWNLOADING,  # v1: the answer is the video itself
+            _S.PENDING,  # accepted
             _S.QUEUED,  # provably refused (429, 402, 503, connect error): not billed
             _S.FAILED,  # rejected as invalid (400, 422): not billed
             _S.OUTCOME_UNKNOWN,
@@ -131,7 +130,6 @@ class JobSpec:
     endpoint: Endpoint
     params: Mapping[str, Any]
     media: Mapping[str, str] = field(default_factory=dict)
-    surface: str = "v2"
     #: Where the user wants the result (CLI `-o`); None = only the library.
     output_path: str | None = None
     #: Opaque to the engine: how the session links the result to a clip and take.
@@ -172,6 +170,8 @@ class Job:
     note: str = ""
     #: After uploads: the request body with media replaced by URIs (re-used on a requeue).
     prepared: Mapping[str, Any] | None = None
+    #: When `prepared` was made: its storage URIs die 24 h after their upload.
+    prepared_at: float | None = None
     result_urls: Mapping[str, str] = field(default_factory=dict)
     outputs: tuple[JobOutput, ...] = ()
     #: Seconds spent per phase (upload, submit, queue, render, download).

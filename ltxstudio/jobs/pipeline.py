@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, assert_never
 
 from ltxstudio.core import failpoints
 from ltxstudio.core.backoff import backoff_delay
-from ltxstudio.core.catalog import RETENTION_SECONDS
+from ltxstudio.core.catalog import RETENTION_SECONDS, upload_is_stale
 from ltxstudio.core.remote import (
     ApiFailure,
     Completed,
     Failed,
     FailureInfo,
     FailureKind,
+    JobRef,
     Pending,
     Processing,
 )
@@ -74,9 +75,16 @@ class Pipeline:
     async def prepare(self, job: Job) -> Job | None:
         started = self.clock.monotonic()
         job = self.store.update(job.id, state=JobState.UPLOADING, progress=0.0, note="")
+        reusable = job.prepared is not None and not self._uploads_stale(job)
+        if job.prepared is not None and not reusable:
+            log.info(
+                "job %s: its uploads are over 23 h old (they live 24 h); uploading again", job.id
+            )
         try:
             progress = self._progress(job.id, failpoint="upload")
-            body = job.prepared or await self.backend.prepare(job.spec, progress)
+            if reusable and job.prepared is not None:
+                return self.store.update(job.id, progress=None)
+            body = await self.backend.prepare(job.spec, progress)
         except ApiFailure as failure:
             self._refused(job, failure, phase="upload")
             return None
@@ -84,8 +92,20 @@ class Pipeline:
             self._fail(job, FailureInfo(FailureKind.INVALID_REQUEST, str(exc)))
             return None
         return self.store.update(
-            job.id, prepared=dict(body), progress=None, timings=self._timed(job, "upload", started)
+            job.id,
+            prepared=dict(body),
+            prepared_at=self.clock.time(),
+            progress=None,
+            timings=self._timed(job, "upload", started),
         )
+
+    def _uploads_stale(self, job: Job) -> bool:
+        """Whether a prepared body may carry storage URIs that die before LTX fetches them."""
+        if not job.spec.media:
+            return False  # nothing was uploaded: the body is the request itself
+        if job.prepared_at is None:
+            return True  # journaled before the time was kept: cannot vouch for it
+        return upload_is_stale(job.prepared_at, self.clock.time())
 
     # ------------------------------------------------------------------ submit
 
@@ -103,11 +123,7 @@ class Pipeline:
         endpoint = job.spec.endpoint
         failpoints.hit("after-intent")
         try:
-            if job.spec.surface == "v1":
-                dest = self._result_path(job, "video_url")
-                got = await self.backend.generate_sync(endpoint, body, dest, self._progress(job.id))
-            else:
-                ref = await self.backend.submit(endpoint, body)
+            ref = await self.backend.submit(endpoint, body)
         except ApiFailure as failure:
             self._submit_failed(job, failure)
             return None
@@ -118,11 +134,6 @@ class Pipeline:
         failpoints.hit("after-submit")
         self.r.submit_accepted()
         timings = self._timed(job, "submit", started)
-        if job.spec.surface == "v1":
-            output = JobOutput(str(got.path), got.size, got.sha256)
-            return self.store.update(
-                job.id, state=JobState.DOWNLOADING, outputs=(output,), timings=timings, attempts=0
-            )
         log.info(
             "job %s submitted: %s %s (x-request-id %s)", job.id, endpoint, ref.id, ref.request_id
         )
@@ -139,6 +150,7 @@ class Pipeline:
                 return None
             case (
                 FailureKind.INSUFFICIENT_FUNDS
+                | FailureKind.PAYMENT_DECLINED
                 | FailureKind.AUTHENTICATION
                 | FailureKind.CONCURRENCY_LIMITED
                 | FailureKind.RATE_LIMITED
@@ -147,11 +159,15 @@ class Pipeline:
             ):
                 self._refused(job, failure, phase="submit")
                 return None
+            case FailureKind.PERMISSION:
+                self._fail(job, failure.info(), _permission_note(failure))
+                return None
             case (
                 FailureKind.INVALID_REQUEST
                 | FailureKind.CONTENT_FILTERED
                 | FailureKind.REQUEST_TOO_LARGE
                 | FailureKind.NOT_FOUND
+                | FailureKind.STORAGE_REFUSED  # not an answer a submit can get: say so, stop
             ):
                 self._fail(job, failure.info())
                 return None
@@ -163,7 +179,7 @@ class Pipeline:
         now = self.clock.time()
         attempts = job.attempts + 1
         match failure.kind:
-            case FailureKind.INSUFFICIENT_FUNDS:
+            case FailureKind.INSUFFICIENT_FUNDS | FailureKind.PAYMENT_DECLINED:
                 self.r.hold_for_funds(failure)
                 delay = 0.0
             case FailureKind.AUTHENTICATION:
@@ -172,11 +188,27 @@ class Pipeline:
             case FailureKind.CONCURRENCY_LIMITED:
                 self.r.concurrency_refused(job.id)
                 delay = failure.retry_after or backoff_delay(attempts, base=5.0, cap=120.0)
-            case FailureKind.RATE_LIMITED | FailureKind.SERVER | FailureKind.CONNECTION:
+            case FailureKind.RATE_LIMITED:
+                # v2: the organisation's queue of waiting jobs is full. Not a reason to run
+                # fewer at once: hold the next submissions until one of ours starts rendering.
+                delay = failure.retry_after or backoff_delay(attempts, base=5.0, cap=120.0)
+                self.r.queue_full(delay)
+            case FailureKind.SERVER | FailureKind.CONNECTION | FailureKind.STORAGE_REFUSED:
                 delay = failure.retry_after or backoff_delay(attempts, base=2.0, cap=300.0)
-            case _:
+            case (
+                FailureKind.PERMISSION
+                | FailureKind.INVALID_REQUEST
+                | FailureKind.REQUEST_TOO_LARGE
+                | FailureKind.CONTENT_FILTERED
+                | FailureKind.NOT_FOUND
+                | FailureKind.TIMEOUT
+                | FailureKind.OUTCOME_UNKNOWN
+                | FailureKind.PROTOCOL
+            ):
                 self._fail(job, failure.info())
                 return
+            case _:
+                assert_never(failure.kind)
         log.info("job %s: %s refused (%s); back in the queue", job.id, phase, failure.kind.value)
         self.store.update(
             job.id,
@@ -192,8 +224,6 @@ class Pipeline:
     # ------------------------------------------------------------------ poll
 
     async def poll(self, job: Job) -> Job | None:
-        if job.state is JobState.DOWNLOADING:  # v1: the submit's answer was the video
-            return job
         remote = job.remote
         assert remote is not None
         started = self.clock.monotonic()
@@ -225,18 +255,14 @@ class Pipeline:
                         note="",
                         timings=self._timed(job, "render", started),
                     )
-                case Failed(error_type=error_type, message=message):
-                    kind = (
-                        FailureKind.CONTENT_FILTERED
-                        if error_type == "content_filtered_error"
-                        else FailureKind.SERVER
+                case Failed(error_type=error_type, message=message, kind=kind):
+                    self._remote_failed(
+                        job, FailureInfo(kind, message, None, error_type, remote.request_id)
                     )
-                    info = FailureInfo(kind, message, None, error_type, remote.request_id)
-                    self._fail(job, info)
                     return None
                 case _:
                     assert_never(status)
-            await self.clock.sleep(self.r.config.poll_interval)
+            await self.clock.sleep(self.r.poll_delay())
             job = self.store.get(job.id)
 
     async def _read_failed(self, job: Job, failure: ApiFailure, what: str) -> Job | None:
@@ -248,11 +274,15 @@ class Pipeline:
             case FailureKind.AUTHENTICATION:
                 self.r.hold_for_auth(failure)
                 return None  # stays attached; re-driven when the queue resumes
-            case FailureKind.INSUFFICIENT_FUNDS:
+            case FailureKind.INSUFFICIENT_FUNDS | FailureKind.PAYMENT_DECLINED:
                 self.r.hold_for_funds(failure)
                 return None
+            case FailureKind.PERMISSION:
+                self._fail(job, failure.info(), _permission_note(failure))
+                return None
             case (
-                FailureKind.RATE_LIMITED
+                FailureKind.STORAGE_REFUSED
+                | FailureKind.RATE_LIMITED
                 | FailureKind.CONCURRENCY_LIMITED
                 | FailureKind.SERVER
                 | FailureKind.TIMEOUT
@@ -283,7 +313,7 @@ class Pipeline:
     async def download(self, job: Job) -> Job | None:
         started = self.clock.monotonic()
         done = {Path(o.path).stem for o in job.outputs}
-        for key, url in job.result_urls.items():
+        for key in list(job.result_urls):
             if key in done:
                 continue
             while True:
@@ -292,10 +322,16 @@ class Pipeline:
                     return None
                 try:
                     got = await self.backend.download(
-                        url, self._result_path(job, key), self._progress(job.id, "download")
+                        job.result_urls[key],
+                        self._result_path(job, key),
+                        self._progress(job.id, "download"),
                     )
                 except ApiFailure as failure:
-                    outcome = await self._read_failed(job, failure, "download")
+                    if failure.kind is FailureKind.STORAGE_REFUSED and job.remote is not None:
+                        # The signed URL died on its own clock (contract §5), not the result.
+                        outcome = await self._fresh_result(job, job.remote, failure)
+                    else:
+                        outcome = await self._read_failed(job, failure, "download")
                     if outcome is None:
                         return None
                     job = outcome
@@ -309,6 +345,71 @@ class Pipeline:
                 )
                 break
         return self.store.update(job.id, timings=self._timed(job, "download", started))
+
+    async def _fresh_result(self, job: Job, remote: JobRef, failure: ApiFailure) -> Job | None:
+        """Ask LTX for the job again: a completed job's status hands out freshly signed URLs.
+        Only when the status itself is gone has the result expired."""
+        attempts = job.attempts + 1
+        log.info("job %s: result URL refused (%s); asking LTX for a fresh one", job.id, failure)
+        if attempts > 1:  # the fresh URL was refused too: do not hammer the host
+            await self.clock.sleep(backoff_delay(attempts - 1, base=2.0, cap=120.0))
+        try:
+            status = await self.backend.status(remote)
+        except ApiFailure as poll_failure:
+            if poll_failure.kind is FailureKind.NOT_FOUND:
+                self._expire(
+                    job,
+                    "the result expired before it was downloaded (its link expired and LTX no "
+                    "longer has the job)",
+                )
+                return None
+            return await self._read_failed(job, poll_failure, "status check")
+        match status:
+            case Completed(result=result):
+                return self.store.update(
+                    job.id,
+                    result_urls=dict(result),
+                    attempts=attempts,
+                    error=failure.info(),
+                    note="the result link expired; downloading from a fresh one",
+                )
+            case Failed(error_type=error_type, message=message, kind=kind):
+                info = FailureInfo(kind, message, None, error_type, remote.request_id)
+                self._remote_failed(job, info)
+                return None
+            case Pending() | Processing():  # not what a finished job says; ask again later
+                await self.clock.sleep(self.r.poll_delay())
+                return self.store.update(job.id, attempts=attempts)
+            case _:
+                assert_never(status)
+
+    def _remote_failed(self, job: Job, info: FailureInfo) -> None:
+        """LTX says the job failed (unbilled). A funds refusal also holds the queue, as on
+        submit; the job itself ends failed, and Retry sends it again once the user chooses."""
+        match info.kind:
+            case FailureKind.INSUFFICIENT_FUNDS | FailureKind.PAYMENT_DECLINED:
+                self.r.hold_for_funds_message(info.message, info.kind)
+                self._fail(job, info, f"{_funds_sentence(info)}; not billed — Retry once resolved")
+            case FailureKind.PERMISSION:
+                self._fail(job, info, _permission_sentence(info.message, info.request_id))
+            case (
+                FailureKind.AUTHENTICATION
+                | FailureKind.INVALID_REQUEST
+                | FailureKind.REQUEST_TOO_LARGE
+                | FailureKind.CONTENT_FILTERED
+                | FailureKind.NOT_FOUND
+                | FailureKind.RATE_LIMITED
+                | FailureKind.CONCURRENCY_LIMITED
+                | FailureKind.SERVER
+                | FailureKind.TIMEOUT
+                | FailureKind.CONNECTION
+                | FailureKind.OUTCOME_UNKNOWN
+                | FailureKind.PROTOCOL
+                | FailureKind.STORAGE_REFUSED
+            ):
+                self._fail(job, info)
+            case _:
+                assert_never(info.kind)
 
     # ------------------------------------------------------------------ finish
 
@@ -339,8 +440,8 @@ class Pipeline:
         self.store.update(job.id, note=message, progress=None)
         self.r.hold_for_disk(message)
 
-    def _fail(self, job: Job, info: FailureInfo) -> None:
-        self._finish_as(job, JobState.FAILED, info.message, info)
+    def _fail(self, job: Job, info: FailureInfo, note: str | None = None) -> None:
+        self._finish_as(job, JobState.FAILED, note or info.message, info)
 
     def _expire(self, job: Job, note: str) -> None:
         self._finish_as(job, JobState.EXPIRED, note)
@@ -412,13 +513,30 @@ def _params_summary(job: Job) -> str:
 
 def _refusal_note(failure: ApiFailure, delay: float) -> str:
     match failure.kind:
-        case FailureKind.INSUFFICIENT_FUNDS:
-            return f"not enough funds: {failure.message}"
+        case FailureKind.INSUFFICIENT_FUNDS | FailureKind.PAYMENT_DECLINED:
+            return _funds_sentence(failure.info())
         case FailureKind.AUTHENTICATION:
             return "the API key was refused"
         case FailureKind.CONCURRENCY_LIMITED:
             return f"retry in {delay:.0f} s (429 concurrency limit)"
         case FailureKind.RATE_LIMITED:
-            return f"retry in {delay:.0f} s (429 rate limit)"
+            return f"LTX's queue for your organisation is full; retry in {delay:.0f} s or sooner"
+        case FailureKind.STORAGE_REFUSED:
+            return f"the upload was refused by storage; retry in {delay:.0f} s"
         case _:
             return f"retry in {delay:.0f} s ({failure.kind.value})"
+
+
+def _funds_sentence(info: FailureInfo) -> str:
+    if info.kind is FailureKind.PAYMENT_DECLINED:
+        return f"the payment method was declined: {info.message}"
+    return f"not enough funds: {info.message}"
+
+
+def _permission_sentence(message: str, request_id: str | None) -> str:
+    where = f" (x-request-id {request_id})" if request_id else ""
+    return f"this endpoint is not available for your account: {message}{where}"
+
+
+def _permission_note(failure: ApiFailure) -> str:
+    return _permission_sentence(failure.message, failure.request_id)

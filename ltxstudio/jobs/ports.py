@@ -27,18 +27,13 @@ class GenerationBackend(Protocol):
         ...
 
     async def submit(self, endpoint: Endpoint, body: Mapping[str, Any]) -> JobRef:
-        """v2: POST once. Raises ApiFailure; OUTCOME_UNKNOWN when it may have been accepted."""
+        """POST /v2/<endpoint> once. Raises ApiFailure; OUTCOME_UNKNOWN when it may have been
+        accepted."""
         ...
 
     async def status(self, ref: JobRef) -> JobStatus: ...
 
     async def download(self, url: str, dest: Path, progress: Progress) -> Downloaded: ...
-
-    async def generate_sync(
-        self, endpoint: Endpoint, body: Mapping[str, Any], dest: Path, progress: Progress
-    ) -> Downloaded:
-        """v1: the POST's answer is the video, streamed to `dest`."""
-        ...
 
 
 #: Called once a job's results are on disk, before it is marked completed (the session adds the

@@ -5,6 +5,10 @@
   one step after `RAISE_AFTER` clean submits, never above the configured maximum.
 - **Holds** stop dispatch for the whole queue, not job by job: the user pausing, a 402 (with
   the amount the API asked for) or a 401. Running remote jobs keep being polled and downloaded.
+- **A full queue at LTX** (429 `rate_limit_error` on a v2 submit: the organisation's queue of
+  waiting jobs is full, contract §5) is not a reason to run fewer at once: further submissions
+  wait until one of our pending jobs starts rendering (or ends), and at least the `Retry-After`,
+  with the user's concurrency untouched; no user action is needed, so it is not a hold.
 - **Budget**: a job that would take today's estimated spend over the daily budget waits in
   AWAITING_APPROVAL until the user approves it.
 - **Recovery** on start: jobs another process left behind are re-attached by `(endpoint, id)`;
@@ -19,16 +23,17 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
-from ltxstudio.core.catalog import DEFAULT_CONCURRENCY, POLL_INTERVAL_SECONDS
+from ltxstudio.core.catalog import DEFAULT_CONCURRENCY, POLL_INTERVAL_SECONDS, POLL_JITTER_SECONDS
 from ltxstudio.core.clock import Clock
 from ltxstudio.core.events import Signal
-from ltxstudio.core.remote import ApiFailure
+from ltxstudio.core.remote import ApiFailure, FailureKind
 from ltxstudio.jobs.model import ACTIVE, Job, JobState
 from ltxstudio.jobs.pipeline import UNKNOWN_NOTE, Pipeline
 from ltxstudio.jobs.ports import Finalizer, GenerationBackend
@@ -55,9 +60,20 @@ class Hold:
 
 
 @dataclass(frozen=True)
+class QueueGate:
+    """Submissions wait after LTX said its queue is full: until `not_before`, and until one of
+    `waiting_on` (our jobs that were pending then) has left `pending`."""
+
+    not_before: float
+    waiting_on: frozenset[str]
+
+
+@dataclass(frozen=True)
 class RunnerConfig:
     concurrency: int = DEFAULT_CONCURRENCY
     poll_interval: float = POLL_INTERVAL_SECONDS
+    #: Up to this much is added to each poll wait at random (contract §5: every 5–6 s).
+    poll_jitter: float = POLL_JITTER_SECONDS
     lease_ttl: float = 30.0
     daily_budget_usd: Decimal | None = None
     #: How long `stop()` lets in-flight submits finish before cancelling them (then unknown).
@@ -73,6 +89,8 @@ class QueueStatus:
     waiting: int
     spent_today_usd: Decimal
     daily_budget_usd: Decimal | None
+    #: Why queued jobs wait although nothing holds the queue (LTX's queue is full), or None.
+    throttled: str | None = None
 
 
 class Runner:
@@ -84,6 +102,7 @@ class Runner:
         results_dir: Path,
         config: RunnerConfig = RunnerConfig(),
         finalize: Finalizer | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         self.store = store
         self.backend = backend
@@ -99,7 +118,10 @@ class Runner:
         self._stopping = False
         self._clean_submits = 0
         self._last_renewal = float("-inf")
+        self._gate: QueueGate | None = None
+        self._rng = rng or random.Random()
         self._pipeline = Pipeline(self)
+        store.changed.connect(self._on_job_changed)
         stored = store.journal.get_meta("hold")
         if stored and stored.get("reason") == HoldReason.USER:
             self._hold = Hold(HoldReason.USER, stored.get("message", "paused"))
@@ -120,6 +142,7 @@ class Runner:
             waiting=sum(j.state in (JobState.QUEUED, JobState.AWAITING_APPROVAL) for j in jobs),
             spent_today_usd=self.spent_since(self._start_of_today()),
             daily_budget_usd=self.config.daily_budget_usd,
+            throttled=self._throttle_reason(),
         )
 
     def spent_since(self, since: float, jobs: Iterable[Job] | None = None) -> Decimal:
@@ -173,10 +196,12 @@ class Runner:
         job = self.store.get(job_id)
         if job.state.terminal:
             return job
-        task = self._tasks.pop(job_id, None)
         if job.state is JobState.SUBMITTING:
             # The POST may be in flight; cancelling it now could lose an accepted job's id.
+            # Refused before its task is touched: the task must stay counted and driving, so
+            # the answer is journaled and the slot is not handed to another job meanwhile.
             raise ValueError("this job is being submitted right now; cancel it in a moment")
+        task = self._tasks.pop(job_id, None)
         if task is not None:
             task.cancel()
         match job.state:
@@ -303,14 +328,43 @@ class Runner:
     def hold_for_funds(self, failure: ApiFailure) -> None:
         amount = failure.details.get("required_amount")
         unit = failure.details.get("required_unit")
-        self._set_hold(
-            Hold(
-                HoldReason.FUNDS,
-                failure.message,
-                float(amount) if isinstance(amount, int | float) else None,
-                str(unit) if unit else None,
-            )
+        self.hold_for_funds_message(
+            failure.message,
+            failure.kind,
+            float(amount) if isinstance(amount, int | float) else None,
+            str(unit) if unit else None,
         )
+
+    def hold_for_funds_message(
+        self,
+        message: str,
+        kind: FailureKind,
+        amount: float | None = None,
+        unit: str | None = None,
+    ) -> None:
+        """A 402 (on a submit, or in a failed job's status): nothing more is sent until the
+        user resumes. A declined payment says so; insufficient funds give the amount."""
+        if kind is FailureKind.PAYMENT_DECLINED:
+            message = f"the payment method was declined: {message}"
+        self._set_hold(Hold(HoldReason.FUNDS, message, amount, unit))
+
+    def queue_full(self, retry_after: float) -> None:
+        """LTX refused a submit because its queue of waiting jobs is full (see the module)."""
+        pending = frozenset(
+            j.id for j in self.store.in_state(JobState.PENDING) if j.id in self._tasks
+        )
+        self._gate = QueueGate(self.clock.time() + retry_after, pending)
+        log.info(
+            "LTX's queue is full: next submit in %.0f s at the earliest%s",
+            retry_after,
+            f", after one of {len(pending)} pending job(s) starts" if pending else "",
+        )
+        self._emit()
+
+    def poll_delay(self) -> float:
+        """Seconds until the next status poll: the interval plus jitter, so many clients (and
+        many jobs of one) do not poll in lockstep."""
+        return self.config.poll_interval + self._rng.uniform(0.0, self.config.poll_jitter)
 
     def hold_for_auth(self, failure: ApiFailure) -> None:
         self._set_hold(Hold(HoldReason.AUTH, f"the API key was refused: {failure.message}"))
@@ -324,6 +378,11 @@ class Runner:
         if self._hold is not None:
             return
         now = self.clock.time()
+        if self._gate is not None:
+            if not self._gate_open(now):
+                return
+            self._gate = None
+            self._emit()
         budget = self.config.daily_budget_usd
         spent = self.spent_since(self._start_of_today()) if budget is not None else Decimal(0)
         for job in self.store.in_state(JobState.QUEUED):
@@ -384,12 +443,46 @@ class Runner:
             self.store.journal.renew(self.clock.time(), self.config.lease_ttl)
             self._last_renewal = now
 
+    def _gate_open(self, now: float) -> bool:
+        gate = self._gate
+        if gate is None:
+            return True
+        if now < gate.not_before:
+            return False
+        # Open once any job we waited on has left `pending` (rendering, ended, or removed).
+        return not gate.waiting_on or any(not self._is_pending(i) for i in gate.waiting_on)
+
+    def _is_pending(self, job_id: str) -> bool:
+        try:
+            return self.store.get(job_id).state is JobState.PENDING
+        except KeyError:
+            return False
+
+    def _throttle_reason(self) -> str | None:
+        gate = self._gate
+        if gate is None:
+            return None
+        wait = max(0.0, gate.not_before - self.clock.time())
+        after = " and one of ours starts rendering" if gate.waiting_on else ""
+        return f"LTX's queue for your organisation is full: next submit in {wait:.0f} s{after}"
+
+    def _on_job_changed(self, index: int, old: Job, new: Job, fields: frozenset[str]) -> None:
+        gate = self._gate
+        if gate is not None and "state" in fields and new.id in gate.waiting_on:
+            self.wake()
+
     def _next_wake_in(self) -> float:
         now = self.clock.time()
         delays = [self.config.lease_ttl / 3] if self._tasks else [60.0]
+        if self._gate is not None:
+            delays.append(max(0.0, self._gate.not_before - now))
         for job in self.store.in_state(JobState.QUEUED):
-            if job.next_retry_at is not None and job.backend == self.backend.name:
-                delays.append(max(0.0, job.next_retry_at - now))
+            # A retry time already past is no reason to wake: the job is eligible now and
+            # waits for a slot (freed slots wake the loop) or for the gate (in the delays).
+            # Counting it would spin the loop without end while no slot is free.
+            due = job.next_retry_at
+            if due is not None and due > now and job.backend == self.backend.name:
+                delays.append(due - now)
         return min(delays)
 
     async def _wait(self, seconds: float) -> None:

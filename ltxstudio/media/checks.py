@@ -58,7 +58,7 @@ def check_info(
             problems += _audio(info, role, model, resolution)
         case MediaKind.VIDEO:
             problems += video_problems(info, role)
-    problems += _bytes(info, transport)
+    problems += _bytes(info, role, transport)
     return problems
 
 
@@ -67,6 +67,20 @@ def errors(problems: list[Problem]) -> list[Problem]:
 
 
 # ----------------------------------------------------------------------------- sizes
+
+
+def role_cap(role: Role) -> int | None:
+    """Most bytes the API takes for this role at generation time, whatever the transport
+    (contract §4): images 15 MB, extend's video 100 MB, reframe's 200 MB; None: no such cap."""
+    match role:
+        case Role.FIRST_FRAME | Role.LAST_FRAME:
+            return catalog.IMAGE_MAX_BYTES
+        case Role.EXTEND_SOURCE:
+            return catalog.EXTEND_VIDEO_MAX_BYTES
+        case Role.REFRAME_SOURCE:
+            return catalog.REFRAME_VIDEO_MAX_BYTES
+        case Role.SOUNDTRACK | Role.RETAKE_SOURCE | Role.HDR_SOURCE:
+            return None
 
 
 def transport_cap(kind: MediaKind, transport: Transport) -> int:
@@ -98,15 +112,34 @@ def max_file_bytes(kind: MediaKind, mime: str | None, transport: Transport) -> i
 
 
 def _mb(n: int) -> str:
+    if n == catalog.UPLOAD_MAX_BYTES:  # the contract's "200 MB" is 200 MiB: say it its way
+        return "200 MB"
     return f"{n / catalog.MB:.1f} MB"
 
 
-def _bytes(info: MediaInfo, transport: Transport) -> list[Problem]:
+def _bytes(info: MediaInfo, role: Role, transport: Transport) -> list[Problem]:
+    what = {MediaKind.IMAGE: "image", MediaKind.VIDEO: "video", MediaKind.AUDIO: "audio"}[info.kind]
+    cap_for_role = role_cap(role)
+    if cap_for_role is not None and info.size_bytes > cap_for_role:
+        fixes: tuple[Fix, ...] = ()
+        if info.kind is MediaKind.IMAGE:
+            fixes = (
+                Fix(
+                    FixKind.IMAGE_DOWNSCALE,
+                    f"Scale down under {_mb(cap_for_role)}",
+                    max_bytes=cap_for_role,
+                ),
+            )
+        who = "the API" if info.kind is MediaKind.IMAGE else role.label
+        message = (
+            f"{what} is {_mb(info.size_bytes)}; {who} takes {what}s of at most "
+            f"{_mb(cap_for_role)}, however they are sent."
+        )
+        return [Problem(Code.TOO_MANY_BYTES, message, fixes=fixes)]
     cap = transport_cap(info.kind, transport)
     sent = sent_bytes(info.size_bytes, info.mime, transport)
     if sent <= cap:
         return []
-    what = {MediaKind.IMAGE: "image", MediaKind.VIDEO: "video", MediaKind.AUDIO: "audio"}[info.kind]
     match transport:
         case Transport.DATA_URI:
             message = (
@@ -117,7 +150,7 @@ def _bytes(info: MediaInfo, transport: Transport) -> list[Problem]:
             message = f"{what} is {_mb(info.size_bytes)}; a URL input takes at most {_mb(cap)}."
         case Transport.UPLOAD:
             message = f"{what} is {_mb(info.size_bytes)}; an upload takes at most {_mb(cap)}."
-    fixes: tuple[Fix, ...] = ()
+    fixes = ()
     if info.kind is MediaKind.IMAGE:
         limit = max_file_bytes(info.kind, info.mime, transport)
         fixes = (Fix(FixKind.IMAGE_DOWNSCALE, f"Scale down under {_mb(limit)}", max_bytes=limit),)

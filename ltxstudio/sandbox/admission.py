@@ -1,9 +1,11 @@
 """From a parsed request to what will be rendered and what it costs.
 
-Fetches and probes the input media, applies the rules that need it (API-NOTES §3, §7: formats,
-codecs, AAC-LC only, ≥ 73 frames, 16:9/9:16 for extend, the 505-frame extend budget, A2V audio
+Fetches and probes the input media, applies the rules that need it (API-NOTES §3, §7 and
+CONTRACT-2026-09 §3, §4: byte caps per role at generation time, formats, codecs, AAC-LC only,
+≥ 73 frames, 16:9/9:16 for extend, extend's 1 s minimum context and 505-frame budget, A2V audio
 length by model and tier, HDR frame caps, reframe limits), then builds the render spec and the
-`core.pricing` cost basis. Synchronous (PyAV probing): callers run it in a worker thread.
+`core.pricing` quote of exactly what was admitted. Synchronous (PyAV probing): callers run it in
+a worker thread.
 """
 
 from __future__ import annotations
@@ -13,23 +15,29 @@ from decimal import Decimal
 
 from ltxstudio.core.catalog import (
     A2V_AUDIO_SECONDS,
-    A2V_FPS,
     AUDIO_CODECS,
+    EXTEND_CONTEXT_SECONDS,
     EXTEND_MAX_FRAMES,
+    EXTEND_VIDEO_MAX_BYTES,
+    IMAGE_MAX_BYTES,
+    MB,
     REFRAME_MAX_FRAMES,
     REFRAME_MAX_SECONDS,
     REFRAME_SIDE_RANGE,
+    REFRAME_VIDEO_MAX_BYTES,
     VIDEO_CODECS,
     VIDEO_MAX_SIZE,
     VIDEO_MIN_FRAMES,
     Endpoint,
     Resolution,
+    a2v_default_resolution,
+    a2v_fps,
     a2v_max_seconds,
     allowed_durations,
     extend_max_context,
     hdr_frame_cap,
 )
-from ltxstudio.core.pricing import CostBasis, estimate_usd
+from ltxstudio.core.pricing import CostBasis, quote
 from ltxstudio.sandbox.errors import ApiError, ErrorType, invalid
 from ltxstudio.sandbox.inputs import InputFetcher, MediaKind
 from ltxstudio.sandbox.probe import MediaInfo, ProbeError, VideoInfo, probe_image, probe_media
@@ -58,6 +66,13 @@ _VIDEO_CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2": "MP4/MOV", "matroska,webm": "MKV
 _AUDIO_CONTAINERS = {"wav", "mp3", "ogg", "mov,mp4,m4a,3gp,3g2,mj2"}
 _IMAGE_FORMATS = ("PNG", "JPEG", "WEBP")
 
+#: Input videos with a cap of their own at generation time, whatever the transport (contract §4).
+#: Other roles are bounded by their transport only (upload slot, data URI or URL caps).
+VIDEO_MAX_BYTES: dict[Endpoint, int] = {
+    Endpoint.EXTEND: EXTEND_VIDEO_MAX_BYTES,
+    Endpoint.REFRAME: REFRAME_VIDEO_MAX_BYTES,
+}
+
 
 @dataclass(frozen=True)
 class Admission:
@@ -82,7 +97,8 @@ def check_content(request: ParsedRequest, terms: tuple[str, ...]) -> None:
 
 def admit(endpoint: Endpoint, request: ParsedRequest, fetcher: InputFetcher) -> Admission:
     spec, cost = _plan(request, fetcher)
-    return Admission(endpoint, spec, cost, estimate_usd(cost))
+    # The ledger reserves, and later charges, the price of exactly this admitted request.
+    return Admission(endpoint, spec, cost, quote(cost).usd)
 
 
 def _plan(request: ParsedRequest, fetcher: InputFetcher) -> tuple[RenderSpec, CostBasis]:
@@ -126,31 +142,36 @@ def _audio_to_video(r: AudioToVideoRequest, fetcher: InputFetcher) -> tuple[Rend
     audio = fetcher.fetch("audio_uri", r.audio_uri, MediaKind.AUDIO).data
     seconds = _audio_seconds(audio)
     image = _image(fetcher, "image_uri", r.image_uri) if r.image_uri else None
+    last = _image(fetcher, "last_frame_uri", r.last_frame_uri) if r.last_frame_uri else None
     resolution = r.resolution
     if resolution is None:
-        portrait = image is not None and _image_portrait(image)
-        resolution = Resolution(1080, 1920) if portrait else Resolution(1920, 1080)
+        resolution = a2v_default_resolution(image is not None and _image_portrait(image))
     longest = a2v_max_seconds(r.model, resolution)
     if longest is None:
         raise invalid(
             f"resolution {resolution} is not available for audio-to-video with {r.model.value}"
+        )
+    if r.fps not in a2v_fps(r.model, resolution):
+        raise invalid(
+            f"fps {r.fps} is not available for audio-to-video with {r.model.value} at {resolution}"
         )
     if seconds > longest + 1e-6:
         raise invalid(
             f"audio_uri: {r.model.value} takes at most {longest:g} s of audio at {resolution}; "
             f"this audio is {seconds:.2f} s long"
         )
-    frames = max(1, round(seconds * A2V_FPS))
+    # Rendered at the asked rate (24 unless sent), as long as the audio.
+    frames = max(1, round(seconds * r.fps))
     spec = SceneSpec(
         r.prompt,
         resolution.width,
         resolution.height,
-        A2V_FPS,
+        r.fps,
         frames,
         True,
-        None,
+        r.camera_motion,
         image,
-        None,
+        last,
         audio,
     )
     return spec, CostBasis(Endpoint.AUDIO_TO_VIDEO, seconds, r.model, resolution)
@@ -175,7 +196,7 @@ def _retake(r: RetakeRequest, fetcher: InputFetcher) -> tuple[RenderSpec, CostBa
 
 
 def _extend(r: ExtendRequest, fetcher: InputFetcher) -> tuple[RenderSpec, CostBasis]:
-    data, info, video = _video(fetcher, "video_uri", r.video_uri)
+    data, info, video = _video(fetcher, "video_uri", r.video_uri, Endpoint.EXTEND)
     _min_frames(video, "extend")
     ratio = video.width / video.height
     if not any(abs(ratio - target) / target < 0.01 for target in (16 / 9, 9 / 16)):
@@ -184,7 +205,9 @@ def _extend(r: ExtendRequest, fetcher: InputFetcher) -> tuple[RenderSpec, CostBa
         )
     context = r.context
     if context is None:
-        context = extend_max_context(video.fps, r.duration)
+        # As much as fits, and never under the 1 s minimum a sent context must meet: when even
+        # that does not fit beside the extension, the budget check below refuses the request.
+        context = max(EXTEND_CONTEXT_SECONDS[0], extend_max_context(video.fps, r.duration))
     context = min(context, info.duration)
     budget = round((context + r.duration) * video.fps)
     if budget > EXTEND_MAX_FRAMES:
@@ -215,7 +238,7 @@ def _hdr(r: HdrRequest, fetcher: InputFetcher) -> tuple[RenderSpec, CostBasis]:
 
 
 def _reframe(r: ReframeRequest, fetcher: InputFetcher) -> tuple[RenderSpec, CostBasis]:
-    data, info, video = _video(fetcher, "video_uri", r.video_uri)
+    data, info, video = _video(fetcher, "video_uri", r.video_uri, Endpoint.REFRAME)
     low, high = REFRAME_SIDE_RANGE
     if not (low <= video.width <= high and low <= video.height <= high):
         raise invalid(
@@ -229,15 +252,20 @@ def _reframe(r: ReframeRequest, fetcher: InputFetcher) -> tuple[RenderSpec, Cost
             f"{video.frames} frames"
         )
     spec = ReframeSpec(data, r.resolution.width, r.resolution.height, r.placement)
-    cost = CostBasis(Endpoint.REFRAME, info.duration, r.model, resolution=r.resolution)
+    cost = CostBasis(Endpoint.REFRAME, info.duration, resolution=r.resolution)
     return spec, cost
 
 
 # ------------------------------------------------------------------------------------ media
 
 
-def _video(fetcher: InputFetcher, field: str, uri: str) -> tuple[bytes, MediaInfo, VideoInfo]:
+def _video(
+    fetcher: InputFetcher, field: str, uri: str, endpoint: Endpoint | None = None
+) -> tuple[bytes, MediaInfo, VideoInfo]:
     data = fetcher.fetch(field, uri, MediaKind.VIDEO).data
+    cap = VIDEO_MAX_BYTES.get(endpoint) if endpoint is not None else None
+    if cap is not None:
+        _check_size(field, data, cap, f"{endpoint} input video")
     try:
         info = probe_media(data)
     except ProbeError as exc:
@@ -294,6 +322,7 @@ def _audio_seconds(data: bytes) -> float:
 
 def _image(fetcher: InputFetcher, field: str, uri: str) -> bytes:
     data = fetcher.fetch(field, uri, MediaKind.IMAGE).data
+    _check_size(field, data, IMAGE_MAX_BYTES, "an image")
     try:
         info = probe_image(data)
     except ProbeError as exc:
@@ -303,6 +332,16 @@ def _image(fetcher: InputFetcher, field: str, uri: str) -> bytes:
             f"{field}: image format {info.format} is not supported; use PNG, JPEG or WEBP"
         )
     return data
+
+
+def _check_size(field: str, data: bytes, cap: int, what: str) -> None:
+    """The per-role caps apply whatever the transport (a 200 MB upload slot holds more than an
+    image may be). A 400, not a 413: the request body itself is small."""
+    if len(data) > cap:
+        raise invalid(
+            f"{field}: the file is {len(data)} bytes; {what} may be at most {cap // MB} MB "
+            f"({cap} bytes)"
+        )
 
 
 def _image_portrait(data: bytes) -> bool:

@@ -1,15 +1,15 @@
 """`create_app(config)`: the sandbox as a Starlette ASGI app.
 
 All state is created here, not in a lifespan hook: `httpx.ASGITransport` runs no lifespan. The
-app serves the 14 OpenAPI operations, the pre-signed storage routes (`/_sandbox/storage/…`, no
-Bearer key, refused when one is sent) and admin routes under `/_sandbox/` (Bearer key; kept out of
-the contract tests, they are ours). Every response carries `x-request-id`; every error is the LTX
-envelope.
+app serves the 14 OpenAPI operations (the five v1 generation routes only to say they were
+retired), the pre-signed storage routes (`/_sandbox/storage/…`, no Bearer key, refused when one
+is sent) and admin routes under `/_sandbox/` (Bearer key; kept out of the contract tests, they are
+ours). Every response carries `x-request-id`. Every API and admin error is the LTX envelope; every
+storage error is storage's own XML (`storage_errors.py`), whatever raised it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import uuid
@@ -25,19 +25,23 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ltxstudio.core.catalog import UPLOAD_MAX_BYTES, V1_ENDPOINTS, V2_ENDPOINTS, Endpoint
+from ltxstudio.core.catalog import RETIRED_V1_ENDPOINTS, V1_RETIRED_AT, V2_ENDPOINTS, Endpoint
+from ltxstudio.sandbox.bodies import read_body
 from ltxstudio.sandbox.config import SandboxConfig
-from ltxstudio.sandbox.errors import ApiError, ErrorType, invalid, too_large
+from ltxstudio.sandbox.errors import (
+    PAYMENT_DECLINED_MESSAGE,
+    PERMISSION_MESSAGE,
+    QUEUE_LIMIT_MESSAGE,
+    ApiError,
+    ErrorType,
+    invalid,
+)
 from ltxstudio.sandbox.faults import Fault, FaultKind, FaultPlan, FaultSpecError, RouteKind
 from ltxstudio.sandbox.ledger import money
-from ltxstudio.sandbox.responses import (
-    FileSpanResponse,
-    SandboxConnectionReset,
-    deliver,
-    deliver_json,
-)
+from ltxstudio.sandbox.responses import SandboxConnectionReset, deliver_json
 from ltxstudio.sandbox.service import Sandbox
-from ltxstudio.sandbox.storage import parse_range
+from ltxstudio.sandbox.storage_errors import StorageCode, StorageError
+from ltxstudio.sandbox.storage_routes import is_storage, storage_get, storage_put, xml_response
 from ltxstudio.sandbox.uploads import iso
 
 __all__ = ["SandboxConnectionReset", "create_app", "sandbox_of"]
@@ -49,11 +53,11 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
     sandbox = Sandbox(config or SandboxConfig())
     routes = [
         Route("/v1/upload", _upload, methods=["POST"]),
-        Route("/v1/{endpoint}", _v1_generate, methods=["POST"]),
+        Route("/v1/{endpoint}", _v1_retired, methods=["POST"]),
         Route("/v2/{endpoint}", _v2_submit, methods=["POST"]),
         Route("/v2/{endpoint}/{job_id}", _v2_status, methods=["GET"]),
-        Route("/_sandbox/storage/uploads/{name}", _storage_put, methods=["PUT"]),
-        Route("/_sandbox/storage/{bucket}/{name}", _storage_get, methods=["GET"]),
+        Route("/_sandbox/storage/uploads/{name}", storage_put, methods=["PUT"]),
+        Route("/_sandbox/storage/{bucket}/{name}", storage_get, methods=["GET"]),
         Route("/_sandbox/stats", _admin_stats, methods=["GET"]),
         Route("/_sandbox/ledger", _admin_ledger, methods=["GET"]),
         Route("/_sandbox/balance", _admin_balance, methods=["POST"]),
@@ -62,7 +66,11 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[Middleware(RequestIdMiddleware)],
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
+        exception_handlers={
+            ApiError: _api_error,
+            StorageError: _storage_error,
+            HTTPException: _http_error,
+        },
     )
     app.state.sandbox = sandbox
     return app
@@ -104,8 +112,14 @@ class RequestIdMiddleware:
             if started:
                 raise
             log.exception("sandbox request %s failed", request_id)
-            error = ApiError(500, ErrorType.API, "An unexpected error occurred.")
-            await _error_response(error)(scope, receive, send_with_id)
+            response: Response
+            if is_storage(scope["path"]):
+                response = xml_response(StorageError.for_status(500))
+            else:
+                response = _error_response(
+                    ApiError(500, ErrorType.API, "An unexpected error occurred.")
+                )
+            await response(scope, receive, send_with_id)
 
 
 def _error_response(error: ApiError) -> JSONResponse:
@@ -116,13 +130,55 @@ async def _api_error(request: Request, exc: Exception) -> Response:
     return _error_response(cast(ApiError, exc))
 
 
+async def _storage_error(request: Request, exc: Exception) -> Response:
+    return xml_response(cast(StorageError, exc))
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no route, wrong method) in the route's format. A 405 keeps the
+    `Allow` header the router computed: RFC 9110 §15.5.6 requires it, and clients read it."""
     http = cast(HTTPException, exc)
+    _count_refusal(request)
     kind = {404: ErrorType.NOT_FOUND, 405: ErrorType.METHOD_NOT_ALLOWED}.get(
         http.status_code, ErrorType.API
     )
     message = {404: "Not found.", 405: "Method not allowed."}.get(http.status_code, http.detail)
-    return _error_response(ApiError(http.status_code, kind, message))
+    response: Response
+    if is_storage(request.url.path):
+        code = {404: StorageCode.NO_SUCH_KEY, 405: StorageCode.METHOD_NOT_ALLOWED}.get(
+            http.status_code, StorageCode.INVALID_ARGUMENT
+        )
+        storage_message = {
+            404: "The specified key does not exist.",
+            405: "The specified method is not allowed against this resource.",
+        }.get(http.status_code, http.detail)
+        response = xml_response(StorageError(http.status_code, code, storage_message))
+    else:
+        response = _error_response(ApiError(http.status_code, kind, message))
+    allow = _allow(http)
+    if allow:
+        response.headers["Allow"] = allow
+    return response
+
+
+def _count_refusal(request: Request) -> None:
+    """Count what the router refused, so the stats hold every request sent: under the route's
+    template for a wrong method (`GET /v2/{endpoint}`), else as `(no route)` (a bounded label,
+    not the path). Admin routes stay uncounted, as always."""
+    path = request.url.path
+    if path.startswith("/_sandbox/") and not is_storage(path):
+        return
+    route = request.scope.get("route")
+    template = getattr(route, "path", None) if route is not None else None
+    _sb(request).counters.count_request(f"{request.method} {template or '(no route)'}")
+
+
+def _allow(http: HTTPException) -> str | None:
+    """The router's `Allow` value in a stable order (it joins a set)."""
+    raw = (http.headers or {}).get("Allow")
+    if raw is None:
+        return None
+    return ", ".join(sorted({m.strip().upper() for m in raw.split(",") if m.strip()}))
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -151,20 +207,33 @@ async def _prelude(
 
 
 async def _before(sb: Sandbox, fault: Fault | None) -> None:
+    """Faults that answer instead of the route, on an API route. (The injector only hands a
+    route the faults that can happen there: storage's never reach this.)"""
     if fault is None:
         return
     match fault.kind:
         case FaultKind.STATUS:
             assert fault.status is not None
             raise ApiError.for_status(fault.status, retry_after=fault.seconds)
-        case FaultKind.CONCURRENCY:
-            raise ApiError.for_status(
-                429, error_type=ErrorType.CONCURRENCY_LIMIT, retry_after=fault.seconds
+        case FaultKind.PERMISSION:
+            raise ApiError(403, ErrorType.PERMISSION, PERMISSION_MESSAGE)
+        case FaultKind.QUEUE_FULL:
+            raise ApiError(
+                429, ErrorType.RATE_LIMIT, QUEUE_LIMIT_MESSAGE, retry_after=fault.seconds or 1.0
             )
+        case FaultKind.DECLINED:
+            raise ApiError(402, ErrorType.PAYMENT_DECLINED, PAYMENT_DECLINED_MESSAGE)
         case FaultKind.SLOW:
             await sb.clock.sleep(fault.seconds or 0.0)
-        case FaultKind.RESET | FaultKind.TRUNCATE | FaultKind.FAIL:
-            pass  # applied to the body, or to the job
+        case (
+            FaultKind.RESET
+            | FaultKind.TRUNCATE
+            | FaultKind.FAIL
+            | FaultKind.EXPIRED
+            | FaultKind.DENIED
+            | FaultKind.LOST
+        ):
+            pass  # applied to the body, to the job, or (storage's) never here
 
 
 def _endpoint(request: Request, allowed: tuple[Endpoint, ...], surface: str) -> Endpoint:
@@ -180,22 +249,8 @@ def _endpoint(request: Request, allowed: tuple[Endpoint, ...], surface: str) -> 
     return endpoint
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large(f"the body is {declared} bytes; the limit is {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large(f"the body is larger than the limit of {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def _json_body(request: Request, limit: int) -> object:
-    raw = await _read_body(request, limit)
+    raw = await read_body(request, limit)
     if not raw.strip():
         raise invalid("the request body must be a JSON object")
     try:
@@ -207,15 +262,27 @@ async def _json_body(request: Request, limit: int) -> object:
 # ---------------------------------------------------------------------------- API routes
 
 
-async def _v1_generate(request: Request) -> Response:
+async def _v1_retired(request: Request) -> Response:
+    """The five v1 generation routes stopped working after 2026-10-26 (contract §1). What they
+    answer is undocumented; the sandbox says "gone, use /v2/…" so nothing can depend on them.
+
+    410 Gone: RFC 9110 §15.5.11, the route existed and is permanently no more. The type is
+    `invalid_request_error`: the documented type for "this request cannot succeed as sent, do not
+    retry it" (a client maps it to a non-retryable error); `not_found_error` is documented for
+    unknown or expired *jobs*, which this is not. It is answered before authentication (a key
+    would not change the answer), renders and charges nothing, and is counted in `v1_calls`.
+    """
     sb = _sb(request)
     raw = request.path_params["endpoint"]
-    fault = await _prelude(request, RouteKind.V1, f"POST /v1/{raw}", raw)
-    endpoint = _endpoint(request, V1_ENDPOINTS, "v1")
-    body = await _json_body(request, sb.config.max_body_bytes)
-    admission = await sb.admit(endpoint, body)
-    rendered = await sb.generate_v1(admission, fault)
-    return deliver(rendered.data, 200, sb.config.v1_content_type, fault)
+    sb.counters.count_request(f"POST /v1/{raw}")
+    endpoint = _endpoint(request, RETIRED_V1_ENDPOINTS, "v1")
+    sb.counters.add("v1_calls")
+    raise ApiError(
+        410,
+        ErrorType.INVALID_REQUEST,
+        f"POST /v1/{endpoint.value} was retired on {V1_RETIRED_AT[:10]}; "
+        f"use POST /v2/{endpoint.value}",
+    )
 
 
 async def _v2_submit(request: Request) -> Response:
@@ -241,67 +308,6 @@ async def _upload(request: Request) -> Response:
     sb = _sb(request)
     fault = await _prelude(request, RouteKind.UPLOAD, "POST /v1/upload")
     return deliver_json(sb.uploads.create(_storage_base(request)), 200, fault)
-
-
-# ---------------------------------------------------------------------------- storage
-
-
-def _refuse_authorization(request: Request) -> None:
-    if "authorization" in request.headers:
-        raise invalid(
-            "storage URLs are pre-signed: do not send an Authorization header to them "
-            "(it would hand the API key to the storage host)"
-        )
-
-
-async def _storage_put(request: Request) -> Response:
-    sb = _sb(request)
-    name = request.path_params["name"]
-    sb.counters.count_request("PUT /_sandbox/storage/uploads/{id}")
-    _refuse_authorization(request)
-    sb.signer.check("PUT", f"uploads/{name}", dict(request.query_params), sb.clock.time())
-    fault = sb.faults.draw(RouteKind.PUT)
-    await _before(sb, fault)
-    sb.uploads.check_headers(name, request.headers)
-    data = await _read_body(request, UPLOAD_MAX_BYTES)
-    content_type = request.headers.get("content-type", "application/octet-stream")
-    await sb.uploads.receive(name, data, content_type)
-    return deliver(b"", 200, None, fault)
-
-
-async def _storage_get(request: Request) -> Response:
-    sb = _sb(request)
-    bucket, name = request.path_params["bucket"], request.path_params["name"]
-    sb.counters.count_request(f"GET /_sandbox/storage/{bucket}/{{id}}")
-    _refuse_authorization(request)
-    key = f"{bucket}/{name}"
-    sb.signer.check("GET", key, dict(request.query_params), sb.clock.time())
-    fault = sb.faults.draw(RouteKind.DOWNLOAD)
-    await _before(sb, fault)
-    obj = sb.store.get(key)
-    if obj is None:
-        raise _no_object()
-    size = obj.size
-    headers = {"Accept-Ranges": "bytes", "ETag": f'"{obj.etag}"'}
-    span = parse_range(request.headers["range"], size) if "range" in request.headers else None
-    status = 200
-    if span is not None:
-        status = 206
-        headers["Content-Range"] = f"bytes {span[0]}-{span[1]}/{size}"
-    if obj.path is not None:
-        try:
-            handle = await asyncio.to_thread(open, obj.path, "rb")
-        except FileNotFoundError:
-            raise _no_object() from None
-        whole = (0, size - 1)
-        return FileSpanResponse(handle, span or whole, status, headers, obj.content_type, fault)
-    assert obj.data is not None
-    body = obj.data if span is None else obj.data[span[0] : span[1] + 1]
-    return deliver(body, status, obj.content_type, fault, headers)
-
-
-def _no_object() -> ApiError:
-    return ApiError(404, ErrorType.NOT_FOUND, "No such object (it may have expired).")
 
 
 # ---------------------------------------------------------------------------- admin

@@ -11,11 +11,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ltxstudio.core.catalog import DEFAULT_CONCURRENCY, MB, RETENTION_SECONDS
+from ltxstudio.core.catalog import (
+    DEFAULT_CONCURRENCY,
+    MB,
+    RETENTION_SECONDS,
+    UPLOAD_LIFETIME_SECONDS,
+)
 from ltxstudio.core.clock import Clock, SystemClock
 from ltxstudio.sandbox.faults import FaultPlan
 
-V1_CONTENT_TYPES = ("video/mp4", "application/octet-stream")
+RESULT_URL_SECONDS = 3600.0
+#: Five times the default render concurrency: a batch the default runner keeps in flight never
+#: meets it, a client that submits a dozen jobs at once does, so clients get to handle it.
+QUEUED_JOB_LIMIT = 10
 
 
 def new_api_key() -> str:
@@ -47,14 +55,24 @@ class SandboxConfig:
     faults: FaultPlan = field(default_factory=FaultPlan)
     #: Simulated jobs finish this many times faster (their scripted times are divided by it).
     speed: float = 1.0
+    #: v2 jobs processing at once; more wait in `pending` (v2 never answers
+    #: concurrency_limit_error: that was the retired sync API's limit, contract §5).
     concurrency_limit: int = DEFAULT_CONCURRENCY
+    #: v2 jobs that may wait in `pending` before a submit answers 429 rate_limit_error "Queue
+    #: limit exceeded" (contract §5: a per-organisation cap whose value is undocumented).
+    queued_job_limit: int = QUEUED_JOB_LIMIT
     rate_limit: RateLimit = field(default_factory=RateLimit)
     job_script: JobScript = field(default_factory=JobScript)
-    #: API-NOTES §12.2: the docs say video/mp4, the OpenAPI application/octet-stream.
-    v1_content_type: str = "video/mp4"
-    #: Status and results stay this long after a terminal state; uploads this long after the PUT.
+    #: Status and results stay this long after a terminal state.
     retention_seconds: float = RETENTION_SECONDS
+    #: A result URL works this long after the poll that handed it out; each poll of a completed
+    #: job signs a fresh one for the same object. The contract leaves the lifetime undocumented
+    #: and says URLs expire independently of the status (§5); an hour, well inside the 24 h
+    #: retention, makes "download later with a stored URL" fail in tests as it can for real.
+    result_url_seconds: float = RESULT_URL_SECONDS
     upload_url_seconds: float = 3600.0
+    #: An uploaded file lives this long after its PUT; a generation naming it later is a 400.
+    upload_lifetime_seconds: float = UPLOAD_LIFETIME_SECONDS
     #: Bodies above this answer 413 (the infrastructure's cap; data URIs have their own).
     max_body_bytes: int = 20 * MB
     #: Upload and result URLs point here when set (the same app served on a second port), so a
@@ -80,7 +98,9 @@ class SandboxConfig:
             raise ValueError("speed must be positive")
         if self.concurrency_limit < 1:
             raise ValueError("concurrency_limit must be at least 1")
-        if self.v1_content_type not in V1_CONTENT_TYPES:
-            raise ValueError(f"v1_content_type must be one of {V1_CONTENT_TYPES}")
+        if self.queued_job_limit < 1:
+            raise ValueError("queued_job_limit must be at least 1")
+        if self.result_url_seconds <= 0:
+            raise ValueError("result_url_seconds must be positive")
         if self.storage_base_url is not None and self.storage_base_url.endswith("/"):
             object.__setattr__(self, "storage_base_url", self.storage_base_url.rstrip("/"))

@@ -11,24 +11,45 @@ Spec syntax (`ltxstudio sandbox --faults SPEC`), comma-separated items::
     mix=429|500|503|529     faults the random draw picks from (default: 429|500|503|529)
     SCOPE[#CALLS]=FAULT     a scripted fault on chosen calls of a scope (first match wins)
 
-    SCOPE  any | v1 | submit | poll | upload | put | download
-           | v1/<endpoint> | v2/<endpoint>        e.g. v2/text-to-video, v1/retake
+    SCOPE  any | submit | poll | upload | put | download
+           | v2/<endpoint>                        e.g. v2/text-to-video, v2/retake
     CALLS  N (the Nth call of that scope, 1-based) | N-M | N+ (from N on); omitted = every call
     FAULT  400|402|413|422|429|500|503|504|529[:SECONDS]   an error answer; SECONDS = Retry-After
-           concurrency[:SECONDS]   429 concurrency_limit_error
+                                   (on storage routes in storage's XML, e.g. 503 ServiceUnavailable)
            reset                   send part of the body, then drop the connection
            truncate                send part of the body, then end it short of Content-Length
            slow:SECONDS            answer normally after SECONDS (on the injected clock)
+         on submits only:
            fail[:ERROR_TYPE]       accept the job, then let it end `failed` (default
-                                   content_filtered_error); on v1 the request answers 422/500
+                                   content_filtered_error; e.g. fail:payment_declined_error)
+           permission              403 permission_error "This endpoint is not available for your
+                                   account" (contract §5: not a bad key, not retryable)
+           queue_full[:SECONDS]    429 rate_limit_error "Queue limit exceeded", Retry-After SECONDS
+                                   (default 1), as when the organisation's queue is full
+           declined                402 payment_declined_error
+         on storage (put, download) only, in storage's XML:
+           expired                 400 ExpiredToken, as from a signed URL whose time is up: the
+                                   client must poll again for a fresh URL (which works)
+           denied                  403 AccessDenied
+         on put only:
+           lost                    store the object, then drop the connection before the answer:
+                                   a retried PUT gets 412 PreconditionFailed (create-only URLs)
 
-Example: ``submit#3=429:5,poll#2=503,download#1=truncate,submit#1=fail,rate=0.1,seed=7``.
+Example: ``submit#3=429:5,poll#2=503,download#1=expired,put#1=lost,submit#1=fail,rate=0.1``.
 
-Random draws happen only for requests no scripted rule matched; `fail`, `concurrency` and
-400/402/413/422 are drawn only for generations, so a probabilistic mix never produces an answer a
-route cannot give. 504 is a gateway timing out and may be drawn for any call: the OpenAPI lists it
-for v1, where the API itself times out, but a gateway in front of v2 or storage can time out too,
-and the client must then treat a submit as possibly accepted (API-NOTES §6.2, §12.22).
+A scripted rule whose fault cannot happen on a route is skipped for that route (so `any=expired`
+touches storage only), and a rule whose scope can never take its fault is refused when parsed
+(`poll=expired`). Random draws happen only for requests no scripted rule matched, and only draw
+what the route could answer: `fail`, `permission`, `queue_full`, `declined` and 400/402/413/422
+only on submits; `expired` and `denied` only on storage, `lost` only on PUTs; 529 (the API's
+"overloaded") never on storage. 504 is a gateway timing out and may be drawn for any call: the
+OpenAPI listed it for v1, where the API itself timed out, but a gateway in front of v2 or storage
+can time out too, and the client must then treat a submit as possibly accepted (API-NOTES §6.2,
+§12.22).
+
+There is no v1 scope: v1 generation is retired (contract §1) and its routes always answer 410.
+And no `concurrency` fault: concurrency_limit_error was the sync API's answer; v2 answers a full
+queue with `queue_full` (429 rate_limit_error).
 """
 
 from __future__ import annotations
@@ -41,16 +62,33 @@ from typing import Final
 from ltxstudio.core.catalog import Endpoint
 
 STATUS_FAULTS: Final = (400, 402, 413, 422, 429, 500, 503, 504, 529)
-BASE_SCOPES: Final = ("any", "v1", "submit", "poll", "upload", "put", "download")
+BASE_SCOPES: Final = ("any", "submit", "poll", "upload", "put", "download")
 
 
 class FaultKind(StrEnum):
     STATUS = "status"
-    CONCURRENCY = "concurrency"
     RESET = "reset"
     TRUNCATE = "truncate"
     SLOW = "slow"
     FAIL = "fail"
+    PERMISSION = "permission"
+    QUEUE_FULL = "queue_full"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    DENIED = "denied"
+    LOST = "lost"
+
+
+#: Faults without an argument, spelled as their kind.
+_BARE: Final = (
+    FaultKind.RESET,
+    FaultKind.TRUNCATE,
+    FaultKind.PERMISSION,
+    FaultKind.DECLINED,
+    FaultKind.EXPIRED,
+    FaultKind.DENIED,
+    FaultKind.LOST,
+)
 
 
 @dataclass(frozen=True)
@@ -65,18 +103,24 @@ class Fault:
             case FaultKind.STATUS:
                 base = str(self.status)
                 return f"{base}:{_num(self.seconds)}" if self.seconds is not None else base
-            case FaultKind.CONCURRENCY:
-                return (
-                    f"concurrency:{_num(self.seconds)}"
-                    if self.seconds is not None
-                    else "concurrency"
-                )
-            case FaultKind.RESET | FaultKind.TRUNCATE:
+            case (
+                FaultKind.RESET
+                | FaultKind.TRUNCATE
+                | FaultKind.PERMISSION
+                | FaultKind.DECLINED
+                | FaultKind.EXPIRED
+                | FaultKind.DENIED
+                | FaultKind.LOST
+            ):
                 return self.kind.value
             case FaultKind.SLOW:
                 return f"slow:{_num(self.seconds or 0.0)}"
             case FaultKind.FAIL:
                 return f"fail:{self.error_type}" if self.error_type else "fail"
+            case FaultKind.QUEUE_FULL:
+                return (
+                    f"queue_full:{_num(self.seconds)}" if self.seconds is not None else "queue_full"
+                )
 
 
 @dataclass(frozen=True)
@@ -173,11 +217,17 @@ def parse_fault(text: str, item: str = "") -> Fault:
             raise FaultSpecError(f"status {status} in {where!r} is not injectable; use {allowed}")
         return Fault(FaultKind.STATUS, status, seconds)
     if name == "concurrency":
-        return Fault(FaultKind.CONCURRENCY, 429, seconds)
-    if name in ("reset", "truncate"):
+        raise FaultSpecError(
+            f"there is no concurrency fault (in {where!r}): concurrency_limit_error was the "
+            "retired sync API's answer (contract §5); v2 refuses too many queued jobs with "
+            "queue_full (429 rate_limit_error)"
+        )
+    if name in {k.value for k in _BARE}:
         if arg:
             raise FaultSpecError(f"{name} takes no argument in {where!r}")
         return Fault(FaultKind(name))
+    if name == "queue_full":
+        return Fault(FaultKind.QUEUE_FULL, 429, seconds)
     if name == "slow":
         if seconds is None:
             raise FaultSpecError(f"slow needs seconds, e.g. slow:2.5, in {where!r}")
@@ -186,16 +236,20 @@ def parse_fault(text: str, item: str = "") -> Fault:
 
 
 def valid_scopes() -> tuple[str, ...]:
-    per_endpoint = [f"v1/{e.value}" for e in Endpoint] + [f"v2/{e.value}" for e in Endpoint]
-    return (*BASE_SCOPES, *per_endpoint)
+    return (*BASE_SCOPES, *(f"v2/{e.value}" for e in Endpoint))
 
 
 def _parse_rule(key: str, value: str, item: str) -> FaultRule:
     scope, _, calls = key.partition("#")
+    if scope == "v1" or scope.startswith("v1/"):
+        raise FaultSpecError(
+            f"there is no scope {scope!r} (in {item!r}): v1 generation was retired on "
+            "2026-10-26 and its routes always answer 410; use submit or v2/<endpoint>"
+        )
     if scope not in valid_scopes():
         raise FaultSpecError(
             f"unknown scope {scope!r} in {item!r}; use one of {', '.join(BASE_SCOPES)} "
-            "or v1/<endpoint>, v2/<endpoint>"
+            "or v2/<endpoint>"
         )
     first, last = 1, None
     if calls:
@@ -208,7 +262,11 @@ def _parse_rule(key: str, value: str, item: str) -> FaultRule:
             first = last = _int(calls, item)
         if first < 1 or (last is not None and last < first):
             raise FaultSpecError(f"call numbers start at 1 and go up, not {calls!r} in {item!r}")
-    return FaultRule(scope, first, last, parse_fault(value, item))
+    fault = parse_fault(value, item)
+    if not any(fits(fault, kind) for kind in kinds_of_scope(scope)):
+        where = " or ".join(k.value for k in RouteKind if fits(fault, k))
+        raise FaultSpecError(f"{value!r} happens on {where}, never on {scope} (in {item!r})")
+    return FaultRule(scope, first, last, fault)
 
 
 def _int(text: str, item: str) -> int:
@@ -232,7 +290,6 @@ def _num(value: float | None) -> str:
 class RouteKind(StrEnum):
     """What kind of call a request is, for the applicability of drawn faults."""
 
-    V1 = "v1"
     SUBMIT = "submit"
     POLL = "poll"
     UPLOAD = "upload"
@@ -240,11 +297,20 @@ class RouteKind(StrEnum):
     DOWNLOAD = "download"
 
 
+def kinds_of_scope(scope: str) -> tuple[RouteKind, ...]:
+    """The kinds of call a scope counts (`any`: all of them)."""
+    if scope == "any":
+        return tuple(RouteKind)
+    if scope.startswith("v2/"):
+        return (RouteKind.SUBMIT,)
+    return (RouteKind(scope),)
+
+
 def scopes_for(kind: RouteKind, endpoint: str | None = None) -> tuple[str, ...]:
     """The scope names a request of this kind counts under, most general first."""
     scopes = ["any", kind.value]
-    if endpoint and kind in (RouteKind.V1, RouteKind.SUBMIT):
-        scopes.append(f"{'v1' if kind is RouteKind.V1 else 'v2'}/{endpoint}")
+    if endpoint and kind is RouteKind.SUBMIT:
+        scopes.append(f"v2/{endpoint}")
     return tuple(scopes)
 
 
@@ -265,14 +331,18 @@ class FaultInjector:
         scopes = scopes_for(kind, endpoint)
         for scope in scopes:
             self._calls[scope] = self._calls.get(scope, 0) + 1
-        fault = self._scripted(scopes) or self._random(kind)
+        fault = self._scripted(scopes, kind) or self._random(kind)
         if fault is not None:
             self.injected.append((scopes[-1], fault.spec()))
         return fault
 
-    def _scripted(self, scopes: tuple[str, ...]) -> Fault | None:
+    def _scripted(self, scopes: tuple[str, ...], kind: RouteKind) -> Fault | None:
         for rule in self.plan.rules:
-            if rule.scope in scopes and rule.matches(self._calls[rule.scope]):
+            if (
+                rule.scope in scopes
+                and rule.matches(self._calls[rule.scope])
+                and fits(rule.fault, kind)
+            ):
                 return rule.fault
         return None
 
@@ -290,15 +360,31 @@ class FaultInjector:
         return candidates[int(pick * len(candidates))]
 
 
-def applicable(fault: Fault, kind: RouteKind) -> bool:
-    """Whether a randomly drawn fault makes sense for this kind of call."""
-    generation = kind in (RouteKind.V1, RouteKind.SUBMIT)
+STORAGE: Final = (RouteKind.PUT, RouteKind.DOWNLOAD)
+
+
+def fits(fault: Fault, kind: RouteKind) -> bool:
+    """Whether this fault can happen on this kind of call at all (scripted or drawn)."""
     match fault.kind:
-        case FaultKind.STATUS:
-            if fault.status in (400, 402, 413, 422):
-                return generation
+        case FaultKind.STATUS | FaultKind.RESET | FaultKind.TRUNCATE | FaultKind.SLOW:
             return True
-        case FaultKind.CONCURRENCY | FaultKind.FAIL:
-            return generation
-        case FaultKind.RESET | FaultKind.TRUNCATE | FaultKind.SLOW:
-            return True
+        case FaultKind.FAIL | FaultKind.PERMISSION | FaultKind.QUEUE_FULL | FaultKind.DECLINED:
+            return kind is RouteKind.SUBMIT
+        case FaultKind.EXPIRED | FaultKind.DENIED:
+            return kind in STORAGE
+        case FaultKind.LOST:
+            return kind is RouteKind.PUT
+
+
+def applicable(fault: Fault, kind: RouteKind) -> bool:
+    """Whether a randomly drawn fault makes sense for this kind of call: what it can happen on,
+    minus the statuses that answer a request's content (generations only) and the API's own
+    529, which a storage host never sends."""
+    if not fits(fault, kind):
+        return False
+    if fault.kind is FaultKind.STATUS:
+        if fault.status in (400, 402, 413, 422):
+            return kind is RouteKind.SUBMIT
+        if fault.status == 529:
+            return kind not in STORAGE
+    return True

@@ -15,8 +15,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ltxstudio.core.catalog import AUDIO_MIME, DATA_URI_MAX_BYTES, IMAGE_MIME, MB, VIDEO_MIME
 from ltxstudio.core.clock import Clock
-from ltxstudio.sandbox.errors import ApiError, invalid, too_large
+from ltxstudio.sandbox.errors import invalid, too_large
 from ltxstudio.sandbox.storage import STORAGE_PREFIX, ObjectStore, Signer
+from ltxstudio.sandbox.storage_errors import StorageError
 from ltxstudio.sandbox.uploads import URI_PREFIX, Uploads
 
 
@@ -79,7 +80,7 @@ class InputFetcher:
         query = dict(parse_qsl(parts.query))
         try:
             self._signer.check("GET", key, query, self._clock.time())
-        except ApiError:
+        except StorageError:
             return None
         obj = self._store.get(key)
         return Fetched(obj.read(), obj.content_type) if obj is not None else None

@@ -3,6 +3,13 @@ driven by background timers: deterministic under `httpx.ASGITransport`, and test
 `ManualClock.advance`. The only real work, the render, runs in a worker thread; a job reports
 `processing` until that render has really finished, even when the script says it is done.
 
+At most `slots` jobs are processing at once (the account's render concurrency): a job submitted
+while they are all taken stays `pending` until one frees, first come first served. v2 never
+refuses a submit for concurrency (that was the retired sync API's `concurrency_limit_error`,
+contract §5); its limit is on how many jobs wait, checked by the service. The wait is planned when
+the job is created, from the scripted ends of the jobs ahead of it, so the state stays a pure
+function of the clock (and survives a restart: the plan is in the job's row).
+
 With a state dir each job is a row (`statedb.py`) written as it changes; a job whose render was
 still owed when the process died keeps its spec there and is rendered again after a restart.
 """
@@ -18,6 +25,7 @@ from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.clock import Clock
 from ltxstudio.sandbox.config import JobScript
 from ltxstudio.sandbox.counters import Counters
+from ltxstudio.sandbox.errors import PAYMENT_DECLINED_MESSAGE
 from ltxstudio.sandbox.render import Rendered
 from ltxstudio.sandbox.statedb import Row, StateDb
 
@@ -39,6 +47,8 @@ FAILURE_MESSAGES = {
     "content_filtered_error": "Content rejected by safety filters.",
     "api_error": "The generation failed unexpectedly.",
     "insufficient_funds_error": "Insufficient funds to finish the generation.",
+    # LTX-Desktop's newer code reads 402/422 types on the poll (contract §5).
+    "payment_declined_error": PAYMENT_DECLINED_MESSAGE,
 }
 
 
@@ -110,10 +120,13 @@ class JobTable:
         retention: float,
         counters: Counters | None = None,
         db: StateDb | None = None,
+        *,
+        slots: int = 1_000_000,
     ) -> None:
         self._clock = clock
         self._script = script
         self._speed = speed
+        self._slots = slots
         self._retention = retention
         self._counters = counters or Counters()
         self._db = db
@@ -144,12 +157,13 @@ class JobTable:
         now = self._clock.time()
         pending = self._script.pending_seconds / self._speed
         processing = self._script.processing_seconds / self._speed
+        starts = self._slot_free_at(now + pending)
         job = Job(
             str(uuid.uuid4()),
             endpoint,
             now,
-            now + pending,
-            now + pending + processing,
+            starts,
+            starts + processing,
             planned_failure,
             spec_json=spec_json if planned_failure is None else None,
         )
@@ -158,6 +172,15 @@ class JobTable:
         self._jobs[job.id] = job
         self._counters.add("jobs_created")
         return job
+
+    def _slot_free_at(self, earliest: float) -> float:
+        """When a job that could start at `earliest` gets a render slot: first come, first
+        served, so it waits for the `slots`-th latest scripted end among the jobs still holding
+        or waiting for one (with equal scripts, jobs end in the order they start)."""
+        ends = sorted(j.ready_at for j in self._jobs.values() if j.ready_at > earliest)
+        if len(ends) < self._slots:
+            return earliest
+        return max(earliest, ends[-self._slots])
 
     def finish_render(
         self,
@@ -223,11 +246,15 @@ class JobTable:
             if j.state(now) in (JobState.PENDING, JobState.PROCESSING)
         ]
 
-    def seconds_until_one_ends(self) -> float:
-        """For Retry-After on the concurrency limit: the soonest scripted end of a running job."""
+    def in_state(self, state: JobState) -> list[Job]:
         now = self._clock.time()
-        ends = [(j.terminal_at or j.ready_at) - now for j in self.active()]
-        return max(1.0, min(ends, default=1.0))
+        return [j for j in self._jobs.values() if j.state(now) is state]
+
+    def seconds_until_one_starts(self) -> float:
+        """For Retry-After on the queue limit: when the first waiting job leaves `pending`."""
+        now = self._clock.time()
+        starts = [j.processing_at - now for j in self.in_state(JobState.PENDING)]
+        return max(1.0, min(starts, default=1.0))
 
 
 # ---------------------------------------------------------------------------- rows

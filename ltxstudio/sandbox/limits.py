@@ -1,6 +1,6 @@
 """The request-rate limit: a sliding window on the injected clock (API-NOTES §6.3).
 
-The concurrency limit lives with the jobs (it depends on which generations are still running).
+The queue limit lives with the jobs (it depends on which v2 jobs are still waiting).
 """
 
 from __future__ import annotations

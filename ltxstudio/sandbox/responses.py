@@ -1,5 +1,6 @@
 """Responses with the sandbox's delivery faults: bodies cut short (`truncate`) or dropped mid-way
-(`reset`), from memory or streamed from a file in the state dir."""
+(`reset`), from memory or streamed from a file in the state dir, and answers lost after the work
+was done (`lost`)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,22 @@ class CutResponse(Response):
         if self.reset:
             raise SandboxConnectionReset("connection reset by the sandbox fault plan")
         await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+class LostResponse(Response):
+    """The request did its work, but its answer never arrives whole: the status line goes out
+    with no length, then the connection drops. Over uvicorn every client sees a broken
+    connection before the end of the answer (an ASGI app cannot close a socket before the status
+    line: raising first makes the server send a 500 instead); in-process `httpx.ASGITransport`
+    re-raises the exception to the caller."""
+
+    def __init__(self, status_code: int) -> None:
+        super().__init__(None, status_code)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # No Content-Length: the server frames the body as chunked, and it never ends.
+        await send({"type": "http.response.start", "status": self.status_code, "headers": []})
+        raise SandboxConnectionReset("the answer was lost (sandbox fault plan)")
 
 
 class FileSpanResponse(Response):

@@ -24,7 +24,13 @@ from starlette.types import ASGIApp
 from ltxstudio.core.catalog import DEFAULT_CONCURRENCY
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.sandbox.asgi import create_app, sandbox_of
-from ltxstudio.sandbox.config import RateLimit, SandboxConfig, new_api_key
+from ltxstudio.sandbox.config import (
+    QUEUED_JOB_LIMIT,
+    RESULT_URL_SECONDS,
+    RateLimit,
+    SandboxConfig,
+    new_api_key,
+)
 from ltxstudio.sandbox.faults import FaultPlan, FaultSpecError
 from ltxstudio.sandbox.service import Sandbox
 from ltxstudio.sandbox.statedb import SandboxStateError
@@ -148,7 +154,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--concurrency",
         type=int,
         default=DEFAULT_CONCURRENCY,
-        help=f"simultaneous generations before 429 (default {DEFAULT_CONCURRENCY})",
+        help=f"v2 jobs processing at once; more wait in pending (default {DEFAULT_CONCURRENCY})",
+    )
+    parser.add_argument(
+        "--queue-limit",
+        type=int,
+        default=QUEUED_JOB_LIMIT,
+        metavar="N",
+        help="v2 jobs that may wait in pending before a submit answers 429 rate_limit_error "
+        f"'Queue limit exceeded' (default {QUEUED_JOB_LIMIT})",
     )
     parser.add_argument(
         "--rate-limit",
@@ -157,16 +171,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="requests per sliding window before 429 (default 300/60)",
     )
     parser.add_argument(
+        "--result-url-seconds",
+        type=float,
+        default=RESULT_URL_SECONDS,
+        metavar="SECONDS",
+        help="how long a result URL works after the poll that handed it out; each poll signs "
+        f"a fresh one (default {RESULT_URL_SECONDS:g}; job statuses are kept 24 h)",
+    )
+    parser.add_argument(
         "--storage-port",
         type=int,
         metavar="PORT",
         help="serve upload/result URLs from a second port (0 = any free one), like a separate "
         "storage host",
-    )
-    parser.add_argument(
-        "--octet-stream",
-        action="store_true",
-        help="answer v1 with Content-Type application/octet-stream (as the OpenAPI says)",
     )
     parser.add_argument(
         "--allow-remote",
@@ -191,8 +208,9 @@ def config_from_args(args: argparse.Namespace, storage_base_url: str | None) -> 
         faults=FaultPlan.parse(args.faults),
         speed=args.speed,
         concurrency_limit=args.concurrency,
+        queued_job_limit=args.queue_limit,
         rate_limit=rate,
-        v1_content_type="application/octet-stream" if args.octet_stream else "video/mp4",
+        result_url_seconds=args.result_url_seconds,
         storage_base_url=storage_base_url,
         state_dir=Path(args.state_dir).expanduser() if args.state_dir else None,
     )
@@ -260,8 +278,10 @@ def _banner(out: TextIO, base_url: str, sandbox: Sandbox, storage_url: str | Non
     balance = format_usd(sandbox.ledger.balance_usd)
     lines += [
         f"  Balance {balance} · concurrency {config.concurrency_limit} · "
+        f"queue {config.queued_job_limit} · "
         f"rate {config.rate_limit.requests}/{config.rate_limit.window_seconds:g} s · "
-        f"speed {config.speed:g}× · faults: {faults}",
+        f"result URLs {config.result_url_seconds:g} s · speed {config.speed:g}× · "
+        f"faults: {faults}",
         f"  Try: curl -H 'Authorization: Bearer {config.api_key}' {base_url}/_sandbox/stats",
         "  Ctrl-C stops.",
     ]

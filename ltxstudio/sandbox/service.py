@@ -1,5 +1,5 @@
 """One sandbox instance's state and use-cases, independent of HTTP: auth, limits, generations
-(v1 sync and v2 jobs), job status, the ledger and the statistics tests read.
+(v2 jobs; v1 generation is retired), job status, the ledger and the statistics tests read.
 
 With a state dir the state is loaded in `__init__` (so `create_app` has it before the first
 request, with or without a running loop), then recovered: generations that died with the previous
@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import hmac
 import logging
-import uuid
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,14 +23,14 @@ from ltxstudio.core.catalog import Endpoint
 from ltxstudio.sandbox.admission import Admission, admit, check_content
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.sandbox.counters import Counters
-from ltxstudio.sandbox.errors import ApiError, ErrorType
+from ltxstudio.sandbox.errors import QUEUE_LIMIT_MESSAGE, ApiError, ErrorType
 from ltxstudio.sandbox.faults import Fault, FaultInjector, FaultKind, FaultPlan
 from ltxstudio.sandbox.inputs import InputFetcher
 from ltxstudio.sandbox.jobs import Job, JobError, JobState, JobTable, failure
 from ltxstudio.sandbox.keptspecs import KeptSpecs
 from ltxstudio.sandbox.ledger import Ledger, money
 from ltxstudio.sandbox.limits import RateLimiter
-from ltxstudio.sandbox.render import Rendered, Renderer, RenderSpec
+from ltxstudio.sandbox.render import Renderer, RenderSpec
 from ltxstudio.sandbox.specjson import SpecDecodeError
 from ltxstudio.sandbox.statedb import SandboxStateError
 from ltxstudio.sandbox.statedir import StateDir, open_state_dir
@@ -55,7 +54,6 @@ class Sandbox:
             self.state = open_state_dir(config.state_dir, config.balance_usd)
         self.faults = FaultInjector(config.faults)
         self.rate = RateLimiter(config.rate_limit, config.clock)
-        self.v1_in_flight = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._rendering: set[str] = set()  # jobs with a render task in this process
         self._last_disk_sweep = float("-inf")
@@ -92,7 +90,7 @@ class Sandbox:
                 self.store,
                 self.signer,
                 url_seconds=config.upload_url_seconds,
-                retention_seconds=config.retention_seconds,
+                lifetime_seconds=config.upload_lifetime_seconds,
                 counters=self.counters,
                 db=db,
             )
@@ -103,7 +101,12 @@ class Sandbox:
                 config.retention_seconds,
                 self.counters,
                 db,
+                slots=config.concurrency_limit,
             )
+            if self.counters["jobs_submitted"] == 0 and self.jobs.created:
+                # A state dir from before `jobs_submitted` was counted: every job it created
+                # came from one accepted submit, which is what the counter says.
+                self.counters.raise_to("jobs_submitted", self.jobs.created)
         self.fetcher = InputFetcher(self.uploads, self.store, self.signer, config.clock)
         self.renderer = Renderer(
             config.render_cache_bytes, self.counters, processes=config.render_processes
@@ -116,8 +119,9 @@ class Sandbox:
         with self._transaction():
             known = self.jobs.ids()
             for gen_id in self.ledger.reserved_ids():
-                # A v1 generation (or anything without a job) died with its process: the client
-                # got no video, so it is not billed. A v2 job still owed keeps its reservation.
+                # A reservation without a job (an earlier version's v1 call) died with its
+                # process: the client got no video, so it is not billed. A v2 job still owed
+                # keeps its reservation.
                 if gen_id not in known:
                     self.ledger.release(gen_id, now)
             self.settle()
@@ -163,26 +167,26 @@ class Sandbox:
                 self._last_disk_sweep = now
                 self.kept.sweep()
 
-    def check_concurrency(self) -> None:
-        running = self.in_flight()
-        if running >= self.config.concurrency_limit:
-            self.counters.add("concurrency_refusals")
+    def check_queue(self) -> None:
+        """429 `rate_limit_error` "Queue limit exceeded" when the organisation already has
+        `queued_job_limit` v2 jobs waiting (contract §5; the real cap is undocumented)."""
+        waiting = self.jobs.in_state(JobState.PENDING)
+        if len(waiting) >= self.config.queued_job_limit:
+            self.counters.add("queue_refusals")
             raise ApiError(
                 429,
-                ErrorType.CONCURRENCY_LIMIT,
-                f"Too many concurrent generations ({running} running; the limit is "
-                f"{self.config.concurrency_limit}). Please wait for one to finish.",
-                retry_after=self.jobs.seconds_until_one_ends(),
+                ErrorType.RATE_LIMIT,
+                QUEUE_LIMIT_MESSAGE,
+                retry_after=self.jobs.seconds_until_one_starts(),
             )
 
     def in_flight(self) -> int:
-        return len(self.jobs.active()) + self.v1_in_flight
+        return len(self.jobs.active())
 
     def _note_in_flight(self) -> None:
-        """Keep the most generations (v2 jobs pending or processing, plus v1 calls) ever running
-        at once. The sandbox serves one key, so this is the per-key figure the concurrency limit
-        is about. Only a new generation raises the count, so sampling right after each start
-        sees every peak."""
+        """Keep the most v2 jobs (pending or processing) ever outstanding at once. The sandbox
+        serves one key, so this is the per-key figure. Only a new job raises the count, so
+        sampling right after each submit sees every peak."""
         self.counters.raise_to("jobs_in_flight_max", self.in_flight())
 
     # ------------------------------------------------------------------ generations
@@ -199,26 +203,6 @@ class Sandbox:
             admission = replace(admission, spec_json=spec_json)
         return admission
 
-    async def generate_v1(self, admission: Admission, fault: Fault | None) -> Rendered:
-        self.settle()
-        gen_id = f"v1-{uuid.uuid4()}"
-        self._reserve(gen_id, admission)
-        self.v1_in_flight += 1
-        self._note_in_flight()
-        try:
-            if fault is not None and fault.kind is FaultKind.FAIL:
-                error = failure(fault.error_type)
-                status = 422 if error.type == ErrorType.CONTENT_FILTERED else 500
-                raise ApiError(status, error.type, error.message)
-            rendered = await asyncio.to_thread(self.renderer.render, admission.spec)
-        except BaseException:
-            self.ledger.release(gen_id, self.clock.time())
-            raise
-        finally:
-            self.v1_in_flight -= 1
-        self.ledger.charge(gen_id, self.clock.time())
-        return rendered
-
     def submit_v2(self, admission: Admission, fault: Fault | None) -> Job:
         try:
             self.settle()
@@ -232,7 +216,7 @@ class Sandbox:
                 self.ledger.reserve(
                     job.id, admission.endpoint.value, admission.estimate_usd, self.clock.time()
                 )
-                self.counters.add("generations")
+                self.counters.add("jobs_submitted")
                 self._note_in_flight()
         finally:
             if self.kept is not None:
@@ -244,15 +228,7 @@ class Sandbox:
     def _gate(self, admission: Admission) -> None:
         """402 before 429: a client that cannot pay must not be told to come back later."""
         self.ledger.require(admission.estimate_usd)
-        self.check_concurrency()
-
-    def _reserve(self, gen_id: str, admission: Admission) -> None:
-        self._gate(admission)
-        with self._transaction():
-            self.ledger.reserve(
-                gen_id, admission.endpoint.value, admission.estimate_usd, self.clock.time()
-            )
-            self.counters.add("generations")
+        self.check_queue()
 
     # ------------------------------------------------------------------ renders
 
@@ -339,7 +315,9 @@ class Sandbox:
                 end = job.terminal_at
                 assert end is not None
                 assert job.result is not None
-                expires = end + self.config.retention_seconds
+                # Signed afresh at every poll, on its own clock (contract §5): a client whose
+                # URL expired polls again and resumes on the new URL (same object, same ETag).
+                expires = now + self.config.result_url_seconds
                 key = f"results/{job.id}{job.result.suffix}"
                 url = self.signer.url(storage_base, "GET", key, expires)
                 body |= {"completed_at": iso(end), "result": {job.result.result_key: url}}
@@ -369,15 +347,20 @@ class Sandbox:
         self.settle()
         return {
             "requests": self.counters.requests(),
-            "generations": self.counters["generations"],
+            "v1_calls": self.counters["v1_calls"],
+            # Accepted v2 submits, counted with the job they create: equal to jobs_created.
+            "jobs_submitted": self.counters["jobs_submitted"],
             "jobs_created": self.jobs.created,
             "jobs_completed": self.jobs.completed,
             "jobs_failed": self.jobs.failed,
             "jobs_charged": self.ledger.charges,
             "jobs_active": self.in_flight(),
+            "jobs_pending": len(self.jobs.in_state(JobState.PENDING)),
+            "jobs_processing": len(self.jobs.in_state(JobState.PROCESSING)),
             "jobs_in_flight_max": self.counters["jobs_in_flight_max"],
             "concurrency_limit": self.config.concurrency_limit,
-            "concurrency_refusals": self.counters["concurrency_refusals"],
+            "queued_job_limit": self.config.queued_job_limit,
+            "queue_refusals": self.counters["queue_refusals"],
             "uploads": self.uploads.created,
             "uploads_completed": self.uploads.completed,
             "balance_usd": money(self.ledger.balance_usd),

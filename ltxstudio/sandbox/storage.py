@@ -4,7 +4,7 @@ Uploads (`uploads/<id>`) and results (`results/<job id>.<ext>`) live here: in me
 state dir, as files (`blobs.py`) indexed in its database, served from disk. URLs carry an HMAC
 signature and an expiry in the query string, never the API key: the storage routes refuse any
 request that carries an `Authorization` header, which catches clients that leak the key to the
-storage host (API-NOTES §3.8).
+storage host (API-NOTES §3.8). Its refusals are storage's own XML (`storage_errors.py`).
 """
 
 from __future__ import annotations
@@ -15,13 +15,20 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 from ltxstudio.core.clock import Clock
 from ltxstudio.sandbox.blobs import BlobDir
-from ltxstudio.sandbox.errors import ApiError, ErrorType
 from ltxstudio.sandbox.statedb import StateDb
+from ltxstudio.sandbox.storage_errors import (
+    StorageCode,
+    StorageError,
+    access_denied,
+    expired,
+    signature_mismatch,
+)
 
 STORAGE_PREFIX = "/_sandbox/storage"
 BUCKETS = ("uploads", "results")
@@ -62,16 +69,21 @@ class Signer:
         return f"{base_url.rstrip('/')}{STORAGE_PREFIX}/{key}?{query}"
 
     def check(self, method: str, key: str, query: dict[str, str], now: float) -> None:
-        """Raise 403 unless the query carries a valid, unexpired signature for this call."""
+        """Raise storage's refusal unless the query carries a valid, unexpired signature for this
+        call: 403 AccessDenied when unsigned, 403 SignatureDoesNotMatch when it does not verify,
+        400 ExpiredToken when it verified but its time is up."""
         try:
             expires = int(query.get("expires", ""))
         except ValueError:
-            raise _denied("the URL is not signed (expires is missing)") from None
+            raise access_denied(
+                "Anonymous caller does not have access: the URL is not signed."
+            ) from None
         given = query.get("signature", "")
         if not hmac.compare_digest(given, self.signature(method, key, expires)):
-            raise _denied(f"the signature does not match this {method.upper()} request")
+            raise signature_mismatch(f"(It does not sign this {method.upper()} of {key}.)")
         if now > expires:
-            raise _denied("the signed URL has expired")
+            stamp = datetime.fromtimestamp(expires, tz=UTC).isoformat().replace("+00:00", "Z")
+            raise expired(stamp)
 
 
 class ObjectStore:
@@ -161,11 +173,10 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
     return start, end
 
 
-def _denied(message: str) -> ApiError:
-    return ApiError(403, ErrorType.PERMISSION, message)
-
-
-def _unsatisfiable(size: int) -> ApiError:
-    return ApiError(
-        416, ErrorType.RANGE_NOT_SATISFIABLE, f"the requested range is outside 0-{size - 1}"
+def _unsatisfiable(size: int) -> StorageError:
+    return StorageError(
+        416,
+        StorageCode.INVALID_RANGE,
+        f"The requested range cannot be satisfied: the object has bytes 0-{size - 1}.",
+        headers={"Content-Range": f"bytes */{size}"},  # RFC 9110 §15.5.17
     )

@@ -1,8 +1,11 @@
 """Wire-level checks of generation bodies: JSON shape, types, enums and the catalog's rules.
 
 Each endpoint's body becomes one typed request, or a 400 `invalid_request_error` whose message
-names the field and the rule. Combination rules (model × endpoint × resolution × fps × duration)
-are asked of `core.catalog`, the table the client reads too; nothing here re-declares them.
+names the field and the rule. The rules are CONTRACT-2026-09's (§2, §3), which override the July
+OpenAPI export: A2V takes `fps`, `last_frame_uri` and `camera_motion` and no longer
+`guidance_scale`; reframe ignores `model`; extend's `context` is at least 1 s. Combination rules
+(model × endpoint × resolution × fps × duration) are asked of `core.catalog`, the table the
+client reads too; nothing here re-declares them.
 Checks that need the input media (lengths, codecs, sizes) happen after the media is fetched, in
 `admission.py`.
 """
@@ -14,10 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ltxstudio.core.catalog import (
+    A2V_DEFAULT_FPS,
+    A2V_FPS_CHOICES,
     CAMERA_MOTIONS,
     DEFAULT_FPS,
     DEFAULT_MODEL,
-    EXTEND_MAX_CONTEXT_SECONDS,
+    EXTEND_CONTEXT_SECONDS,
     EXTEND_MODES,
     EXTEND_SECONDS,
     HDR_COLORSPACES,
@@ -30,6 +35,7 @@ from ltxstudio.core.catalog import (
     Endpoint,
     Model,
     Resolution,
+    a2v_resolutions,
     generation_problem,
     model_problem,
 )
@@ -57,9 +63,11 @@ class AudioToVideoRequest:
     audio_uri: str
     image_uri: str | None
     prompt: str
-    resolution: Resolution | None
-    guidance_scale: float | None
+    resolution: Resolution | None  # None: by the image's orientation, else 1920x1080
     model: Model
+    fps: int = A2V_DEFAULT_FPS
+    camera_motion: str | None = None
+    last_frame_uri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,8 +108,9 @@ class Placement:
 
 @dataclass(frozen=True)
 class ReframeRequest:
+    """No model: since 2026-09-23 the service picks one and ignores a `model` if sent."""
+
     video_uri: str
-    model: Model
     resolution: Resolution
     placement: Placement | None
 
@@ -155,6 +164,9 @@ def _generation(endpoint: Endpoint, f: _Fields) -> GenerationRequest:
     if endpoint is Endpoint.IMAGE_TO_VIDEO:
         image_uri = f.uri("image_uri")
         last_frame_uri = f.optional_uri("last_frame_uri")
+        if duration is None and last_frame_uri is not None:
+            # The model picks the length, so it cannot promise to land on a given last frame.
+            raise invalid("duration null (automatic) cannot be combined with last_frame_uri")
     return GenerationRequest(
         endpoint,
         prompt,
@@ -170,17 +182,42 @@ def _generation(endpoint: Endpoint, f: _Fields) -> GenerationRequest:
 
 
 def _audio_to_video(f: _Fields) -> AudioToVideoRequest:
+    if "guidance_scale" in f.body:
+        raise invalid(
+            "guidance_scale is not a field of audio-to-video (it was removed on 2026-08-19); "
+            "do not send it"
+        )
     audio_uri = f.uri("audio_uri")
     image_uri = f.optional_uri("image_uri")
+    last_frame_uri = f.optional_uri("last_frame_uri")
+    if last_frame_uri is not None and image_uri is None:
+        raise invalid("last_frame_uri needs image_uri (the first frame) as well")
     prompt = f.prompt(required=False)
-    if image_uri is None and not prompt:
+    if image_uri is None and not prompt.strip():  # a blank prompt is no prompt
         raise invalid("audio-to-video needs a prompt or an image_uri (or both)")
     model = f.model(Endpoint.AUDIO_TO_VIDEO, required=False)
-    guidance = f.number("guidance_scale", required=False)
-    if guidance is not None and guidance <= 0:
-        raise invalid(f"guidance_scale must be positive, not {guidance:g}")
     resolution = f.resolution("resolution", required=False)
-    return AudioToVideoRequest(audio_uri, image_uri, prompt, resolution, guidance, model)
+    if resolution is not None and resolution not in a2v_resolutions(model):
+        names = ", ".join(str(r) for r in a2v_resolutions(model))
+        raise invalid(
+            f"resolution {resolution} is not available for audio-to-video with {model.value}; "
+            f"allowed: {names}"
+        )
+    fps = f.whole("fps", required=False)
+    fps = A2V_DEFAULT_FPS if fps is None else fps
+    if fps not in A2V_FPS_CHOICES:
+        names = ", ".join(str(c) for c in A2V_FPS_CHOICES)
+        raise invalid(f"fps {fps} is not available for audio-to-video; allowed: {names}")
+    return AudioToVideoRequest(
+        audio_uri,
+        image_uri,
+        prompt,
+        resolution,
+        model,
+        fps,
+        f.choice("camera_motion", CAMERA_MOTIONS),
+        last_frame_uri,
+    )
 
 
 def _retake(f: _Fields) -> RetakeRequest:
@@ -216,10 +253,9 @@ def _extend(f: _Fields) -> ExtendRequest:
     if not low <= duration <= high:
         raise invalid(f"duration must be between {low:g} and {high:g} seconds, not {duration:g}")
     context = f.number("context", required=False)
-    if context is not None and not 0 <= context <= EXTEND_MAX_CONTEXT_SECONDS:
-        raise invalid(
-            f"context must be between 0 and {EXTEND_MAX_CONTEXT_SECONDS:g} seconds, not {context:g}"
-        )
+    least, most = EXTEND_CONTEXT_SECONDS
+    if context is not None and not least <= context <= most:
+        raise invalid(f"context must be between {least:g} and {most:g} seconds, not {context:g}")
     return ExtendRequest(
         video_uri,
         duration,
@@ -231,14 +267,15 @@ def _extend(f: _Fields) -> ExtendRequest:
 
 
 def _reframe(f: _Fields) -> ReframeRequest:
+    # `model` is not read at all: the service ignores it if sent (contract §3), so any value,
+    # even one the catalog does not know, is accepted and has no effect.
     video_uri = f.uri("video_uri")
-    model = f.model(Endpoint.REFRAME, required=True)
     resolution = f.resolution("resolution", required=True)
     assert resolution is not None
     if resolution not in REFRAME_RESOLUTIONS:
         names = ", ".join(str(r) for r in REFRAME_RESOLUTIONS)
         raise invalid(f"resolution {resolution} is not available for reframe; allowed: {names}")
-    return ReframeRequest(video_uri, model, resolution, _placement(f.body.get("placement")))
+    return ReframeRequest(video_uri, resolution, _placement(f.body.get("placement")))
 
 
 def _placement(value: object) -> Placement | None:

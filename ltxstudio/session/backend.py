@@ -45,9 +45,3 @@ class ClientBackend:
 
     async def download(self, url: str, dest: Path, progress: Progress) -> Downloaded:
         return await self.client.download(url, dest, progress=progress)
-
-    async def generate_sync(
-        self, endpoint: Endpoint, body: Mapping[str, Any], dest: Path, progress: Progress
-    ) -> Downloaded:
-        request = request_from_body(endpoint, body)
-        return await self.client.generate_sync(request, dest, progress=progress)

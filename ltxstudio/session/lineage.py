@@ -11,7 +11,7 @@ from ltxstudio.session.requests import ExtendRequest, HdrRequest, ReframeRequest
 EditRequest = RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest
 
 #: The request fields a take's provenance keeps as its segment.
-SEGMENT_FIELDS = ("start_time", "duration", "mode", "context", "resolution", "output_colorspace")
+SEGMENT_FIELDS = ("start_time", "duration", "mode", "context", "resolution")
 
 
 def kind_of(request: EditRequest) -> TakeKind:

@@ -16,7 +16,7 @@ from ltxstudio import media
 from ltxstudio.api import MediaFacts
 from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.errors import UserFacingError
-from ltxstudio.core.pricing import UnpricedError, estimate_usd
+from ltxstudio.core.pricing import UnpricedError, quote
 from ltxstudio.media import MediaError, MediaInfo, Role, Transport
 from ltxstudio.session.requests import FieldProblem, GenerateRequest, Request
 
@@ -56,6 +56,8 @@ class Preflight:
     infos: dict[str, MediaInfo] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     fixable: bool = False
+    #: False when the estimate uses a rate the pricing page does not publish (contract §6).
+    price_published: bool = True
 
     def raise_if_bad(self) -> None:
         if self.problems:
@@ -110,12 +112,14 @@ async def preflight(request: Request, transport: Transport = Transport.UPLOAD) -
     if not problems:
         problems = request.problems(facts)
     estimate: Decimal | None = None
+    published = True
     if main is None or facts is not None:  # an edit of a remote video has nothing to price on
         try:
-            estimate = estimate_usd(request.cost_basis(facts))
+            priced = quote(request.cost_basis(facts))
+            estimate, published = priced.usd, priced.published
         except UnpricedError:
             estimate = None
-    return Preflight(problems, estimate, facts, infos, warnings, fixable)
+    return Preflight(problems, estimate, facts, infos, warnings, fixable, published)
 
 
 def destination_problems(output: Path | None, library_root: Path | None) -> list[FieldProblem]:

@@ -89,7 +89,6 @@ class GenerateRequest:
     image: str | None = None
     last_frame: str | None = None
     audio: str | None = None
-    guidance_scale: float | None = None
 
     @property
     def endpoint(self) -> Endpoint:
@@ -131,20 +130,20 @@ class GenerateRequest:
                     body["camera_motion"] = self.camera_motion
                 return body
             case Mode.AUDIO:
-                body = {"model": self.model.value}
+                body = {"model": self.model.value, "fps": self.fps}
                 if self.prompt or not self.image:
                     body["prompt"] = self.prompt
                 if self.resolution is not None:
                     body["resolution"] = str(self.resolution)
-                if self.guidance_scale is not None:
-                    body["guidance_scale"] = self.guidance_scale
+                if self.camera_motion:
+                    body["camera_motion"] = self.camera_motion
                 return body
 
     def media(self) -> dict[str, str]:
         out = {}
         if self.image and self.mode is not Mode.TEXT:
             out["image_uri"] = self.image
-        if self.last_frame and self.mode is Mode.IMAGE:
+        if self.last_frame and self.mode is not Mode.TEXT:
             out["last_frame_uri"] = self.last_frame
         if self.audio and self.mode is Mode.AUDIO:
             out["audio_uri"] = self.audio
@@ -152,7 +151,10 @@ class GenerateRequest:
 
     def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
         if self.mode is Mode.AUDIO:
-            return CostBasis(self.endpoint, facts.duration if facts else 0.0, self.model)
+            # Priced per model × output tier; an omitted size renders 1080p.
+            return CostBasis(
+                self.endpoint, facts.duration if facts else 0.0, self.model, self.resolution
+            )
         seconds = self.duration
         if seconds is None and self.resolution is not None:
             # automatic duration: price the longest the model may choose, so a budget holds
@@ -234,7 +236,7 @@ class ExtendRequest:
         context = (
             self.context
             if self.context is not None
-            else catalog.extend_max_context(fps, self.duration)
+            else catalog.extend_max_context(fps, self.duration, facts.duration if facts else None)
         )
         return CostBasis(
             self.endpoint, self.duration, self.model, context_seconds=context, input_fps=fps
@@ -243,8 +245,9 @@ class ExtendRequest:
 
 @dataclass(frozen=True)
 class HdrRequest:
+    """SDR to HDR: the API's one field is the video (contract §3)."""
+
     video: str
-    output_colorspace: str | None = None
 
     endpoint: ClassVar[Endpoint] = Endpoint.HDR
 
@@ -255,7 +258,7 @@ class HdrRequest:
         return {"video_uri": self.video}
 
     def params(self) -> dict[str, Any]:
-        return {"output_colorspace": self.output_colorspace} if self.output_colorspace else {}
+        return {}
 
     def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
         size = (
@@ -268,10 +271,11 @@ class HdrRequest:
 
 @dataclass(frozen=True)
 class ReframeRequest:
+    """No model: the service picks one for reframe (contract §3)."""
+
     video: str
     resolution: Resolution
     placement: Mapping[str, Any] | None = None
-    model: Model = Model.LTX_2_3_PRO
 
     endpoint: ClassVar[Endpoint] = Endpoint.REFRAME
 
@@ -282,15 +286,13 @@ class ReframeRequest:
         return {"video_uri": self.video}
 
     def params(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"model": self.model.value, "resolution": str(self.resolution)}
+        body: dict[str, Any] = {"resolution": str(self.resolution)}
         if self.placement:
             body["placement"] = dict(self.placement)
         return body
 
     def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
-        return CostBasis(
-            self.endpoint, facts.duration if facts else 0.0, self.model, self.resolution
-        )
+        return CostBasis(self.endpoint, facts.duration if facts else 0.0, None, self.resolution)
 
 
 Request = GenerateRequest | RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest

@@ -19,8 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ltxstudio.api import LtxClient
-from ltxstudio.api._urls import normalise_base_url
+from ltxstudio.api import LtxClient, service_identity
+from ltxstudio.core.catalog import LEGACY_API_BASE_URL, POLL_INTERVAL_SECONDS
 from ltxstudio.core.clock import Clock, SystemClock
 from ltxstudio.core.errors import UserFacingError
 from ltxstudio.core.events import Signal
@@ -50,7 +50,7 @@ from ltxstudio.session.requests import (
     RetakeRequest,
 )
 from ltxstudio.settings import secrets, store
-from ltxstudio.settings.model import Backend, Settings, Surface
+from ltxstudio.settings.model import Backend, Settings
 from ltxstudio.settings.paths import AppPaths, app_paths
 
 log = logging.getLogger("ltxstudio.session")
@@ -74,7 +74,6 @@ class SessionOptions:
 
     backend: Backend | None = None
     base_url: str | None = None
-    surface: Surface | None = None
     api_key: secrets.ApiKey | None = None
     concurrency: int | None = None
     daily_budget_usd: Decimal | None = None
@@ -115,7 +114,6 @@ class Session:
         journal: Journal,
         runner: Runner,
         library: Library,
-        surface: Surface,
         sandbox: Sandbox | None = None,
     ) -> None:
         self.settings = settings
@@ -128,7 +126,6 @@ class Session:
         self.runner = runner
         self.store = runner.store
         self.library = library
-        self.surface = surface
         self.sandbox = sandbox  # the in-process emulator, when that is the backend
         self.undo_stack = UndoStack(library)
         self.history = PromptHistory(paths.data / "prompt-history.json")
@@ -145,7 +142,10 @@ class Session:
     async def open(cls, options: SessionOptions | None = None) -> Session:
         options = options or SessionOptions()
         paths = options.paths or app_paths()
-        settings = store.load(paths.settings_file).settings
+        loaded = store.load(paths.settings_file)
+        for warning in loaded.warnings:
+            log.warning("settings: %s", warning)
+        settings = loaded.settings
         clock = options.clock
         key = options.api_key or secrets.load_key()
         choice = options.backend or settings.backend
@@ -173,7 +173,7 @@ class Session:
             # A refused URL (plain http to another host) or an unusable key is bad input: say
             # so before anything is sent, rather than end in a traceback.
             try:
-                name = normalise_base_url(url)
+                name = service_identity(url)
             except ValueError as exc:
                 raise BadInput([FieldProblem("API base URL", str(exc))]) from None
             try:
@@ -181,12 +181,19 @@ class Session:
             except ValueError as exc:
                 raise BadInput([FieldProblem("API key", str(exc))]) from None
         journal = Journal(paths.journal)
+        if name != SANDBOX:
+            # Jobs sent to the legacy host belong to the same service (contract §1).
+            journal.rename_backend(LEGACY_API_BASE_URL, name)
         jobs = JobStore(journal, clock)
         library_root = Path(settings.library_dir) if settings.library_dir else paths.default_library
         library = Library(paths.library_db, library_root, clock)
         config = RunnerConfig(
             concurrency=options.concurrency or settings.concurrency,
-            poll_interval=settings.poll_interval,
+            # The live API asks for polls at least 5 s apart (contract §5); the sandbox's
+            # simulated jobs may be polled faster.
+            poll_interval=settings.poll_interval
+            if use_sandbox
+            else max(POLL_INTERVAL_SECONDS, settings.poll_interval),
             daily_budget_usd=options.daily_budget_usd or settings.daily_budget_usd,
         )
         backend = ClientBackend(client, name)
@@ -201,7 +208,6 @@ class Session:
             journal=journal,
             runner=runner,
             library=library,
-            surface=options.surface or settings.surface,
             sandbox=emulator,
         )
 
@@ -245,17 +251,12 @@ class Session:
         *,
         output_path: Path | None = None,
         lineage: dict[str, Any] | None = None,
-        surface: Surface | None = None,
     ) -> Job:
         """Queue `request` after its preflight; raises `BadInput` before anything is spent."""
-        (job,) = await self.submit_many(
-            [Submission(request, output_path, lineage)], surface=surface
-        )
+        (job,) = await self.submit_many([Submission(request, output_path, lineage)])
         return job
 
-    async def submit_many(
-        self, submissions: list[Submission], *, surface: Surface | None = None
-    ) -> list[Job]:
+    async def submit_many(self, submissions: list[Submission]) -> list[Job]:
         """Check every request, then journal them all at once: one bad request stops the lot
         before anything is sent, and a crash never leaves half a batch."""
         items: list[tuple[JobSpec, Decimal]] = []
@@ -264,7 +265,7 @@ class Session:
             checked.raise_if_bad()
             if where := destination_problems(sub.output_path, self.library.root):
                 raise BadInput(where)
-            items.append((self._spec(sub, surface), checked.estimate_usd or Decimal(0)))
+            items.append((self._spec(sub), checked.estimate_usd or Decimal(0)))
         jobs = self.store.add_many(items, backend=self.backend_name)
         await self.store.flush()  # the user's request survives a power cut from here on
         for sub in submissions:
@@ -275,19 +276,12 @@ class Session:
         self.runner.wake()
         return jobs
 
-    def _spec(self, sub: Submission, surface: Surface | None) -> JobSpec:
+    def _spec(self, sub: Submission) -> JobSpec:
         request = sub.request
-        surface = surface or self.surface
-        if surface is Surface.V1 and request.endpoint in (
-            HdrRequest.endpoint,
-            ReframeRequest.endpoint,
-        ):
-            surface = Surface.V2  # HDR and reframe exist only on v2
         return JobSpec(
             endpoint=request.endpoint,
             params=request.params(),
             media={k: _absolute(v) for k, v in request.media().items()},
-            surface=surface.value,
             output_path=_absolute(str(sub.output_path)) if sub.output_path else None,
             lineage=sub.lineage or {},
         )

@@ -12,21 +12,23 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from ltxstudio.core.catalog import DEFAULT_CONCURRENCY, POLL_INTERVAL_SECONDS
+from ltxstudio.core.catalog import (
+    API_BASE_URL,
+    DEFAULT_CONCURRENCY,
+    LEGACY_API_BASE_URL,
+    POLL_INTERVAL_SECONDS,
+)
 
-SCHEMA_VERSION = 1
-DEFAULT_BASE_URL = "https://api.ltx.video"
+SCHEMA_VERSION = 2
+#: The production host; the legacy one keeps working, and was the default of schema 1.
+DEFAULT_BASE_URL = API_BASE_URL
+LEGACY_BASE_URL = LEGACY_API_BASE_URL
 
 
 class Backend(StrEnum):
     AUTO = "auto"  # the live API when a key is found, else the sandbox
     LIVE = "live"
     SANDBOX = "sandbox"
-
-
-class Surface(StrEnum):
-    V2 = "v2"  # async submit/poll: resumable by id, the default
-    V1 = "v1"  # sync: the POST returns the MP4
 
 
 class Theme(StrEnum):
@@ -39,7 +41,6 @@ class Theme(StrEnum):
 class Settings:
     backend: Backend = Backend.AUTO
     base_url: str = DEFAULT_BASE_URL
-    surface: Surface = Surface.V2
     concurrency: int = DEFAULT_CONCURRENCY
     poll_interval: float = POLL_INTERVAL_SECONDS
     #: Daily spending cap in USD; a job that would cross it waits for approval. None = no cap.
@@ -88,7 +89,6 @@ def from_json(data: dict[str, Any]) -> tuple[Settings, list[str]]:
     warnings: list[str] = []
     converters: dict[str, Callable[[Any], Any]] = {
         "backend": Backend,
-        "surface": Surface,
         "theme": Theme,
         "concurrency": int,
         "poll_interval": float,

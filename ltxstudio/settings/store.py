@@ -14,12 +14,39 @@ from pathlib import Path
 from typing import Any
 
 from ltxstudio.core.fsutil import atomic_write_text
-from ltxstudio.settings.model import SCHEMA_VERSION, Settings, from_json, to_json
+from ltxstudio.settings.model import (
+    DEFAULT_BASE_URL,
+    LEGACY_BASE_URL,
+    SCHEMA_VERSION,
+    Settings,
+    from_json,
+    to_json,
+)
 
 BASE_URL_ENV = "LTX_API_BASE_URL"
 
-#: version → function upgrading a dict from that version to the next.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+def _v1_to_v2(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The v1 generation routes were retired on 2026-10-26: the API surface choice goes (every
+    job is v2). Schema 1 stored its default host with every save, so the old default becomes
+    the new one; the legacy host keeps working, and jobs sent to it are still found."""
+    out = {k: v for k, v in data.items() if k != "surface"}
+    notes = []
+    if data.get("surface") == "v1":
+        notes.append(
+            "the API surface setting was v1 (synchronous), retired on 2026-10-26: using v2"
+        )
+    if data.get("base_url") == LEGACY_BASE_URL:
+        out["base_url"] = DEFAULT_BASE_URL
+        notes.append(f"API base URL {LEGACY_BASE_URL} (the old default) is now {DEFAULT_BASE_URL}")
+    out["schema_version"] = 2
+    return out, notes
+
+
+#: version → function upgrading a dict from that version to the next (with what it changed).
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], tuple[dict[str, Any], list[str]]]] = {
+    1: _v1_to_v2,
+}
 
 
 @dataclass(frozen=True)
@@ -44,15 +71,19 @@ def load(path: Path) -> Loaded:
             Settings(),
             [f"settings file is from a newer version ({version}); using defaults, file untouched"],
         )
+    notes: list[str] = []
     if version < SCHEMA_VERSION:
         _backup(path, f"v{version}")
         try:
             for step in range(version, SCHEMA_VERSION):
-                data = MIGRATIONS[step](data)
+                data, changed = MIGRATIONS[step](data)
+                notes += changed
         except Exception as exc:  # noqa: BLE001 - a broken migration must not lose the file
             return Loaded(Settings(), [f"settings migration failed: {exc}"])
     settings, warnings = from_json(data)
-    return Loaded(settings, warnings)
+    if notes:
+        save(path, settings)  # migrated once: the notes are said once
+    return Loaded(settings, notes + warnings)
 
 
 def save(path: Path, settings: Settings) -> None:

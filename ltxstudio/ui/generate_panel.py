@@ -9,7 +9,6 @@ the reason in its tooltip and under it, until the request has no problem left.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -31,14 +30,14 @@ from PySide6.QtWidgets import (
 
 from ltxstudio.api import MediaFacts
 from ltxstudio.core import catalog
-from ltxstudio.core.catalog import Model, Resolution, Tier
-from ltxstudio.core.pricing import UnpricedError, format_usd
+from ltxstudio.core.catalog import Endpoint, Model, Resolution, Tier
+from ltxstudio.core.pricing import CostBasis, Quote, UnpricedError, format_usd, quote
 from ltxstudio.session.history import Presets
 from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.ui.media_picker import AUDIO_FILTER, IMAGE_FILTER, Inspector, MediaPicker
 from ltxstudio.ui.prompt_editor import PromptEditor
 
-Estimator = Callable[[GenerateRequest, MediaFacts | None], Decimal]
+Estimator = Callable[[GenerateRequest, MediaFacts | None], Quote]
 
 _MODE_LABEL = {Mode.TEXT: "Text", Mode.IMAGE: "Image", Mode.AUDIO: "Audio"}
 _CAMERA_LABEL = {m: m.replace("_", " ") for m in catalog.CAMERA_MOTIONS}
@@ -115,7 +114,7 @@ class GeneratePanel(QWidget):
         self.note.setWordWrap(True)
         self.cost = QLabel()
         self.cost.setObjectName("generateCost")
-        self.cost.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.cost.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.presets_button = QToolButton()
         self.presets_button.setText(self.tr("Presets"))
         self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -205,7 +204,9 @@ class GeneratePanel(QWidget):
             camera_motion=self.camera.currentData() if self.camera.isEnabled() else None,
             image=str(self.image.path) if self.image.path and mode is not Mode.TEXT else None,
             last_frame=(
-                str(self.last_frame.path) if self.last_frame.path and mode is Mode.IMAGE else None
+                str(self.last_frame.path)
+                if self.last_frame.path and mode is not Mode.TEXT
+                else None
             ),
             audio=str(self.audio.path) if self.audio.path and mode is Mode.AUDIO else None,
         )
@@ -223,7 +224,7 @@ class GeneratePanel(QWidget):
         pickers = {
             Mode.TEXT: (),
             Mode.IMAGE: (self.image, self.last_frame),
-            Mode.AUDIO: (self.image, self.audio),
+            Mode.AUDIO: (self.image, self.last_frame, self.audio),
         }
         for picker in pickers[req.mode]:
             issue = picker.blocking_issue()
@@ -330,13 +331,26 @@ class GeneratePanel(QWidget):
                     options = [(resolution_label(r), r) for r in catalog.allowed_resolutions(model)]
                 notes += _refill(self.resolution, options, "resolution")
             res = self.resolution.currentData()
-            if changed in ("mode", "model", "resolution") and mode is not Mode.AUDIO:
-                fps_values = catalog.allowed_fps(model, res)
+            if changed in ("mode", "model", "resolution"):
+                if mode is Mode.AUDIO:
+                    fps_values = catalog.a2v_fps(model, res or catalog.A2V_DEFAULT_RESOLUTION)
+                else:
+                    fps_values = catalog.allowed_fps(model, res)
                 notes += _refill(self.fps, [(f"{f} fps", f) for f in fps_values], "fps")
             if mode is not Mode.AUDIO:
                 fps = self.fps.currentData()
                 durations = catalog.allowed_durations(model, res, fps)
-                options = [(f"{d} s", d) for d in durations]
+                # The docs start at 6 s; shorter ones work but are not documented (contract §2).
+                undocumented = self.tr("%1 s · beyond the documented matrix")
+                options = [
+                    (
+                        f"{d} s"
+                        if catalog.is_documented_duration(d)
+                        else undocumented.replace("%1", str(d)),
+                        d,
+                    )
+                    for d in durations
+                ]
                 if model in catalog.AUTO_DURATION_MODELS:
                     options.insert(0, (self.tr("Auto (model decides)"), None))
                 notes += _refill(self.duration, options, "duration")
@@ -351,14 +365,21 @@ class GeneratePanel(QWidget):
         self._update()
 
     def _layout_for(self, mode: Mode, model: Model) -> None:
+        # The soundtrack sets the length and carries the sound; fps and camera apply to every
+        # mode (audio-to-video gained both on 2026-08-19, contract §3).
         generative = mode is not Mode.AUDIO
-        for widget in (self.fps, self.duration, self.camera, self.audio_on):
+        for widget in (self.duration, self.audio_on):
             self.form.setRowVisible(widget, generative)
         self.image.setVisible(mode is not Mode.TEXT)
         title = self.tr("First frame") if mode is Mode.IMAGE else self.tr("Image (optional)")
         self.image.title.setText(f"<b>{title}</b>")
-        self.last_frame.setVisible(mode is Mode.IMAGE)
+        self.last_frame.setVisible(mode is not Mode.TEXT)
+        self.last_frame.setToolTip(
+            self.tr("The video ends on this frame; in audio mode it needs an image too")
+        )
         self.audio.setVisible(mode is Mode.AUDIO)
+        # With pickers on screen the prompt gives up height, so every control stays in view.
+        self.prompt.edit.setMaximumHeight(220 if mode is Mode.TEXT else 140)
         # LTX Desktop offers camera motion only on Pro models; its effect on Fast is unknown.
         pro = model.is_pro
         self.camera.setEnabled(pro)
@@ -374,15 +395,29 @@ class GeneratePanel(QWidget):
         seconds = self.audio.inspection.seconds if self.audio.inspection else None
         facts = MediaFacts(duration=seconds) if seconds is not None else None
         try:
-            usd = self._estimate(req, facts)
-            text = format_usd(usd)
-            if req.duration is None and req.mode is not Mode.AUDIO:
-                text = self.tr("up to %1").replace("%1", text)
             if req.mode is Mode.AUDIO and seconds is None:
-                text = self.tr("$0.10–0.17 per second of audio")
+                rate = quote(CostBasis(Endpoint.AUDIO_TO_VIDEO, 1, req.model, req.resolution))
+                text = self.tr("%1 per second of audio").replace("%1", format_usd(rate.usd))
+                priced = rate
+            else:
+                priced = self._estimate(req, facts)
+                text = format_usd(priced.usd)
+                if req.duration is None and req.mode is not Mode.AUDIO:
+                    text = self.tr("up to %1").replace("%1", text)
+            if not priced.published:
+                text = self.tr("≈ %1\n(rate not published)").replace("%1", text)
         except (UnpricedError, ValueError):
             text = "—"
+            priced = None
         self.cost.setText(text)
+        self.cost.setToolTip(
+            self.tr(
+                "LTX publishes no audio-to-video rate for this model and size; the estimate "
+                "uses the model's text-to-video rate for it."
+            )
+            if priced is not None and not priced.published
+            else ""
+        )
         reason = self.blocking_reason()
         self.generate_button.setEnabled(reason is None)
         self.generate_button.setToolTip(reason or self.tr("Queue this generation (Ctrl+Enter)"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
@@ -29,11 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ltxstudio.core.pricing import estimate_usd
+from ltxstudio.api import MediaFacts
+from ltxstudio.core.pricing import Quote, quote
 from ltxstudio.jobs.model import Job
 from ltxstudio.jobs.runner import QueueStatus
 from ltxstudio.media import Role
 from ltxstudio.session import BadInput, Session
+from ltxstudio.session.keycheck import KeyCheck, check_key, target_base_url
 from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.settings import secrets
 from ltxstudio.ui.about_dialog import show_about
@@ -44,7 +45,12 @@ from ltxstudio.ui.media_bridge import Posters, inspector
 from ltxstudio.ui.models.job_table import JobTableModel
 from ltxstudio.ui.queue_panel import QueuePanel
 from ltxstudio.ui.session_controller import build_viewer, clip_menu
-from ltxstudio.ui.settings_dialog import KeyState, SettingsDialog, SettingsResult
+from ltxstudio.ui.settings_dialog import (
+    KeyState,
+    SettingsDialog,
+    SettingsResult,
+    key_check_sentence,
+)
 from ltxstudio.ui.status_area import StatusArea
 from ltxstudio.ui.viewer import ViewerPanel
 
@@ -213,8 +219,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ actions
 
-    def _estimate(self, request: GenerateRequest, facts: object) -> Decimal:
-        return estimate_usd(request.cost_basis(facts))  # type: ignore[arg-type]
+    def _estimate(self, request: GenerateRequest, facts: MediaFacts | None) -> Quote:
+        return quote(request.cost_basis(facts))
 
     @async_slot(object)
     async def _on_generate_requested(self, request: GenerateRequest) -> None:
@@ -236,13 +242,29 @@ class MainWindow(QMainWindow):
             keyring_usable=secrets.keyring_usable(),
             keyring_name=secrets.backend_name(),
         )
-        dialog = SettingsDialog(self, self.session.settings, state, self._apply_settings)
+        dialog = SettingsDialog(
+            self, self.session.settings, state, self._apply_settings, self._check_key
+        )
         dialog.setObjectName("settingsDialog")
         dialog.open()
         self.settings_dialog = dialog
 
     def _apply_settings(self, result: SettingsResult) -> None:
         self.reopen_requested.emit(result)
+
+    async def _check_key(self, typed: str | None, base_url: str) -> KeyCheck | None:
+        """The API's verdict on the typed key, else on the key in use (None: no key, sandbox)."""
+        key = typed or (self.session.key.value if self.session.key else None)
+        if key is None:
+            return None
+        return await check_key(key, target_base_url(base_url or None))
+
+    @async_slot()
+    async def report_key_check(self) -> None:
+        """After a key was saved: tell at once whether LTX takes it, not at the first job."""
+        found = await self._check_key(None, self.session.settings.base_url)
+        if found is not None:
+            self.statusBar().showMessage(key_check_sentence(found), 15000)
 
     def _toggle_pause(self) -> None:
         if self.session.runner.hold is None:

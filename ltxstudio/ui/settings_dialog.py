@@ -7,7 +7,7 @@ says it will not be saved; there is no plaintext fallback.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ltxstudio.settings.model import Backend, Settings, Surface, Theme
+from ltxstudio.session.keycheck import KeyCheck, KeyVerdict
+from ltxstudio.settings.model import Backend, Settings, Theme
+from ltxstudio.ui.asyncslot import async_slot
+
+#: `(typed key or None for the key in use, base URL) -> the API's verdict`; free, creates nothing.
+KeyChecker = Callable[[str | None, str], Awaitable[KeyCheck | None]]
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class SettingsDialog(QDialog):
         settings: Settings,
         key: KeyState,
         on_accept: Callable[[SettingsResult], None],
+        check_key: KeyChecker | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -64,6 +70,7 @@ class SettingsDialog(QDialog):
         self._settings = settings
         self._key = key
         self._on_accept = on_accept
+        self._check_key = check_key
         self._remove_key = False
 
         # --- account
@@ -80,6 +87,16 @@ class SettingsDialog(QDialog):
         self.remove_button = QPushButton(self.tr("Remove stored key"))
         self.remove_button.setEnabled(key.stored and key.source == "keyring")
         self.remove_button.clicked.connect(self._mark_remove)
+        self.check_button = QPushButton(self.tr("Check key"))
+        self.check_button.setToolTip(
+            self.tr("Ask LTX whether it takes the key: free, creates no job")
+        )
+        self.check_button.setEnabled(check_key is not None)
+        self.check_button.clicked.connect(self._start_check)
+        self.check_result = QLabel()
+        self.check_result.setObjectName("keyCheckResult")
+        self.check_result.setWordWrap(True)
+        self.check_result.setAccessibleName(self.tr("Key check result"))
         self.backend = QComboBox()
         for value, label in (
             (Backend.AUTO, "Automatic: the LTX API when a key is set, else the sandbox"),
@@ -88,19 +105,17 @@ class SettingsDialog(QDialog):
         ):
             self.backend.addItem(self.tr(label), value)
         self.base_url = QLineEdit(settings.base_url)
-        self.surface = QComboBox()
-        self.surface.addItem(self.tr("v2 — asynchronous, resumable (recommended)"), Surface.V2)
-        self.surface.addItem(self.tr("v1 — synchronous (no resume after a crash)"), Surface.V1)
         form = QFormLayout(account)
         form.addRow(self.key_status)
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_edit, 1)
+        key_row.addWidget(self.check_button)
         key_row.addWidget(self.remove_button)
         form.addRow(self.tr("API key"), key_row)
+        form.addRow("", self.check_result)
         form.addRow("", self.remember)
         form.addRow(self.tr("Backend"), self.backend)
         form.addRow(self.tr("Base URL"), self.base_url)
-        form.addRow(self.tr("API surface"), self.surface)
 
         # --- queue and money
         queue = QGroupBox(self.tr("Queue and spending"))
@@ -168,7 +183,6 @@ class SettingsDialog(QDialog):
 
     def _load(self, s: Settings) -> None:
         self.backend.setCurrentIndex(self.backend.findData(s.backend))
-        self.surface.setCurrentIndex(self.surface.findData(s.surface))
         self.concurrency.setValue(s.concurrency)
         self.poll.setValue(s.poll_interval)
         self.budget_on.setChecked(s.daily_budget_usd is not None)
@@ -199,6 +213,28 @@ class SettingsDialog(QDialog):
             text = self.tr("No key yet: the app runs on the offline sandbox (no charges).")
         self.key_status.setText(text)
 
+    def _start_check(self) -> None:
+        self._run_check()
+
+    @async_slot()
+    async def _run_check(self) -> None:
+        if self._check_key is None:
+            return
+        typed = self.key_edit.text().strip() or None
+        if typed is None and not self._key.stored:
+            self.check_result.setText(self.tr("There is no key to check: paste one above."))
+            return
+        self.check_button.setEnabled(False)
+        self.check_result.setText(self.tr("Checking with LTX…"))
+        try:
+            found = await self._check_key(typed, self.base_url.text().strip())
+        except ValueError as exc:  # an unusable key or URL, refused before sending
+            self.check_result.setText(str(exc))
+            return
+        finally:
+            self.check_button.setEnabled(True)
+        self.check_result.setText(key_check_sentence(found))
+
     def _mark_remove(self) -> None:
         self._remove_key = True
         self.remove_button.setEnabled(False)
@@ -218,7 +254,6 @@ class SettingsDialog(QDialog):
             # Qt hands enum members back as plain strings; convert them back.
             backend=Backend(self.backend.currentData()),
             base_url=self.base_url.text().strip(),
-            surface=Surface(self.surface.currentData()),
             concurrency=self.concurrency.value(),
             poll_interval=self.poll.value(),
             daily_budget_usd=budget,
@@ -238,3 +273,18 @@ class SettingsDialog(QDialog):
         self.key_edit.clear()  # the typed key leaves the widget at once
         self._on_accept(result)
         self.accept()
+
+
+def key_check_sentence(found: KeyCheck | None) -> str:
+    """What a key check found, as a sentence for the dialog and the status bar."""
+    if found is None:
+        return "The sandbox needs no key: nothing to check."
+    match found.verdict:
+        case KeyVerdict.VALID:
+            return "✓ The key works: LTX accepted it (the check created nothing)."
+        case KeyVerdict.REFUSED:
+            return f"✗ LTX refused this key. {found.message}"
+        case KeyVerdict.UNREACHABLE:
+            return f"LTX could not be reached, so the key was not checked: {found.message}"
+        case KeyVerdict.UNKNOWN:
+            return f"Could not tell whether the key works: {found.message}"

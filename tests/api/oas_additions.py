@@ -1,9 +1,11 @@
-"""The official OpenAPI, widened only by the additions API-NOTES documents, and made strict.
+"""The official OpenAPI, amended by CONTRACT-2026-09 and the additions API-NOTES documents, and
+made strict.
 
-The project supports values the OpenAPI export does not list yet (API-NOTES preface and §4.3:
-LTX-2.5 models, 720p, automatic duration; §3.6/§3.7 later fields). Each widening below is
-written out from API-NOTES by hand — never derived from `core/catalog.py`, which is what is
-under test — with the section it comes from. Everything else is the official schema.
+The July export predates the contract (`amend_to_contract` in `tests/support/openapi_contract.py`
+applies CONTRACT-2026-09: LTX-2.5 models, automatic duration, A2V's new fields and sizes,
+reframe without a model, extend's context bounds) and lacks two fields only API-NOTES documents
+(§3.6/§3.7, added here). Each change is written out by hand — never derived from
+`core/catalog.py`, which is what is under test — with the section it comes from.
 
 The official request schemas allow any extra property (no `additionalProperties`); a misspelt
 field would pass. `widened()` therefore also closes every request schema
@@ -15,6 +17,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from tests.support.openapi_contract import amend_to_contract
+
 REQUEST_SCHEMAS = (
     "TextToVideoRequest",
     "ImageToVideoRequest",
@@ -25,19 +29,6 @@ REQUEST_SCHEMAS = (
     "VideoToVideoReframeRequest",
 )
 
-#: API-NOTES preface + §4.3: LTX-2.5 launched 2026-08-11, not yet in the OpenAPI enums.
-LTX_2_5 = ["ltx-2-5-fast", "ltx-2-5-pro"]
-#: API-NOTES §4.3 (A2V envelope of LTX Desktop) and §12.8: A2V at 720p–4K, both orientations.
-A2V_EXTRA_RESOLUTIONS = [
-    "1280x720",
-    "720x1280",
-    "2560x1440",
-    "1440x2560",
-    "3840x2160",
-    "2160x3840",
-]
-#: API-NOTES §3.6: `output_colorspace`, documented by Comfy Router only.
-HDR_COLORSPACES = ["acescg", "acescct", "srgb_linear", "aces2065-1"]
 #: API-NOTES §3.7: `placement`, documented by Comfy Router only.
 REFRAME_ANCHORS = [
     "center",
@@ -61,19 +52,8 @@ def close_request_schemas(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def widened(doc: dict[str, Any]) -> dict[str, Any]:
-    out = close_request_schemas(doc)
+    out = close_request_schemas(amend_to_contract(doc))
     schemas = out["components"]["schemas"]
-    for name in ("TextToVideoRequestModel", "ImageToVideoRequestModel"):
-        schemas[name]["enum"] += LTX_2_5
-    schemas["AudioToVideoRequestModel"]["enum"] += LTX_2_5  # §3.3, §12.8
-    schemas["AudioToVideoRequestResolution"]["enum"] += A2V_EXTRA_RESOLUTIONS
-    for name in ("TextToVideoRequest", "ImageToVideoRequest"):
-        # §3.1 / §12.13: LTX-2.5 takes `duration: null` for an automatic length.
-        schemas[name]["properties"]["duration"]["type"] = ["integer", "null"]
-    schemas["VideoToVideoHdrRequest"]["properties"]["output_colorspace"] = {
-        "type": "string",
-        "enum": HDR_COLORSPACES,
-    }
     fraction = {"type": "number", "minimum": 0, "maximum": 1}
     schemas["VideoToVideoReframeRequest"]["properties"]["placement"] = {
         "oneOf": [

@@ -9,7 +9,6 @@ Time is a `ManualClock`: every wait is recorded, none is slept.
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -20,19 +19,24 @@ import pytest
 
 from ltxstudio.api import (
     ApiProtocolError,
+    AuthenticationError,
     Completed,
     ConcurrencyLimitError,
     Container,
     DownloadVerificationError,
     ImageToVideo,
+    KeyVerdict,
     LtxClient,
     NotFoundError,
+    PaymentDeclinedError,
     Pending,
+    PermissionDeniedError,
     Processing,
     RateLimitError,
     RequestValidationError,
     RetryNotice,
     ServerError,
+    StorageError,
     SubmitOutcomeUnknown,
     TextToVideo,
 )
@@ -212,18 +216,21 @@ async def test_an_invalid_request_never_reaches_the_network(
     bad = TextToVideo(
         prompt="p",
         model=Model.LTX_2_5_PRO,
-        resolution=Resolution.parse("3840x2160"),
+        resolution=Resolution.parse("3000x2000"),
         fps=24,
         duration=6,
     )
     async with make_client(script, clock) as client:
         with pytest.raises(RequestValidationError) as caught:
             await client.submit(bad)
-        with pytest.raises(RequestValidationError):
-            await client.generate_sync(bad, tmp_path / "v.mp4")
     assert caught.value.field == "resolution"
     assert script.seen == []
-    assert not (tmp_path / "v.mp4.part").exists()
+
+
+async def test_the_client_speaks_no_v1_generation() -> None:
+    """v1 generation was retired after 2026-10-26 (CONTRACT-2026-09 §1)."""
+    assert not hasattr(LtxClient, "generate_sync")
+    assert LtxClient("k").base_url == "https://api.ltx.io"  # the production host (§1)
 
 
 async def test_a_read_timeout_after_sending_is_outcome_unknown_and_never_resent(
@@ -340,7 +347,8 @@ async def test_polls_retry_server_errors_and_unknown_statuses_raise(
             await follow()
     assert seen == [Pending(), Processing()]
     assert len(clock.sleeps) == 5  # three backoffs, then two poll intervals
-    assert clock.sleeps[3:] == [5.0, 5.0]
+    assert all(5.0 <= s <= 6.0 for s in clock.sleeps[3:])  # 5–6 s: jittered (contract §5)
+    assert clock.sleeps[3] != clock.sleeps[4]
     assert all(r.url.raw_path == path.encode() for r in script.seen)
 
 
@@ -457,80 +465,120 @@ async def test_a_file_that_fails_verification_never_gets_the_final_name(
     assert list(tmp_path.iterdir()) == []
 
 
-async def test_an_expired_result_url_is_not_retried(
-    script: Script, clock: ManualClock, tmp_path: Path
-) -> None:
-    script.on("GET", "/out/v", httpx.Response(403, text="<Error>ExpiredToken</Error>"))
-    async with make_client(script, clock) as client:
-        with pytest.raises(Exception, match="403"):
-            await client.download(f"{STORAGE}/out/v", tmp_path / "v.mp4")
-    assert script.count("GET", "/out/v") == 1
-    assert list(tmp_path.iterdir()) == []
-
-
-# ------------------------------------------------------------------ v1
-
-
-@pytest.mark.parametrize("content_type", ["video/mp4", "application/octet-stream"])
-async def test_v1_streams_the_video_to_disk(
-    script: Script, clock: ManualClock, tmp_path: Path, video_bytes: bytes, content_type: str
-) -> None:
-    script.on(
-        "POST",
-        "/v1/text-to-video",
-        httpx.Response(
-            200,
-            content=video_bytes,
-            headers={"content-type": content_type, "x-request-id": "req-v1"},
-        ),
+def storage_answer(status: int, code: str) -> httpx.Response:
+    """What a signed-URL storage host answers: XML, no LTX envelope (contract §5)."""
+    body = (
+        "<?xml version='1.0' encoding='UTF-8'?><Error><Code>"
+        f"{code}</Code><Message>Invalid argument.</Message><Details>sig</Details></Error>"
     )
-    dest = tmp_path / "v1.mp4"
-    async with make_client(script, clock) as client:
-        result = await client.generate_sync(t2v(), dest)
-    assert dest.read_bytes() == video_bytes
-    assert (result.request_id, result.content_type) == ("req-v1", content_type)
-    sent = script.seen[0]
-    assert json.loads(sent.content)["fps"] == 24
+    return httpx.Response(status, text=body, headers={"content-type": "application/xml"})
 
 
 @pytest.mark.parametrize(
-    "answer",
+    ("status", "code", "words"),
     [
-        httpx.Response(200, json={"video_url": "https://x"}),
-        "cut",
-        httpx.ReadTimeout("generation took too long"),
+        (400, "ExpiredToken", "the signed URL has expired"),
+        (403, "AccessDenied", "denied access"),
+        (404, "NoSuchKey", "no longer in storage"),
     ],
 )
-async def test_v1_trouble_after_sending_is_outcome_unknown_and_leaves_no_file(
-    script: Script,
-    clock: ManualClock,
-    tmp_path: Path,
-    video_bytes: bytes,
-    answer: httpx.Response | Exception | str,
+async def test_a_refused_result_url_is_a_storage_error_not_a_key_problem(
+    script: Script, clock: ManualClock, tmp_path: Path, status: int, code: str, words: str
 ) -> None:
-    if answer == "cut":
-        answer = httpx.Response(
-            200,
-            stream=CutStream(video_bytes, 5000),
-            headers={"content-type": "video/mp4", "content-length": str(len(video_bytes))},
-        )
-    assert not isinstance(answer, str)
-    script.on("POST", "/v1/text-to-video", answer)
+    script.on("GET", "/out/v", storage_answer(status, code))
     async with make_client(script, clock) as client:
-        with pytest.raises(SubmitOutcomeUnknown):
-            await client.generate_sync(t2v(), tmp_path / "v1.mp4")
+        with pytest.raises(StorageError) as caught:
+            await client.download(f"{STORAGE}/out/v?X-Goog-Signature=s", tmp_path / "v.mp4")
+    error = caught.value
+    assert error.kind is FailureKind.STORAGE_REFUSED
+    assert not isinstance(error, AuthenticationError)
+    assert error.code == code
+    assert words in str(error)
+    assert "<" not in str(error)  # a sentence, not an XML dump
+    assert script.count("GET", "/out/v") == 1  # a dead URL is not asked again
     assert list(tmp_path.iterdir()) == []
-    assert script.count("POST", "/v1/text-to-video") == 1
 
 
-async def test_hdr_has_no_v1_route(script: Script, clock: ManualClock, tmp_path: Path) -> None:
-    from ltxstudio.api import Hdr
-
+async def test_a_storage_5xx_is_retried_like_any_blip(
+    script: Script, clock: ManualClock, tmp_path: Path, video_bytes: bytes
+) -> None:
+    script.on(
+        "GET", "/out/v", storage_answer(503, "SlowDown"), httpx.Response(200, content=video_bytes)
+    )
     async with make_client(script, clock) as client:
-        with pytest.raises(RequestValidationError) as caught:
-            await client.generate_sync(Hdr(video_uri="ltx://v"), tmp_path / "x.mp4")
-    assert caught.value.field == "endpoint"
-    assert script.seen == []
+        await client.download(f"{STORAGE}/out/v", tmp_path / "v.mp4")
+    assert (tmp_path / "v.mp4").read_bytes() == video_bytes
+
+
+async def test_a_download_whose_url_expires_midway_resumes_from_the_fresh_url(
+    script: Script, clock: ManualClock, tmp_path: Path, video_bytes: bytes
+) -> None:
+    """Contract §5: the URL dies on its own clock; the object does not. The partial is kept and
+    the next URL of the same object (same ETag) resumes it; another object starts over."""
+    size, cut = len(video_bytes), len(video_bytes) // 3
+    script.on(
+        "GET",
+        "/out/v1",
+        httpx.Response(
+            200,
+            stream=CutStream(video_bytes, cut),
+            headers={"content-length": str(size), "etag": '"obj-1"'},
+        ),
+        storage_answer(400, "ExpiredToken"),  # the resume on the old URL finds it dead
+    )
+
+    def fresh(request: httpx.Request) -> httpx.Response:
+        assert request.headers["range"] == f"bytes={cut}-"
+        assert request.headers["if-range"] == '"obj-1"'
+        return httpx.Response(
+            206,
+            content=video_bytes[cut:],
+            headers={"content-range": f"bytes {cut}-{size - 1}/{size}", "etag": '"obj-1"'},
+        )
+
+    script.on("GET", "/out/v2", fresh)
+    dest = tmp_path / "v.mp4"
+    async with make_client(script, clock) as client:
+        with pytest.raises(StorageError):
+            await client.download(f"{STORAGE}/out/v1?sig=a", dest)
+        assert dest.with_name("v.mp4.part").stat().st_size == cut  # kept for the next URL
+        result = await client.download(f"{STORAGE}/out/v2?sig=b", dest)
+    assert dest.read_bytes() == video_bytes
+    assert result.sha256 == hashlib.sha256(video_bytes).hexdigest()
+    assert not dest.with_name("v.mp4.part").exists()
+
+
+async def test_a_resume_that_meets_another_object_is_never_spliced(
+    script: Script, clock: ManualClock, tmp_path: Path, video_bytes: bytes
+) -> None:
+    size, cut = len(video_bytes), len(video_bytes) // 3
+    script.on(
+        "GET",
+        "/out/v1",
+        httpx.Response(
+            200,
+            stream=CutStream(video_bytes, cut),
+            headers={"content-length": str(size), "etag": '"obj-1"'},
+        ),
+        storage_answer(403, "AccessDenied"),
+    )
+    # A host that ignores If-Range sends part of a different object.
+    script.on(
+        "GET",
+        "/out/v2",
+        httpx.Response(
+            206,
+            content=b"x" * (size - cut),
+            headers={"content-range": f"bytes {cut}-{size - 1}/{size}", "etag": '"obj-2"'},
+        ),
+    )
+    dest = tmp_path / "v.mp4"
+    async with make_client(script, clock) as client:
+        with pytest.raises(StorageError):
+            await client.download(f"{STORAGE}/out/v1", dest)
+        with pytest.raises(DownloadVerificationError, match="another object"):
+            await client.download(f"{STORAGE}/out/v2", dest)
+    assert list(tmp_path.iterdir()) == []
 
 
 # ------------------------------------------------------------------ uploads
@@ -615,3 +663,153 @@ async def test_an_in_process_drop_is_a_transport_failure(clock: ManualClock) -> 
             await client.status(client.handle_for("text-to-video", "j"))
     assert caught.value.kind is FailureKind.CONNECTION
     assert len(clock.sleeps) == 4  # the poll was retried up to the attempt limit (5)
+
+
+# ------------------------------------------------------------------ create-only uploads
+
+
+def slot(name: str) -> httpx.Response:
+    return httpx.Response(
+        200,
+        json={
+            "upload_url": f"{STORAGE}/put/{name}?X-Goog-Signature=s",
+            "storage_uri": f"ltx://uploads/{name}",
+            "expires_at": "2026-11-23T11:00:00Z",
+            "required_headers": {
+                "x-goog-content-length-range": "0,209715200",
+                "x-goog-if-generation-match": "0",
+            },
+        },
+    )
+
+
+async def test_a_put_sent_again_after_its_answer_was_lost_is_done_on_412(
+    script: Script, clock: ManualClock, tmp_path: Path
+) -> None:
+    """Contract §4: upload URLs create and never overwrite; a resent PUT that meets the object
+    its first attempt stored gets 412, which means the upload is done."""
+    image = make_image(tmp_path / "first.png", width=64, height=36)
+    script.on("POST", "/v1/upload", slot("a"))
+    script.on(
+        "PUT",
+        "/put/a",
+        httpx.ReadError("the answer was lost"),
+        storage_answer(412, "PreconditionFailed"),
+    )
+    async with make_client(script, clock) as client:
+        uri = await client.upload(image, transport="upload")
+    assert uri == "ltx://uploads/a"
+    puts = [r for r in script.seen if r.method == "PUT"]
+    assert len(puts) == 2
+    assert all(p.headers["x-goog-if-generation-match"] == "0" for p in puts)  # as given
+    assert script.count("POST", "/v1/upload") == 1
+
+
+async def test_a_412_on_the_first_put_is_not_taken_for_success(
+    script: Script, clock: ManualClock, tmp_path: Path
+) -> None:
+    image = make_image(tmp_path / "first.png", width=64, height=36)
+    script.on("POST", "/v1/upload", slot("a"))
+    script.on("PUT", "/put/a", storage_answer(412, "PreconditionFailed"))
+    async with make_client(script, clock) as client:
+        with pytest.raises(StorageError, match="already holds a file"):
+            await client.upload(image, transport="upload")
+
+
+async def test_a_refused_upload_slot_is_replaced_by_a_new_one(
+    script: Script, clock: ManualClock, tmp_path: Path
+) -> None:
+    image = make_image(tmp_path / "first.png", width=64, height=36)
+    script.on("POST", "/v1/upload", slot("a"), slot("b"))
+    script.on("PUT", "/put/a", storage_answer(400, "ExpiredToken"))
+    script.on("PUT", "/put/b", httpx.Response(200))
+    async with make_client(script, clock) as client:
+        assert await client.upload(image, transport="upload") == "ltx://uploads/b"
+
+
+# ------------------------------------------------------------------ errors as documented
+
+
+@pytest.mark.parametrize(
+    ("answer", "cls", "kind"),
+    [
+        (
+            envelope(403, "permission_error", "This endpoint is not available for your account"),
+            PermissionDeniedError,
+            FailureKind.PERMISSION,
+        ),
+        (
+            envelope(402, "payment_declined_error", "Payment declined"),
+            PaymentDeclinedError,
+            FailureKind.PAYMENT_DECLINED,
+        ),
+        (
+            envelope(503, "service_unavailable_error", "Down for maintenance"),
+            ServerError,
+            FailureKind.SERVER,
+        ),
+        (
+            envelope(429, "rate_limit_error", "Queue limit exceeded", **{"Retry-After": "200"}),
+            RateLimitError,
+            FailureKind.RATE_LIMITED,
+        ),
+    ],
+)
+async def test_documented_error_types_map_to_what_the_engine_must_do(
+    script: Script, clock: ManualClock, answer: httpx.Response, cls: type, kind: FailureKind
+) -> None:
+    script.on("POST", "/v2/text-to-video", answer)
+    async with make_client(script, clock) as client:
+        with pytest.raises(cls) as caught:
+            await client.submit(t2v())
+    assert caught.value.kind is kind
+    assert not isinstance(caught.value, AuthenticationError)
+
+
+async def test_a_failed_jobs_402_and_422_carry_the_submit_kinds(
+    script: Script, clock: ManualClock
+) -> None:
+    from ltxstudio.api import Failed
+
+    def failed(error_type: str) -> httpx.Response:
+        body = {"status": "failed", "id": "j", "error": {"type": error_type, "message": "m"}}
+        return httpx.Response(200, json=body)
+
+    script.on(
+        "GET",
+        "/v2/text-to-video/j",
+        failed("insufficient_funds_error"),
+        failed("content_filtered_error"),
+        failed("something_new"),
+    )
+    async with make_client(script, clock) as client:
+        handle = client.handle_for("text-to-video", "j")
+        kinds = [await client.status(handle) for _ in range(3)]
+    assert [k.kind for k in kinds if isinstance(k, Failed)] == [
+        FailureKind.INSUFFICIENT_FUNDS,
+        FailureKind.CONTENT_FILTERED,
+        FailureKind.SERVER,  # an unknown type is still a failed render
+    ]
+
+
+# ------------------------------------------------------------------ key check
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdict"),
+    [
+        (envelope(404, "not_found_error", "Job not found"), KeyVerdict.VALID),
+        (envelope(401, "authentication_error", "Invalid API key"), KeyVerdict.REFUSED),
+        (httpx.ConnectError("no route to host"), KeyVerdict.UNREACHABLE),
+    ],
+)
+async def test_the_key_check_creates_nothing_and_says_what_it_found(
+    script: Script, clock: ManualClock, answer: httpx.Response | Exception, verdict: KeyVerdict
+) -> None:
+    from ltxstudio.api._keycheck import KEY_CHECK_JOB_ID
+
+    script.on("GET", f"/v2/text-to-video/{KEY_CHECK_JOB_ID}", answer)
+    async with make_client(script, clock) as client:
+        found = await client.check_key()
+    assert found.verdict is verdict
+    assert {r.method for r in script.seen} == {"GET"}  # nothing created, nothing billed

@@ -17,7 +17,9 @@ from ltxstudio.api import (
     InsufficientFundsError,
     InvalidRequestError,
     NotFoundError,
+    PaymentDeclinedError,
     Pending,
+    PermissionDeniedError,
     Processing,
     RateLimitError,
     RequestTooLargeError,
@@ -52,6 +54,9 @@ def envelope(error_type: str, message: str) -> dict[str, Any]:
         (429, "concurrency_limit_error", ConcurrencyLimitError, FailureKind.CONCURRENCY_LIMITED),
         (500, "api_error", ServerError, FailureKind.SERVER),
         (503, "service_unavailable", ServerError, FailureKind.SERVER),
+        (503, "service_unavailable_error", ServerError, FailureKind.SERVER),  # contract §5
+        (403, "permission_error", PermissionDeniedError, FailureKind.PERMISSION),
+        (402, "payment_declined_error", PaymentDeclinedError, FailureKind.PAYMENT_DECLINED),
         (529, "overloaded_error", ServerError, FailureKind.SERVER),
     ],
 )
@@ -86,7 +91,8 @@ def test_the_error_type_wins_over_the_status() -> None:
         (504, "", ServerError),
         (429, "slow down", RateLimitError),
         (418, "teapot", ApiStatusError),
-        (403, "{}", AuthenticationError),
+        # CONTRACT-2026-09 §5: a 403 from the API means "not available for this account"
+        (403, "{}", PermissionDeniedError),
     ],
 )
 def test_answers_without_the_envelope_are_classified_by_status(
@@ -169,7 +175,12 @@ STATUS_BODIES: list[tuple[dict[str, Any], object]] = [
             "completed_at": "2026-11-23T10:01:00Z",
             "error": {"type": "content_filtered_error", "message": "Rejected"},
         },
-        Failed("content_filtered_error", "Rejected", "2026-11-23T10:01:00Z"),
+        Failed(
+            "content_filtered_error",
+            "Rejected",
+            "2026-11-23T10:01:00Z",
+            FailureKind.CONTENT_FILTERED,
+        ),
     ),
 ]
 

@@ -31,10 +31,7 @@ SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[Heal
 
 
 def _paths(request: GenerationRequest) -> list[str]:
-    paths = [f"/v2/{request.endpoint.value}"]
-    if request.endpoint in catalog.V1_ENDPOINTS:
-        paths.append(f"/v1/{request.endpoint.value}")
-    return paths
+    return [f"/v2/{request.endpoint.value}"]  # generation is v2 only (CONTRACT-2026-09 §1)
 
 
 @pytest.fixture(scope="module")

@@ -85,7 +85,13 @@ CASES: list[tuple[str, Callable[[], GenerationRequest], str, str]] = [
         "duration",
         "allowed: 2, 3, 4, 5, 6, 8, 10",
     ),
-    ("48 fps on 2.5 Pro", lambda: t2v(model=Model.LTX_2_5_PRO, fps=48), "fps", "24, 25, 50"),
+    ("30 fps on 2.5 Pro", lambda: t2v(model=Model.LTX_2_5_PRO, fps=30), "fps", "24, 25, 48, 50"),
+    (
+        "auto duration with a last frame",
+        lambda: i2v(model=Model.LTX_2_5_PRO, duration=None, last_frame_uri="ltx://uploads/l"),
+        "duration",
+        "cannot be combined with a last frame",
+    ),
     ("bool fps", lambda: t2v(fps=True), "fps", "allowed"),
     ("odd resolution", lambda: t2v(resolution=R("1000x1000")), "resolution", "1920x1080"),
     ("resolution text", lambda: t2v(resolution="big"), "resolution", "1920x1080"),
@@ -110,10 +116,18 @@ CASES: list[tuple[str, Callable[[], GenerationRequest], str, str]] = [
     ("a2v needs prompt or image", lambda: a2v(prompt=None), "prompt", "required"),
     ("a2v fast 2.3", lambda: a2v(model=Model.LTX_2_3_FAST), "model", "ltx-2-3-pro"),
     (
-        "a2v 1440p on 2.5 Pro",
-        lambda: a2v(model=Model.LTX_2_5_PRO, resolution=R("2560x1440")),
+        "a2v odd size on 2.5 Pro",
+        lambda: a2v(model=Model.LTX_2_5_PRO, resolution=R("1080x1080")),
         "resolution",
-        "1280x720",
+        "2560x1440",
+    ),
+    ("a2v fps", lambda: a2v(fps=30), "fps", "24, 25, 48, 50"),
+    ("a2v camera", lambda: a2v(camera_motion="zoom"), "camera_motion", "dolly_in"),
+    (
+        "a2v last frame alone",
+        lambda: a2v(last_frame_uri="ltx://uploads/l"),
+        "last_frame_uri",
+        "needs a first-frame image",
     ),
     (
         "a2v audio too long",
@@ -139,7 +153,6 @@ CASES: list[tuple[str, Callable[[], GenerationRequest], str, str]] = [
         "audio_uri",
         "1.50 s",
     ),
-    ("a2v guidance", lambda: a2v(guidance_scale=0), "guidance_scale", "more than 0"),
     (
         "a2v audio data",
         lambda: a2v(audio_uri="data:audio/flac;base64,AAAA"),
@@ -171,7 +184,14 @@ CASES: list[tuple[str, Callable[[], GenerationRequest], str, str]] = [
         "past the end",
     ),
     ("extend long", lambda: extend(duration=25), "duration", "between 2 and 20"),
-    ("extend context", lambda: extend(context=21), "context", "between 0 and 20"),
+    ("extend context", lambda: extend(context=21), "context", "between 1 and 20"),
+    ("extend no context", lambda: extend(context=0), "context", "between 1 and 20"),
+    (
+        "extend leaves no room for context",
+        lambda: extend(duration=20, input_media=facts(fps=25.0)),
+        "duration",
+        "at least 1 s",
+    ),
     ("extend 4:3", lambda: extend(input_media=facts(width=1440, height=1080)), "video_uri", "16:9"),
     (
         "extend frames",
@@ -181,10 +201,10 @@ CASES: list[tuple[str, Callable[[], GenerationRequest], str, str]] = [
     ),
     ("extend 2.5", lambda: extend(model=Model.LTX_2_5_PRO), "model", "ltx-2-3-pro"),
     (
-        "hdr colorspace",
-        lambda: Hdr(video_uri="ltx://v", output_colorspace="rec709"),
-        "output_colorspace",
-        "acescg",
+        "hdr local file",
+        lambda: Hdr(video_uri="/home/me/v.mp4"),
+        "video_uri",
+        "upload it first",
     ),
     (
         "hdr frames",
@@ -205,7 +225,6 @@ CASES: list[tuple[str, Callable[[], GenerationRequest], str, str]] = [
         "up to 4K",
     ),
     ("reframe size", lambda: reframe(resolution=R("1000x1000")), "resolution", "720x720"),
-    ("reframe model", lambda: reframe(model=Model.LTX_2_3_FAST), "model", "ltx-2-3-pro"),
     (
         "reframe both",
         lambda: reframe(placement=Placement(anchor="top", x=0.1)),
@@ -296,14 +315,15 @@ def test_from_body_reports_unknown_and_missing_fields() -> None:
     with pytest.raises(RequestValidationError) as caught:
         request_from_body(
             "video-to-video-reframe",
-            {
-                "video_uri": "ltx://v",
-                "model": "ltx-2-3-pro",
-                "resolution": "720x720",
-                "placement": {"z": 1},
-            },
+            {"video_uri": "ltx://v", "resolution": "720x720", "placement": {"z": 1}},
         )
     assert caught.value.field == "placement"
+    with pytest.raises(RequestValidationError) as caught:  # contract §3: reframe has no model
+        request_from_body(
+            "video-to-video-reframe",
+            {"video_uri": "ltx://v", "model": "x", "resolution": "720x720"},
+        )
+    assert caught.value.field == "model"
 
 
 def test_from_body_takes_media_facts_where_there_is_media() -> None:

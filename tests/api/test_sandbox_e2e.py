@@ -88,8 +88,12 @@ CASES: dict[Endpoint, tuple[Build, Expect]] = {
             prompt="a drummer in a small club",
             model=Model.LTX_2_5_PRO,
             resolution=R("1280x720"),
+            fps=48,  # contract §3: A2V takes fps (24 unless sent) and renders at it
+            camera_motion="dolly_in",
+            image_uri=u["image"],
+            last_frame_uri=u["image"],
         ),
-        Expect(1280, 720, 25, 3.0),  # A2V: always 25 fps, as long as the audio
+        Expect(1280, 720, 48, 3.0),  # as long as the audio
     ),
     Endpoint.RETAKE: (
         lambda u: Retake(video_uri=u["video"], start_time=1.0, duration=2.0, prompt="rain"),
@@ -173,19 +177,37 @@ async def test_v2_with_uploaded_inputs(
 @pytest.mark.parametrize(
     "endpoint", [e for e in CASES if e is not Endpoint.REFRAME], ids=lambda e: e.value
 )
-async def test_v1_with_inline_inputs(
+async def test_v2_with_inline_inputs(
     served: ServedSandbox, clock: ManualClock, inputs: Inputs, tmp_path: Path, endpoint: Endpoint
 ) -> None:
+    """The same requests with their media inline as data: URIs (v2 only: CONTRACT-2026-09 §1)."""
     build, expect = CASES[endpoint]
     async with client_for(served, clock) as client:
         request = build(await upload_all(client, inputs, "data"))
         before = await served.stats()
-        result = await client.generate_sync(request, tmp_path / "v1.mp4")
+        handle = await client.submit(request)
+        await served.idle()
+        status = await client.poll(handle)
+        assert isinstance(status, Completed), status
+        files = await client.download_result(status, tmp_path, "take", job_id=handle.id)
     after = await served.stats()
-    assert after["generations"] - before["generations"] == 1
-    assert after["jobs_created"] == before["jobs_created"]  # v1 makes no v2 job
-    assert result.request_id
-    check_video(result.path, expect)
+    assert after["jobs_created"] - before["jobs_created"] == 1
+    assert after["v1_calls"] == before["v1_calls"] == 0
+    check_video(files["video_url"].path, expect)
+
+
+@pytest.mark.asyncio
+async def test_audio_to_video_renders_24_fps_unless_asked(
+    served: ServedSandbox, clock: ManualClock, inputs: Inputs, tmp_path: Path
+) -> None:
+    async with client_for(served, clock) as client:
+        uris = await upload_all(client, inputs, "upload")
+        handle = await client.submit(AudioToVideo(audio_uri=uris["audio"], prompt="a drummer"))
+        await served.idle()
+        status = await client.poll(handle)
+        assert isinstance(status, Completed), status
+        files = await client.download_result(status, tmp_path, "take", job_id=handle.id)
+    check_video(files["video_url"].path, Expect(1920, 1080, 24, 3.0))
 
 
 @pytest.mark.asyncio

@@ -9,8 +9,9 @@ a connection reset mid-download resumes with Range, and a read timeout on a subm
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import time
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,8 +20,8 @@ import pytest_asyncio
 
 from ltxstudio.api import (
     Completed,
-    ConcurrencyLimitError,
     LtxClient,
+    RateLimitError,
     RetryNotice,
     ServerError,
     SubmitOutcomeUnknown,
@@ -75,17 +76,31 @@ async def harness() -> AsyncIterator[type[InProcess]]:
         await h.client.aclose()
 
 
-async def test_429_retry_after_is_waited_out_in_simulated_time(harness: type[InProcess]) -> None:
-    h = harness("submit#1=429:7,submit#2=concurrency:3")
-    wall = time.perf_counter()
-    handle = await h.client.submit(T2V)
-    assert time.perf_counter() - wall < 5  # 10 s of Retry-After, none of it slept for real
+async def test_429_retry_after_is_waited_out_in_simulated_time(
+    harness: type[InProcess], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness("submit#1=429:7,submit#2=queue_full:3")
+    real_waits: list[float] = []  # every asyncio.sleep that would have waited (the clock's are 0)
+    sleep = asyncio.sleep  # noqa: TID251 - wrapped to catch real waits, not to wait
+
+    async def recorded(delay: float, result: object = None) -> object:
+        if delay > 0:
+            real_waits.append(delay)
+        return await sleep(delay, result)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(asyncio, "sleep", recorded)
+        handle = await h.client.submit(T2V)
+    # 10 s of Retry-After, all of it on the injected clock, none of it slept for real.
     assert h.clock.sleeps == [7.0, 3.0]
-    assert [type(n.error) for n in h.notices][1] is ConcurrencyLimitError
+    assert real_waits == []
+    # Contract §5: on v2 a 429 rate_limit_error means the organisation's queue is full.
+    assert [type(n.error) for n in h.notices][1] is RateLimitError
+    assert "Queue limit exceeded" in h.notices[1].error.message
     stats = h.sandbox.stats()
     assert stats["requests"]["POST /v2/text-to-video"] == 3
     assert stats["jobs_created"] == 1
-    assert stats["faults_injected"] == ["v2/text-to-video=429:7", "v2/text-to-video=concurrency:3"]
+    assert stats["faults_injected"] == ["v2/text-to-video=429:7", "v2/text-to-video=queue_full:3"]
     await h.sandbox.idle()
     assert isinstance(await h.client.poll(handle), Completed)
 
@@ -125,13 +140,14 @@ async def test_a_submit_is_never_repeated_once_it_may_have_been_taken(
     assert stats["jobs_created"] == created
 
 
-async def test_v1_504_is_outcome_unknown(harness: type[InProcess], tmp_path: Path) -> None:
-    h = harness("v1#1=504")
+async def test_a_gateway_504_on_a_submit_is_outcome_unknown(harness: type[InProcess]) -> None:
+    h = harness("submit#1=504")
     with pytest.raises(SubmitOutcomeUnknown) as caught:
-        await h.client.generate_sync(T2V, tmp_path / "v.mp4")
+        await h.client.submit(T2V)
     assert caught.value.status == 504
-    assert h.sandbox.stats()["requests"]["POST /v1/text-to-video"] == 1
-    assert list(tmp_path.iterdir()) == []
+    stats = h.sandbox.stats()
+    assert stats["requests"]["POST /v2/text-to-video"] == 1
+    assert stats["v1_calls"] == 0
 
 
 # ------------------------------------------------------------------ over loopback
@@ -164,18 +180,35 @@ async def test_a_reset_mid_download_resumes_with_range(
     assert not (tmp_path / "take.mp4.part").exists()
 
 
+class HeldClock(SystemClock):
+    """Real time for the served sandbox, except that a `slow` fault holds its answer until the
+    test releases it — so the client's read timeout fires first by construction, however slow
+    the machine, instead of winning a race against a fixed delay."""
+
+    def __init__(self) -> None:
+        self.released = threading.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        # 60 s only guards against a test that never releases; it is not a delay.
+        await asyncio.to_thread(self.released.wait, 60)
+
+
 @pytest.mark.loopback
 async def test_a_read_timeout_on_submit_is_outcome_unknown(tmp_path: Path) -> None:
-    # Real time on the sandbox: only a real socket can time out. It holds the answer for
-    # 1.5 s; the client waits 0.3 s for it.
-    config = sandbox_config(clock=SystemClock(), faults=FaultPlan.parse("submit#1=slow:1.5"))
+    # Only a real socket can time out: the sandbox holds the answer until the client has given
+    # up (its submit timeout, 0.3 s), then lets the request finish.
+    clock = HeldClock()
+    config = sandbox_config(clock=clock, faults=FaultPlan.parse("submit#1=slow:1.5"))
     with serve(config) as served:
         client = LtxClient(
             TEST_KEY, served.base_url, timeouts=Timeouts(submit=0.3), clock=ManualClock()
         )
-        async with client:
-            with pytest.raises(SubmitOutcomeUnknown) as caught:
-                await client.submit(T2V)
+        try:
+            async with client:
+                with pytest.raises(SubmitOutcomeUnknown) as caught:
+                    await client.submit(T2V)
+        finally:
+            clock.released.set()
         assert caught.value.kind is FailureKind.OUTCOME_UNKNOWN
         assert "ReadTimeout" in caught.value.message
     # Leaving `serve` waited for the sandbox to finish the request the client gave up on.

@@ -12,6 +12,10 @@ shortest poll the settings allow), the sandbox 50x faster than its scripted 10 s
 The figure is the gap between ticks, so an idle loop reads ~10 ms (Qt's coarse timers may fire
 up to 5 % early or late). Baseline: the same timer on an idle loop (window up, nothing queued)
 for 2 s, measured in the same child. Three children; medians of their figures are reported.
+
+The targets (p99 16 ms, worst 50 ms) are the verdict on loop lag, and only here: a figure of the
+machine has no place in `make test`, where tests/ui/test_responsiveness.py only checks that the
+timer keeps ticking while jobs run (issue 12).
 """
 
 from __future__ import annotations

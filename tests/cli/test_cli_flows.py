@@ -166,3 +166,37 @@ def test_the_in_process_sandbox_402_says_how_to_add_simulated_credit(
     assert resumed.returncode == 0, resumed.stderr
     assert [r["state"] for r in journal_rows(isolated_home)] == ["completed"]
     assert probe(cli.cwd / "a.mp4")[2] == 48
+
+
+def test_surface_v1_is_a_usage_error_that_says_why(cli: Cli) -> None:
+    """CONTRACT-2026-09 §1: v1 generation was retired after 2026-10-26."""
+    out = cli.run("--surface", "v1", "generate", "text", "--prompt", PROMPT)
+    assert out.returncode == 2
+    assert "--surface was removed" in out.stderr
+    assert "retired on 2026-10-26" in out.stderr
+    assert "--surface" not in cli.run("--help").stdout
+
+
+def test_key_check_says_valid_or_refused_and_creates_nothing(cli: Cli) -> None:
+    with serve_sandbox(SandboxConfig()) as served:
+        good = for_served(cli, served).run("key", "check")
+        assert good.returncode == 0, good.stderr
+        assert "works" in good.stdout
+        assert served.base_url in good.stdout
+        bad_env = {**for_served(cli, served).env, "LTX_API_KEY": "sk-not-the-sandbox-key"}
+        bad = Cli(bad_env, cli.cwd).run("key", "check")
+        assert bad.returncode == 3
+        assert "refused the key from LTX_API_KEY" in bad.stderr
+        assert "sk-not-the-sandbox-key" not in bad.stderr + bad.stdout
+        counted = stats(served)
+        assert counted["jobs_created"] == 0  # the check creates nothing and costs nothing
+    none = cli.run("key", "check")  # no key at all
+    assert none.returncode == 2
+    assert "no API key to check" in none.stderr
+
+
+def test_key_check_on_an_unreachable_host_says_so(cli: Cli) -> None:
+    env = {**cli.env, "LTX_API_KEY": "sk-some-key", "LTX_API_BASE_URL": "http://127.0.0.1:9"}
+    out = Cli(env, cli.cwd).run("key", "check")
+    assert out.returncode == 3
+    assert "could not check the key" in out.stderr

@@ -400,5 +400,5 @@ def test_video_bytes_over_data_uri_cap() -> None:
     (problem,) = check_info(info, Role.HDR_SOURCE, Transport.DATA_URI)
     assert problem.code is Code.TOO_MANY_BYTES
     assert not problem.fixes
-    assert problem.hint == "send it through the upload route instead (up to 100.0 MB)"
+    assert problem.hint == "send it through the upload route instead (up to 200 MB)"
     assert check_info(info, Role.HDR_SOURCE, Transport.UPLOAD) == []

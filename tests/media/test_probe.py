@@ -3,7 +3,6 @@ never a crash or a hang."""
 
 from __future__ import annotations
 
-import time
 from fractions import Fraction
 
 import pytest
@@ -11,13 +10,15 @@ import pytest
 from ltxstudio.media import MediaError, MediaInfo, MediaKind, describe, probe
 from tests.media.conftest import BUILDERS, Matrix
 
+# The guard for "never a hang": a probe that does not return fails the test here (each test
+# builds its file and probes it once). A generous timeout, not a claim about speed: a busy
+# machine may take seconds, and only a probe that never returns should fail.
 pytestmark = pytest.mark.timeout(60)
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_probe_never_crashes(matrix: Matrix, name: str) -> None:
     path = matrix[name]
-    start = time.perf_counter()
     outcome: MediaError | MediaInfo
     try:
         outcome = probe(path)
@@ -29,7 +30,6 @@ def test_probe_never_crashes(matrix: Matrix, name: str) -> None:
     else:
         assert outcome.size_bytes == path.stat().st_size
         assert describe(outcome)
-    assert time.perf_counter() - start < 5
 
 
 # name: (kind, container, mime, video codec, audio codec)

@@ -76,7 +76,8 @@ CASES = [
     Case("image-zero-bytes", (*IMAGE, "{m}/zero.png"), 2, "zero.png is empty (0 bytes)"),
     Case("image-text-named-png", (*IMAGE, "{m}/notes.png"), 2, "notes.png is a text file"),
     Case("image-video-named-png", (*IMAGE, "{m}/clip.png"), 2, "clip.png is a video"),
-    Case("image-over-100-mb", (*IMAGE, "{m}/huge.png"), 2, "an upload takes at most 100.0 MB"),
+    # Contract §4: images are capped at 15 MB at generation, however they are sent.
+    Case("image-over-15-mb", (*IMAGE, "{m}/huge.png"), 2, "the API takes images of at most 15.0"),
     Case("image-missing", (*IMAGE, "{m}/nowhere.png"), 2, "no such file"),
     # ---- soundtracks
     Case(
@@ -161,10 +162,10 @@ CASES = [
         "20 s is not available for ltx-2-3-fast at 3840x2160",
     ),
     Case(
-        "pro-2-5-at-48-fps",
-        ("generate", "text", "--prompt", PROMPT, "--model", "ltx-2-5-pro", "--fps", "48"),
+        "pro-2-5-at-30-fps",  # 48 fps became valid on 2.5 Pro (contract §2); 30 never was
+        ("generate", "text", "--prompt", PROMPT, "--model", "ltx-2-5-pro", "--fps", "30"),
         2,
-        "fps: 48 is not available for ltx-2-5-pro",
+        "fps: 30 is not available for ltx-2-5-pro",
     ),
     Case(
         "auto-duration-on-2-3",

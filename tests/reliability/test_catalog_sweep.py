@@ -1,11 +1,13 @@
 """R4's generated sweep: every model × resolution × fps × duration, at the request level.
 
-The oracle is API-NOTES §4.3 (the Aug 2026 envelope the project supports), written out here by
-hand rather than read from `core/catalog.py`, so a catalog that drifts from the documented table
-fails. Each combination must get the same verdict from three places: that table, the client's
-request check (what `ltxstudio generate` refuses before any network call) and the sandbox's
-validation (what the emulated API answers 400 to). No subprocesses: about 7 000 combinations
-take well under a second each way.
+The oracle is the hand-written table of CONTRACT-2026-09 in `tests/contract/expected.py` (the
+§2 matrix, 2.5 Pro at 1440p/4K and 48 fps included; 2–5 s kept; automatic duration on 2.5 only),
+not `core/catalog.py`, so a catalog that drifts from the contract fails. Each combination must
+get the same verdict from three places: that table, the client's request check (what
+`ltxstudio generate` refuses before any network call) and the sandbox's validation (what the
+emulated API answers 400 to). `tests/contract/test_contract_table.py` walks the wider grid (I2V,
+last frames, removed models, prices); this one stays the reliability suite's quick sweep. No
+subprocesses: about 7 000 combinations take well under a second each way.
 """
 
 from __future__ import annotations
@@ -16,44 +18,24 @@ from ltxstudio.core.catalog import Endpoint, Model, Resolution
 from ltxstudio.sandbox.errors import ApiError
 from ltxstudio.sandbox.validation import parse_request
 from ltxstudio.session.requests import GenerateRequest, Mode
+from tests.contract import expected
 
-P720, P1080 = ("1280x720", "720x1280"), ("1920x1080", "1080x1920")
-P1440, P2160 = ("2560x1440", "1440x2560"), ("3840x2160", "2160x3840")
-SHORT = {2, 3, 4, 5, 6, 8, 10}
-LONG = SHORT | {12, 14, 16, 18, 20}
-FAST = ("ltx-2-3-fast", "ltx-2-5-fast")
-#: Outside the envelope on purpose: a square, an off-by-8 height, a 60 fps, odd durations.
+#: Outside the matrix on purpose: a square, an off-by-8 height, a 60 fps, odd durations.
 ODD_RESOLUTIONS = ("1000x1000", "1920x1088", "1080x1080", "640x360")
 
 
 def documented(model: str, resolution: str, fps: int, duration: int | None) -> bool:
-    """API-NOTES §4.3, row by row; `None` is automatic duration (LTX-2.5 t2v/i2v only)."""
-    if model in FAST:
-        if resolution in P720 + P1080 and fps in (24, 25):
-            durations = LONG
-        elif resolution in P720 + P1080 + P1440 + P2160 and fps in (24, 25, 48, 50):
-            durations = SHORT
-        else:
-            return False
-    elif model == "ltx-2-3-pro":
-        if resolution not in P720 + P1080 + P1440 + P2160 or fps not in (24, 25, 48, 50):
-            return False
-        durations = SHORT
-    elif model == "ltx-2-5-pro":
-        if resolution not in P720 + P1080 or fps not in (24, 25, 50):
-            return False
-        durations = SHORT
-    else:
-        raise AssertionError(model)
-    if duration is None:
-        return model.startswith("ltx-2-5")
-    return duration in durations
+    """CONTRACT-2026-09 §2 for text-to-video; `None` is automatic duration."""
+    verdict = expected.generation_verdict(
+        expected.T2V, model, resolution, fps, duration, last_frame=False
+    )
+    return verdict.ok
 
 
 def test_every_combination_gets_the_documented_verdict_from_client_and_sandbox() -> None:
-    resolutions = (*P720, *P1080, *P1440, *P2160, *ODD_RESOLUTIONS)
-    fps_values = (23, 24, 25, 30, 48, 50, 60)
-    durations: tuple[int | None, ...] = (None, 1, *range(2, 22))
+    resolutions = (*expected.STANDARD_SIZES, *ODD_RESOLUTIONS)
+    fps_values = expected.FPS_PROBES
+    durations = expected.DURATION_PROBES
     disagreements = []
     checked = accepted = 0
     for model, text, fps, duration in product(Model, resolutions, fps_values, durations):
@@ -66,11 +48,13 @@ def test_every_combination_gets_the_documented_verdict_from_client_and_sandbox()
             sandbox_ok = True
         except ApiError:
             sandbox_ok = False
-        expected = documented(model.value, text, fps, duration)
-        if not client_ok == sandbox_ok == expected:
-            disagreements.append((model.value, text, fps, duration, expected, client_ok))
+        expected_ok = documented(model.value, text, fps, duration)
+        if not client_ok == sandbox_ok == expected_ok:
+            disagreements.append(
+                (model.value, text, fps, duration, expected_ok, client_ok, sandbox_ok)
+            )
         checked += 1
-        accepted += expected
-    assert not disagreements, disagreements[:20]
+        accepted += expected_ok
+    assert not disagreements, disagreements
     assert checked == 4 * 12 * 7 * 22
-    assert 500 < accepted < checked / 2  # the grid straddles the envelope, both ways
+    assert 500 < accepted < checked / 2  # the grid straddles the matrix, both ways

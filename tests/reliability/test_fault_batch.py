@@ -33,15 +33,15 @@ from tests.support.sandbox_process import SandboxProcess, sandbox_process
 pytestmark = [pytest.mark.loopback]
 
 LIMIT = 2  # the account's concurrency (API-NOTES §6.3), on both sides
-MIX = "429:1|concurrency:1|500|503|504|529|reset|truncate|slow:1.5|fail"
+MIX = "429:1|queue_full:1|500|503|504|529|reset|truncate|slow:1.5|fail|expired|lost"
 #: Each fault once on a fixed call, on top of the seeded draws (rate 0.2 of every request).
 SCRIPTED = (
-    "submit#2=concurrency:1,submit#3=429:1,submit#4=fail,submit#6=504,submit#7=reset,"
+    "submit#2=queue_full:1,submit#3=429:1,submit#4=fail,submit#6=504,submit#7=reset,"
     "poll#2=503,poll#3=slow:1.5,poll#5=529,poll#7=500,"
-    "upload#1=504,put#1=reset,download#2=truncate,download#3=reset"
+    "upload#1=504,put#1=reset,put#2=lost,download#2=truncate,download#3=reset,download#4=expired"
 )
-FAULT_KINDS = {"429:1", "concurrency:1", "500", "503", "504", "529", "reset", "truncate"}
-FAULT_KINDS |= {"slow:1.5", "fail"}
+FAULT_KINDS = {"429:1", "queue_full:1", "500", "503", "504", "529", "reset", "truncate"}
+FAULT_KINDS |= {"slow:1.5", "fail", "expired", "lost"}
 FAST_JOBS = 12  # the subset `make test` runs: every scripted fault still lands
 TERMINAL = {"completed", "failed", "outcome_unknown"}
 
@@ -145,9 +145,11 @@ def check_soak(n: int, run: dict[str, Any]) -> None:
         else:
             assert r["state"] == "failed", (r["id"], r["state"], r["note"])
             assert remote["error"]["message"] in r["note"], (r["note"], remote["error"])
-    # Concurrency: never above the limit, and the run did use it.
+    # Concurrency: the run used the limit and never went above it. The sandbox counts every job
+    # it holds (pending or processing); a submission whose answer was lost is one the client
+    # no longer drives, so those may sit above the client's limit.
     assert stats["concurrency_limit"] == LIMIT
-    assert stats["jobs_in_flight_max"] == LIMIT, stats["jobs_in_flight_max"]
+    assert LIMIT <= stats["jobs_in_flight_max"] <= LIMIT + unknown, stats["jobs_in_flight_max"]
     injected = {f.split("=", 1)[1] for f in stats["faults_injected"]}
     assert injected >= FAULT_KINDS, FAULT_KINDS - injected
 
@@ -168,7 +170,7 @@ def summary(n: int, run: dict[str, Any]) -> str:
         f"jobs_created={stats['jobs_created']} journal ids="
         f"{sum(1 for r in rows if r['remote_id'])} unknown={states.count('outcome_unknown')}",
         f"in flight max={stats['jobs_in_flight_max']} limit={stats['concurrency_limit']} "
-        f"refusals by the limit={stats['concurrency_refusals']}",
+        f"queue refusals={stats['queue_refusals']}",
         *(f"  reason: {reason}" for reason in reasons),
     ]
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,14 @@ class Harness:
         response = await self.anon.get(url)
         assert response.status_code == 200, response.text
         return response.content
+
+    async def generate(self, endpoint: str, body: dict[str, Any]) -> bytes:
+        """Submit a v2 job, let it finish and download its result (v1 generation is retired)."""
+        r = await self.client.post(f"/v2/{endpoint}", json=body)
+        assert r.status_code == 202, r.text
+        done = await self.finish(endpoint, r.json()["id"])
+        assert done["status"] == "completed", done
+        return await self.download(next(iter(done["result"].values())))
 
 
 HarnessFactory = Callable[..., Any]
@@ -129,3 +138,18 @@ def audio_m4a(media_dir: Path) -> bytes:
 
 def data_uri(data: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def storage_error(response: httpx.Response) -> tuple[int, str, str]:
+    """(status, Code, Message) of a storage error, which must be storage's XML, never the LTX
+    JSON envelope (contract §5), and must say nothing about the API key."""
+    assert response.headers["content-type"] == "application/xml", response.text
+    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?><Error>')
+    root = ET.fromstring(response.content)
+    assert root.tag == "Error"
+    assert [child.tag for child in root] == ["Code", "Message"]
+    code, message = root.findtext("Code"), root.findtext("Message")
+    assert code
+    assert message
+    assert KEY not in response.text
+    return response.status_code, code, message

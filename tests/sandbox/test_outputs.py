@@ -14,7 +14,7 @@ from PIL import Image
 from tests.sandbox.conftest import T2V_720, Harness, data_uri
 from tests.support.frames import decode as frames
 from tests.support.frames import mean_diff as diff
-from tests.support.media_factory import frame_picture, read_frame_index
+from tests.support.media_factory import frame_picture, make_image, read_frame_index
 
 pytestmark = pytest.mark.asyncio
 
@@ -40,12 +40,6 @@ def audio_track(data: bytes) -> np.ndarray:
     return np.concatenate(chunks, axis=1).mean(axis=0)
 
 
-async def v1(h: Harness, endpoint: str, body: dict[str, Any]) -> bytes:
-    r = await h.client.post(f"/v1/{endpoint}", json=body)
-    assert r.status_code == 200, r.text
-    return r.content
-
-
 @pytest.mark.parametrize(
     ("resolution", "fps", "duration", "audio"),
     [("1280x720", 24, 2, True), ("720x1280", 50, 3, False), ("1280x720", 25, 2, False)],
@@ -54,7 +48,7 @@ async def test_text_to_video_matches_the_request(
     sandbox: Harness, resolution: str, fps: int, duration: int, audio: bool
 ) -> None:
     body = {**T2V_720, "resolution": resolution, "fps": fps, "duration": duration}
-    info = probe(await v1(sandbox, "text-to-video", {**body, "generate_audio": audio}))
+    info = probe(await sandbox.generate("text-to-video", {**body, "generate_audio": audio}))
     width, height = map(int, resolution.split("x"))
     assert info["format"].startswith("mov,mp4")
     assert (info["size"], info["codec"], info["fps"]) == ((width, height), "h264", fps)
@@ -64,9 +58,9 @@ async def test_text_to_video_matches_the_request(
 
 
 async def test_the_prompt_seeds_the_picture(sandbox: Harness) -> None:
-    a = frames(await v1(sandbox, "text-to-video", {**T2V_720, "prompt": "red desert"}))
-    b = frames(await v1(sandbox, "text-to-video", {**T2V_720, "prompt": "blue ocean"}))
-    again = frames(await v1(sandbox, "text-to-video", {**T2V_720, "prompt": "red desert"}))
+    a = frames(await sandbox.generate("text-to-video", {**T2V_720, "prompt": "red desert"}))
+    b = frames(await sandbox.generate("text-to-video", {**T2V_720, "prompt": "blue ocean"}))
+    again = frames(await sandbox.generate("text-to-video", {**T2V_720, "prompt": "red desert"}))
     assert diff(a[0], b[0]) > 20
     assert diff(a[0], again[0]) == 0  # deterministic (and served from the render cache)
     assert diff(a[0], a[-1]) > 1  # the picture moves
@@ -77,8 +71,8 @@ async def test_image_to_video_starts_from_the_image_and_moves(
 ) -> None:
     image = frame_picture(7, 1280, 720)
     body = {**T2V_720, "image_uri": data_uri(image_png, "image/png"), "generate_audio": False}
-    still = frames(await v1(sandbox, "image-to-video", {**body, "camera_motion": "static"}))
-    dolly = frames(await v1(sandbox, "image-to-video", {**body, "camera_motion": "dolly_in"}))
+    still = frames(await sandbox.generate("image-to-video", {**body, "camera_motion": "static"}))
+    dolly = frames(await sandbox.generate("image-to-video", {**body, "camera_motion": "dolly_in"}))
     centre = (slice(200, 520), slice(200, 1080))  # clear of the caption and the timecode
     for clip in (still, dolly):
         assert diff(clip[0][centre], image[centre]) < 6
@@ -99,18 +93,42 @@ async def test_audio_to_video_uses_the_given_audio(sandbox: Harness, audio_m4a: 
         "prompt": "a tone",
         "resolution": "1280x720",
     }
-    out = await v1(sandbox, "audio-to-video", body)
+    out = await sandbox.generate("audio-to-video", body)
     info = probe(out)
-    assert (info["fps"], info["frames"], info["size"]) == (25, 75, (1280, 720))  # 3 s at 25 fps
+    # Contract §3: fps defaults to 24 since 2026-08-19 (it was always 25): 3 s at 24 fps.
+    assert (info["fps"], info["frames"], info["size"]) == (24, 72, (1280, 720))
     track = audio_track(out)
     spectrum = np.abs(np.fft.rfft(track[:48_000]))
     assert np.argmax(spectrum) == pytest.approx(440, abs=2)  # 1 s window: bins are 1 Hz
 
 
+async def test_audio_to_video_renders_the_asked_fps_from_the_images(
+    sandbox: Harness, audio_m4a: bytes, tmp_path: Any
+) -> None:
+    """`fps`, `camera_motion` and `last_frame_uri` shape the picture; with no `resolution` the
+    size follows the image's orientation (contract §3)."""
+    first = make_image(tmp_path / "first.png", width=360, height=640, index=3).read_bytes()
+    last = make_image(tmp_path / "last.png", width=360, height=640, index=9).read_bytes()
+    body = {
+        "audio_uri": data_uri(audio_m4a, "audio/mp4"),
+        "image_uri": data_uri(first, "image/png"),
+        "last_frame_uri": data_uri(last, "image/png"),
+        "camera_motion": "static",
+        "fps": 50,
+        "model": "ltx-2-5-fast",
+    }
+    out = await sandbox.generate("audio-to-video", body)
+    info = probe(out)
+    assert (info["fps"], info["frames"], info["size"]) == (50, 150, (1080, 1920))
+    clip = frames(out)
+    assert read_frame_index(clip[0]) == 3
+    assert read_frame_index(clip[-1]) == 9  # it crossfades to the last frame
+
+
 async def test_retake_changes_exactly_the_window(sandbox: Harness, video_4s: bytes) -> None:
     uri = await sandbox.upload(video_4s)
     body = {"video_uri": uri, "start_time": 1.0, "duration": 2.0, "prompt": "a storm"}
-    out = await v1(sandbox, "retake", body)
+    out = await sandbox.generate("retake", body)
     info = probe(out)
     assert (info["size"], info["frames"], info["fps"]) == ((1920, 1080), 96, 24)
     source = frames(video_4s)
@@ -129,7 +147,7 @@ async def test_extend_adds_the_seconds_at_the_chosen_end(
     sandbox: Harness, video_4s: bytes, mode: str
 ) -> None:
     uri = await sandbox.upload(video_4s)
-    out = await v1(sandbox, "extend", {"video_uri": uri, "duration": 2, "mode": mode})
+    out = await sandbox.generate("extend", {"video_uri": uri, "duration": 2, "mode": mode})
     info = probe(out)
     assert (info["size"], info["frames"], info["fps"]) == ((320, 180), 96 + 48, 24)
     assert info["duration"] == pytest.approx(6.0, abs=1e-6)
@@ -161,7 +179,7 @@ async def test_hdr_returns_a_zip_of_exr_frames(sandbox: Harness, video_4s: bytes
 
 async def test_reframe_returns_the_new_aspect(sandbox: Harness, video_4s: bytes) -> None:
     uri = await sandbox.upload(video_4s)
-    body = {"video_uri": uri, "model": "ltx-2-3-pro", "resolution": "720x1280"}
+    body = {"video_uri": uri, "resolution": "720x1280"}  # reframe takes no model
     job = (await sandbox.client.post("/v2/video-to-video-reframe", json=body)).json()
     done = await sandbox.finish("video-to-video-reframe", job["id"])
     out = await sandbox.download(done["result"]["video_url"])
@@ -176,7 +194,7 @@ async def test_reframe_returns_the_new_aspect(sandbox: Harness, video_4s: bytes)
 async def test_retake_replace_audio_keeps_the_picture(sandbox: Harness, video_4s: bytes) -> None:
     uri = await sandbox.upload(video_4s)
     body = {"video_uri": uri, "start_time": 1.0, "duration": 2.0, "mode": "replace_audio"}
-    out = await v1(sandbox, "retake", {**body, "prompt": "thunder"})
+    out = await sandbox.generate("retake", {**body, "prompt": "thunder"})
     result = frames(out, size=(320, 180))
     assert [read_frame_index(f) for f in result] == list(range(96))
     source, track = audio_track(video_4s), audio_track(out)

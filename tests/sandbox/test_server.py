@@ -17,7 +17,7 @@ from ltxstudio.core.clock import ManualClock
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.sandbox.faults import FaultPlan
 from ltxstudio.sandbox.server import config_from_args, run_from_args
-from tests.sandbox.conftest import KEY, T2V_720
+from tests.sandbox.conftest import KEY, storage_error
 from tests.support.sandbox_server import serve_sandbox
 
 pytestmark = pytest.mark.loopback
@@ -48,37 +48,55 @@ def test_storage_urls_point_at_the_storage_host_and_refuse_the_key() -> None:
                 content=b"x",
                 headers={**slot["required_headers"], **served.auth},
             )
-            assert leaked.status_code == 400
-            assert "do not send an Authorization header" in leaked.json()["error"]["message"]
+            status, code, message = storage_error(leaked)
+            assert (status, code) == (400, "InvalidArgument")
+            assert "do not send an Authorization header" in message
             missing = httpx.put(slot["upload_url"], content=b"x")
-            assert missing.status_code == 400
-            assert (
-                "required header x-goog-content-length-range" in missing.json()["error"]["message"]
-            )
+            status, code, message = storage_error(missing)
+            assert (status, code) == (403, "SignatureDoesNotMatch")
+            assert "The signed header x-goog-content-length-range is missing" in message
             forged = httpx.put(
                 slot["upload_url"].replace("signature=", "signature=0"), content=b"x"
             )
-            assert forged.status_code == 403
+            assert storage_error(forged)[:2] == (403, "SignatureDoesNotMatch")
             clock.advance(3601)
             expired = httpx.put(slot["upload_url"], content=b"x", headers=slot["required_headers"])
-            assert (expired.status_code, expired.json()["error"]["message"]) == (
-                403,
-                "the signed URL has expired",
-            )
+            status, code, message = storage_error(expired)
+            assert (status, code) == (400, "ExpiredToken")
+            assert message.startswith("The provided token has expired.")
+            # The storage host answers in its own format on a real connection too.
+            assert "x-request-id" in expired.headers
 
 
 def test_reset_and_truncate_break_a_real_connection() -> None:
-    plan = FaultPlan.parse("v1#1=truncate,v1#2=reset")
+    plan = FaultPlan.parse("upload#1=truncate,upload#2=reset")
     with (
         serve_sandbox(SandboxConfig(api_key=KEY, faults=plan)) as served,
         httpx.Client(base_url=served.base_url, headers=served.auth, timeout=60) as api,
     ):
         for _ in range(2):
             with pytest.raises(httpx.RemoteProtocolError):
-                api.post("/v1/text-to-video", json=T2V_720)
-        whole = api.post("/v1/text-to-video", json=T2V_720)
+                api.post("/v1/upload")
+        whole = api.post("/v1/upload")
         assert whole.status_code == 200
         assert len(whole.content) == int(whole.headers["content-length"])
+
+
+def test_a_lost_put_answer_breaks_a_real_connection_after_storing() -> None:
+    """Over uvicorn, `lost` shows as a connection dropped mid-answer (the client cannot tell
+    whether the PUT landed); the retry learns it did: 412 PreconditionFailed."""
+    plan = FaultPlan.parse("put#1=lost")
+    with serve_sandbox(SandboxConfig(api_key=KEY, faults=plan), storage_port=True) as served:
+        with httpx.Client(base_url=served.base_url, headers=served.auth, timeout=60) as api:
+            slot = api.post("/v1/upload").json()
+        with httpx.Client(timeout=60) as storage:  # no key for the storage host
+            with pytest.raises(httpx.RemoteProtocolError):
+                storage.put(slot["upload_url"], content=b"data", headers=slot["required_headers"])
+            retry = storage.put(
+                slot["upload_url"], content=b"data", headers=slot["required_headers"]
+            )
+        assert storage_error(retry)[:2] == (412, "PreconditionFailed")
+        assert served.sandbox.uploads.completed == 1
 
 
 def _args(*argv: str) -> argparse.Namespace:
@@ -105,7 +123,10 @@ def test_cli_options_build_the_config() -> None:
             "4",
             "--rate-limit",
             "10/2",
-            "--octet-stream",
+            "--result-url-seconds",
+            "90",
+            "--queue-limit",
+            "7",
         ),
         storage_base_url=None,
     )
@@ -117,7 +138,10 @@ def test_cli_options_build_the_config() -> None:
     assert config.faults.spec() == "poll#2=503"
     assert (config.concurrency_limit, config.rate_limit.requests) == (4, 10)
     assert config.rate_limit.window_seconds == 2
-    assert config.v1_content_type == "application/octet-stream"
+    assert config.result_url_seconds == 90
+    assert config.queued_job_limit == 7
+    assert config_from_args(_args(), None).queued_job_limit == 10
+    assert config_from_args(_args(), None).result_url_seconds == 3600
     assert config_from_args(_args(), None).api_key.startswith("sbx_")  # random per instance
     assert "sbx_cli_secret" not in repr(config)  # the key stays out of reprs and tracebacks
 

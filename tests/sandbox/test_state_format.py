@@ -167,6 +167,8 @@ async def test_a_state_dir_from_an_earlier_run_of_schema_1_loads(
         "0.06",
     )
     assert (stats["jobs_created"], stats["jobs_completed"], stats["uploads"]) == (2, 1, 1)
+    # That run predates `jobs_submitted`; each job it created was one accepted submit.
+    assert stats["jobs_submitted"] == 2
     assert stats["requests"] == {
         "POST /v1/upload": 1,
         "POST /v2/image-to-video": 1,

@@ -62,7 +62,7 @@ class Cli:
 def fast_settings(config_home: Path, **extra: Any) -> None:
     folder = config_home / "ltxstudio"
     folder.mkdir(parents=True, exist_ok=True)
-    settings = {"schema_version": 1, "poll_interval": 1.0, "sandbox_speed": 20.0, **extra}
+    settings = {"schema_version": 2, "poll_interval": 1.0, "sandbox_speed": 20.0, **extra}
     (folder / "settings.json").write_text(json.dumps(settings))
 
 

@@ -3,6 +3,12 @@
 Not an HTTP fake (the sandbox is the only one): it sits at the engine's port, so tests can say
 "the third submit is refused for concurrency" or "this poll times out" precisely. Remote jobs
 advance with the injected clock: pending for 2 s, processing until 10 s, then completed.
+
+Every submit is written down as a `SubmitCall` (what was sent, whether the API created a job,
+whether the client heard the id). With `hold_submits` each POST stays open until the test answers
+it (`answer`), so a test can act while a job is SUBMITTING, and decide what the API did with it —
+including "created the job, but the answer never arrived" (a read timeout, or the client dying).
+The backend plays the remote API, so it outlives a simulated crash of the client's process.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import asyncio
 import hashlib
 import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +43,32 @@ def failure(kind: FailureKind, message: str = "scripted", **kw: Any) -> ApiFailu
     return exc
 
 
+#: Answers to a submit that do not say whether the API took it.
+_MAYBE_TAKEN = frozenset({FailureKind.OUTCOME_UNKNOWN, FailureKind.TIMEOUT, FailureKind.PROTOCOL})
+
+
+@dataclass(eq=False)
+class SubmitCall:
+    """One POST as the fake API saw it."""
+
+    endpoint: Endpoint
+    body: Mapping[str, Any]
+    sent_at: float  # on the injected clock
+    #: While `hold_submits` keeps it open: resolved by `FakeBackend.answer`.
+    answer: asyncio.Future[JobRef] | None = None
+    #: The API created a job for it (and bills it), whatever the client heard.
+    remote_id: str | None = None
+    #: The answer said the API did not take it (402, 429, 5xx, 400, connect error): the only
+    #: submits the engine may send again. A timeout or a lost answer is never a refusal.
+    refused: bool = False
+    #: The client got the answer with the remote id.
+    delivered: bool = False
+
+    @property
+    def open(self) -> bool:
+        return self.answer is not None and not self.answer.done()
+
+
 class FakeBackend:
     def __init__(self, clock: ManualClock, name: str = "fake") -> None:
         self.clock = clock
@@ -48,6 +81,8 @@ class FakeBackend:
         self.downloads: list[str] = []
         self.render_seconds = 10.0
         self.gate: asyncio.Event | None = None  # when set, submits wait for it (to hold them open)
+        self.hold_submits = False  # each submit waits for `answer` (see the module docstring)
+        self.calls: list[SubmitCall] = []
         self._ids = itertools.count(1)
 
     @property
@@ -80,14 +115,50 @@ class FakeBackend:
 
     async def submit(self, endpoint: Endpoint, body: Mapping[str, Any]) -> JobRef:
         self.attempted_submits += 1
-        if self.gate is not None:
-            await self.gate.wait()
-        self._scripted("submit")
+        call = SubmitCall(endpoint, dict(body), self.clock.time())
+        self.calls.append(call)
+        if self.hold_submits:
+            call.answer = asyncio.get_running_loop().create_future()
+            ref = await call.answer
+        else:
+            if self.gate is not None:
+                await self.gate.wait()
+            try:
+                self._scripted("submit")
+            except ApiFailure as f:
+                call.refused = f.kind not in _MAYBE_TAKEN
+                raise
+            ref = self.create(call)
+        call.delivered = True
+        return ref
+
+    def held(self) -> list[SubmitCall]:
+        """The submits waiting for an answer, oldest first."""
+        return [c for c in self.calls if c.open]
+
+    def answer(
+        self, call: SubmitCall, error: ApiFailure | None = None, *, created: bool = False
+    ) -> None:
+        """Answer a held submit: with a new job's id (no `error`), or with `error`, having
+        created the job first if `created` (it was taken, but the answer was lost on the way)."""
+        assert call.answer is not None, "that submit was not held"
+        assert call.open, "that submit was answered already"
+        if error is None:
+            call.answer.set_result(self.create(call))
+            return
+        if created:
+            self.create(call)
+        call.refused = not created and error.kind not in _MAYBE_TAKEN
+        call.answer.set_exception(error)
+
+    def create(self, call: SubmitCall) -> JobRef:
+        """The API takes the submit: a remote job exists from now on (and is billed)."""
         rid = f"r{next(self._ids)}"
         self.remote[rid] = self.clock.time()
         self.accepted.append(rid)
         self.max_remote_active = max(self.max_remote_active, self._active())
-        return JobRef(endpoint, rid, "2026-11-23T00:00:00Z", f"req-{rid}")
+        call.remote_id = rid
+        return JobRef(call.endpoint, rid, "2026-11-23T00:00:00Z", f"req-{rid}")
 
     async def status(self, ref: JobRef) -> JobStatus:
         self._scripted("status")
@@ -104,14 +175,6 @@ class FakeBackend:
         self._scripted("download")
         self.downloads.append(url)
         return self._write(dest, url.encode())
-
-    async def generate_sync(
-        self, endpoint: Endpoint, body: Mapping[str, Any], dest: Path, progress: Progress
-    ) -> Downloaded:
-        self.attempted_submits += 1
-        self._scripted("submit")
-        self.accepted.append("v1")
-        return self._write(dest, b"v1-video")
 
     def _write(self, dest: Path, data: bytes) -> Downloaded:
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -63,6 +63,10 @@ class TickRecorder:
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._tick)
 
+    @property
+    def ticks(self) -> int:
+        return len(self.gaps)
+
     def _tick(self) -> None:
         now = time.perf_counter()
         self.gaps.append(now - self._last)
@@ -84,15 +88,19 @@ class TickRecorder:
 
 
 async def lag_while_running(
-    session: Session, submissions: Sequence[Submission], limit_s: float
+    session: Session,
+    submissions: Sequence[Submission],
+    limit_s: float,
+    recorder: TickRecorder | None = None,
 ) -> tuple[LagFigures, list[Job]]:
     """Queue `submissions` on a started session (its window already shown), then record the
-    timer until every job is terminal; returns the figures and the jobs as they ended."""
+    timer (a new one unless given) until every job is terminal; returns the figures and the
+    jobs as they ended. `limit_s` only guards against a hang; it is not a figure."""
     # As the app does once its window is up (ltxstudio/app.py): the baseline heap is frozen,
     # so full collections on the UI thread do not rescan it (and earlier garbage is gone).
     gc.collect()
     gc.freeze()
-    recorder = TickRecorder()
+    recorder = recorder or TickRecorder()
     try:
         jobs = await session.submit_many(list(submissions))
         recorder.start()

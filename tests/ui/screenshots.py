@@ -44,7 +44,7 @@ def _isolate() -> Path:
     settings = home / "config" / "ltxstudio" / "settings.json"
     settings.parent.mkdir(parents=True)
     settings.write_text(
-        '{"schema_version": 1, "poll_interval": 1.0, "sandbox_speed": 4.0, '
+        '{"schema_version": 2, "poll_interval": 1.0, "sandbox_speed": 4.0, '
         '"daily_budget_usd": "5.00"}'
     )
     return home
@@ -112,6 +112,25 @@ async def capture(out: Path) -> list[Path]:
         )
 
     await shoot("01-empty")
+
+    # CONTRACT-2026-09: LTX-2.5 Pro at 4K and 48 fps, and audio-to-video's new fields.
+    panel = window.generate
+    panel.prompt.set_text(PROMPTS[3])
+    _select(panel.model, Model.LTX_2_5_PRO.value)
+    _select(panel.resolution, Resolution(3840, 2160))
+    _select(panel.fps, 48)
+    _select(panel.duration, 8)
+    await shoot("12-generate-2-5-pro-4k")
+    panel.set_mode(Mode.AUDIO)
+    _select(panel.resolution, Resolution(2560, 1440))
+    _select(panel.fps, 25)
+    _select(panel.camera, "jib_up")
+    await shoot("13-generate-audio-fields")
+    panel.set_mode(Mode.TEXT)
+    if os.environ.get("LTXSTUDIO_SHOTS") == "generate":  # just the generate panel's screens
+        window.close()
+        await session.aclose()
+        return saved
 
     done = [await session.generate(request(p)) for p in PROMPTS[:2]]
     await until(lambda: all(session.store.get(j.id).state is JobState.COMPLETED for j in done))

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
 from ltxstudio.api import MediaFacts
 from ltxstudio.core.catalog import Model, Resolution
-from ltxstudio.core.pricing import estimate_usd
+from ltxstudio.core.pricing import Quote, quote
 from ltxstudio.session.history import Presets
 from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.ui.generate_panel import GeneratePanel, _select
@@ -18,8 +17,8 @@ GOOD = (
 )
 
 
-def estimate(req: GenerateRequest, facts: MediaFacts | None) -> Decimal:
-    return estimate_usd(req.cost_basis(facts))
+def estimate(req: GenerateRequest, facts: MediaFacts | None) -> Quote:
+    return quote(req.cost_basis(facts))
 
 
 def panel(qtbot: QtBot, tmp_path: Path) -> GeneratePanel:
@@ -50,11 +49,18 @@ def test_controls_follow_the_catalog(qtbot: QtBot, tmp_path: Path) -> None:
     _select(p.resolution, Resolution(3840, 2160))
     assert 20 not in items(p.duration)
     assert "20 s is not available here; now 6 s." in p.note.text()
-    # LTX-2.5 Pro has no 1440p/4K: the resolution falls back to the nearest allowed
+    # CONTRACT-2026-09 §2: LTX-2.5 Pro gained 1440p, 4K and 48 fps
     _select(p.model, "ltx-2-5-pro")
-    assert p.resolution.currentData() == Resolution(1920, 1080)
+    assert p.resolution.currentData() == Resolution(3840, 2160)  # kept: 2.5 Pro has 4K now
+    assert Resolution(2560, 1440) in items(p.resolution)
+    assert 48 in items(p.fps)
     assert None in items(p.duration)  # automatic duration exists for 2.5
-    assert 48 not in items(p.fps)
+    _select(p.duration, 10)
+    assert p.cost.text() == "$3.90"  # 10 s of 2.5 Pro 4K at $0.39
+    # 2–5 s are allowed but not in the docs: the list says so
+    labels = [p.duration.itemText(i) for i in range(p.duration.count())]
+    assert "2 s · beyond the documented matrix" in labels
+    assert "6 s" in labels
     # camera motion only on Pro
     _select(p.model, "ltx-2-5-fast")
     assert not p.camera.isEnabled()
@@ -78,9 +84,27 @@ def test_modes_show_the_right_pickers_and_block_with_reasons(qtbot: QtBot, tmp_p
         Model.LTX_2_5_FAST,
         Model.LTX_2_5_PRO,
     ]
-    assert not p.fps.isVisible()
+    # Contract §3: audio-to-video takes fps (24 by default), a camera move and a last frame.
+    assert p.fps.isVisible()
+    assert items(p.fps) == [24, 25, 48, 50]
+    assert p.fps.currentData() == 24
+    assert p.camera.isVisible()
+    assert p.last_frame.isVisible()
+    assert not p.duration.isVisible()
     assert p.reason.text().startswith("audio-to-video needs a soundtrack")
-    assert p.cost.text() == "$0.10–0.17 per second of audio"
+    assert p.cost.text() == "$0.10 per second of audio"  # 2.3 Pro at 1080p, published
+    _select(p.model, "ltx-2-5-pro")
+    _select(p.resolution, Resolution(3840, 2160))
+    assert p.cost.text() == "≈ $0.39 per second of audio\n(rate not published)"
+    _select(p.fps, 48)
+    p.audio.set_path(tmp_path / "song.m4a")
+    p.last_frame.set_path(tmp_path / "last.png")
+    req = p.request()
+    assert req.params()["fps"] == 48
+    assert req.media()["last_frame_uri"] == str(tmp_path / "last.png")
+    assert p.reason.text() == ""  # the image from image mode is still there
+    p.image.set_path(None)
+    assert p.reason.text() == "a last frame needs a first-frame image too"
 
 
 def test_ctrl_enter_emits_the_request_and_presets_round_trip(qtbot: QtBot, tmp_path: Path) -> None:

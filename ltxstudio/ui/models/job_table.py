@@ -163,8 +163,7 @@ class JobTableModel(QAbstractTableModel):
             case Column.TITLE:
                 return job.spec.title
             case Column.ENDPOINT:
-                kind = _KIND.get(job.spec.endpoint.value, job.spec.endpoint.value)
-                return f"{kind} (v1)" if job.spec.surface == "v1" else kind
+                return _KIND.get(job.spec.endpoint.value, job.spec.endpoint.value)
             case Column.MODEL:
                 return str(job.spec.params.get("model", "—")).removeprefix("ltx-")
             case Column.STATE:

@@ -20,8 +20,8 @@ class Lineage(TypedDict):
 
     `segment` is what `Provenance.segment` should hold for the result: the request's segment
     fields as sent (as `Session.edit_submission` builds it): for a retake `start_time`,
-    `duration`, `mode`; for an extend `duration`, `mode` and `context` when chosen; HDR's
-    `output_colorspace` and reframe's `resolution` when set.
+    `duration`, `mode`; for an extend `duration`, `mode` and `context` when chosen; for a
+    reframe its `resolution`.
     """
 
     clip_id: str

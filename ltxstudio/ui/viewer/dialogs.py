@@ -317,11 +317,6 @@ class HdrDialog(EditDialog):
 
     def __init__(self, facts: ClipFacts, parent: QWidget | None = None) -> None:
         super().__init__(self_tr("HDR version"), self_tr("Queue HDR"), facts, parent)
-        self.colorspace = QComboBox()
-        self.colorspace.setAccessibleName(self.tr("EXR colour space"))
-        self.colorspace.addItem(self.tr("API default (acescg)"), None)
-        for name in catalog.HDR_COLORSPACES:
-            self.colorspace.addItem(name, name)
         cap = catalog.hdr_frame_cap(facts.width, facts.height)
         limit = QLabel(
             self.tr("%1 frames; HDR takes at most %2 at %3×%4")
@@ -330,16 +325,20 @@ class HdrDialog(EditDialog):
             .replace("%3", str(facts.width))
             .replace("%4", str(facts.height))
         )
-        self.form.addRow(self.tr("EXR colour space"), self.colorspace)
         self.form.addRow(self.tr("Frames"), limit)
         self.form.addRow(
-            "", QLabel(self.tr("The result: an HDR video and a ZIP of EXR frames, kept with it."))
+            "",
+            QLabel(
+                self.tr(
+                    "LTX returns a ZIP of EXR frames (linear HDR), one per input frame; it is "
+                    "kept with this clip."
+                )
+            ),
         )
-        self.colorspace.currentIndexChanged.connect(lambda _i: self.refresh())
         self._finish_form()
 
     def request(self) -> HdrRequest:
-        return HdrRequest(video=self.video, output_colorspace=self.colorspace.currentData())
+        return HdrRequest(video=self.video)
 
     def cost_note(self) -> str:
         return self.tr("HDR is billed per input second by the input's size.")
@@ -373,7 +372,6 @@ class ReframeDialog(EditDialog):
             video=self.video,
             resolution=Resolution.parse(self.resolution.currentData()),
             placement={"anchor": anchor} if anchor else None,
-            model=self.model or Model.LTX_2_3_PRO,
         )
 
     def cost_note(self) -> str:

@@ -31,7 +31,7 @@ def body(request: Any) -> dict[str, Any]:
 
 
 async def test_retake_of_a_marked_window(
-    qtbot: QtBot, controller: Controller, clip_a: Path, openapi: dict[str, Any]
+    qtbot: QtBot, controller: Controller, clip_a: Path, contract_openapi: dict[str, Any]
 ) -> None:
     clip = controller.library.add_clip("lighthouse")
     take = controller.add_take(clip.id, clip_a)
@@ -90,12 +90,12 @@ async def test_retake_of_a_marked_window(
         "segment": {"start_time": 2.0, "duration": 2.0, "mode": "replace_video"},
     }
     assert request.problems() == []
-    request_schema(openapi, "/v2/retake").validate(body(request))
+    request_schema(contract_openapi, "/v2/retake").validate(body(request))
     panel.shutdown()
 
 
 async def test_extend_hdr_reframe_requests(
-    qtbot: QtBot, controller: Controller, clip_a: Path, openapi: dict[str, Any]
+    qtbot: QtBot, controller: Controller, clip_a: Path, contract_openapi: dict[str, Any]
 ) -> None:
     clip = controller.library.add_clip("lighthouse")
     take = controller.add_take(clip.id, clip_a)
@@ -134,22 +134,17 @@ async def test_extend_hdr_reframe_requests(
     )
     assert lineage["kind"] == "extend"
     assert lineage["segment"] == {"mode": "start", "duration": 4.0, "context": 1.5}
-    request_schema(openapi, "/v2/extend").validate(body(request))
+    request_schema(contract_openapi, "/v2/extend").validate(body(request))
 
     hdr = panel.open_hdr()
     assert hdr is not None
-    hdr.colorspace.setCurrentIndex(hdr.colorspace.findData("acescct"))
     assert "$0.10" not in hdr.cost.text()
     assert "$1.00" in hdr.cost.text()
     hdr.submit_button.click()
     request, lineage = controller.queued[-1]
-    assert request == HdrRequest(video=video, output_colorspace="acescct")
-    assert lineage == {
-        "clip_id": clip.id,
-        "parent_take_id": take.id,
-        "kind": "hdr",
-        "segment": {"output_colorspace": "acescct"},
-    }
+    assert request == HdrRequest(video=video)  # contract §3: HDR takes one field
+    assert lineage == {"clip_id": clip.id, "parent_take_id": take.id, "kind": "hdr", "segment": {}}
+    assert not hasattr(hdr, "colorspace")
 
     reframe = panel.open_reframe()
     assert reframe is not None
@@ -163,7 +158,7 @@ async def test_extend_hdr_reframe_requests(
     )
     assert lineage["kind"] == TakeKind.REFRAME.value
     assert lineage["segment"] == {"resolution": "1080x1920"}
-    request_schema(openapi, "/v2/video-to-video-reframe").validate(body(request))
+    request_schema(contract_openapi, "/v2/video-to-video-reframe").validate(body(request))
     panel.shutdown()
 
 

@@ -17,11 +17,15 @@ def test_endpoints_match_the_openapi_poll_enum(openapi: dict[str, Any]) -> None:
     assert [e.value for e in Endpoint] == _enum(openapi, "V2EndpointIdGetParametersEndpoint")
 
 
-def test_every_v1_and_v2_route_exists_in_openapi(openapi: dict[str, Any]) -> None:
+def test_every_v2_route_and_each_retired_v1_route_is_in_the_july_export(
+    openapi: dict[str, Any],
+) -> None:
     paths = set(openapi["paths"])
-    assert {f"/v1/{e}" for e in catalog.V1_ENDPOINTS} <= paths
     assert {f"/v2/{e}" for e in catalog.V2_ENDPOINTS} <= paths
-    assert "/v1/video-to-video-hdr" not in paths  # HDR and reframe are v2-only
+    # The export predates the retirement (CONTRACT-2026-09 §1): these are the five it lists.
+    assert {f"/v1/{e}" for e in catalog.RETIRED_V1_ENDPOINTS} <= paths
+    assert "/v1/video-to-video-hdr" not in paths  # HDR and reframe were always v2-only
+    assert "/v1/upload" in paths  # not retired
 
 
 def test_enums_match_openapi(openapi: dict[str, Any]) -> None:
@@ -49,6 +53,10 @@ def test_oas_models_are_current_or_removed_with_a_successor(openapi: dict[str, A
         (Model.LTX_2_3_PRO, "1280x720", 48, 2),
         (Model.LTX_2_5_PRO, "1080x1920", 50, 6),
         (Model.LTX_2_5_PRO, "1920x1080", 24, None),
+        # CONTRACT-2026-09 §2: 2.5 Pro gained 1440p, 4K and 48 fps (2026-09-02)
+        (Model.LTX_2_5_PRO, "3840x2160", 48, 10),
+        (Model.LTX_2_5_PRO, "1440x2560", 24, 6),
+        (Model.LTX_2_5_FAST, "2160x3840", 50, 8),
     ],
 )
 def test_allowed_combinations(model: Model, res: str, fps: int, duration: int | None) -> None:
@@ -61,8 +69,8 @@ def test_allowed_combinations(model: Model, res: str, fps: int, duration: int | 
         (Model.LTX_2_3_FAST, "3840x2160", 24, 12, "allowed: 2, 3, 4, 5, 6, 8, 10"),
         (Model.LTX_2_3_FAST, "1920x1080", 50, 12, "duration 12 s"),
         (Model.LTX_2_3_PRO, "1920x1080", 24, 12, "not available for ltx-2-3-pro"),
-        (Model.LTX_2_5_PRO, "2560x1440", 24, 6, "resolution 2560x1440"),
-        (Model.LTX_2_5_PRO, "1920x1080", 48, 6, "fps 48"),
+        (Model.LTX_2_5_PRO, "2560x1440", 24, 12, "duration 12 s"),
+        (Model.LTX_2_5_PRO, "1920x1080", 30, 6, "fps 30"),
         (Model.LTX_2_3_PRO, "1920x1080", 24, 7, "duration 7 s"),
         (Model.LTX_2_3_PRO, "1920x1080", 24, None, "needs an LTX-2.5 model"),
         (Model.LTX_2_3_FAST, "1000x1000", 24, 6, "resolution 1000x1000"),
@@ -124,5 +132,29 @@ def test_hdr_caps_and_extend_context() -> None:
 def test_a2v_limits() -> None:
     assert catalog.a2v_max_seconds(Model.LTX_2_3_PRO, Resolution.parse("1920x1080")) == 20
     assert catalog.a2v_max_seconds(Model.LTX_2_3_PRO, Resolution.parse("3840x2160")) == 10
-    assert catalog.a2v_max_seconds(Model.LTX_2_5_PRO, Resolution.parse("2560x1440")) is None
+    # CONTRACT-2026-09 §3: 2.5 Pro takes 10 s of audio at every tier
+    assert catalog.a2v_max_seconds(Model.LTX_2_5_PRO, Resolution.parse("2560x1440")) == 10
+    assert catalog.a2v_max_seconds(Model.LTX_2_5_PRO, Resolution.parse("1280x720")) == 10
     assert catalog.a2v_max_seconds(Model.LTX_2_3_FAST, Resolution.parse("1920x1080")) is None
+    assert catalog.a2v_fps(Model.LTX_2_5_PRO, Resolution.parse("3840x2160")) == (24, 25, 48, 50)
+    assert catalog.a2v_fps(Model.LTX_2_3_FAST, Resolution.parse("1920x1080")) == ()
+    assert catalog.A2V_DEFAULT_FPS == 24
+    assert catalog.a2v_default_resolution(image_portrait=True) == Resolution.parse("1080x1920")
+
+
+def test_reframe_has_no_model_choice_and_extend_context_starts_at_one_second() -> None:
+    assert catalog.ENDPOINT_MODELS[Endpoint.REFRAME] == ()
+    problem = catalog.model_problem(Endpoint.REFRAME, "ltx-2-3-pro")
+    assert problem is not None
+    assert "no model choice" in problem
+    assert catalog.EXTEND_CONTEXT_SECONDS == (1.0, 20.0)
+
+
+def test_short_durations_are_marked_undocumented() -> None:
+    assert [d for d in range(2, 21) if not catalog.is_documented_duration(d)] == [2, 3, 4, 5]
+    assert catalog.is_documented_duration(None)
+
+
+def test_stale_uploads_are_older_than_23_hours() -> None:
+    assert not catalog.upload_is_stale(0.0, 23 * 3600)
+    assert catalog.upload_is_stale(0.0, 23 * 3600 + 1)

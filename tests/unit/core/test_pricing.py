@@ -7,9 +7,11 @@ import pytest
 from ltxstudio.core.catalog import Endpoint, Model, Resolution
 from ltxstudio.core.pricing import (
     CostBasis,
+    RateSource,
     UnpricedError,
     estimate_usd,
     format_usd,
+    quote,
     usd_to_credits,
 )
 
@@ -24,8 +26,13 @@ R = Resolution.parse
         (CostBasis(Endpoint.TEXT_TO_VIDEO, 10, Model.LTX_2_3_PRO, R("3840x2160")), "3.20"),
         (CostBasis(Endpoint.TEXT_TO_VIDEO, 6, Model.LTX_2_5_FAST, R("1280x720")), "0.54"),
         (CostBasis(Endpoint.TEXT_TO_VIDEO, 5, Model.LTX_2_5_PRO, R("1920x1080")), "0.85"),
+        # CONTRACT-2026-09 §6: 2.5 Pro 1440p and 4K
+        (CostBasis(Endpoint.TEXT_TO_VIDEO, 8, Model.LTX_2_5_PRO, R("3840x2160")), "3.12"),
+        (CostBasis(Endpoint.IMAGE_TO_VIDEO, 6, Model.LTX_2_5_PRO, R("1440x2560")), "1.50"),
+        # A2V per model × output tier; no size = 1080p; the default model is 2.3 Pro
         (CostBasis(Endpoint.AUDIO_TO_VIDEO, 7.5), "0.75"),
         (CostBasis(Endpoint.AUDIO_TO_VIDEO, 10, Model.LTX_2_5_FAST), "1.30"),
+        (CostBasis(Endpoint.AUDIO_TO_VIDEO, 10, Model.LTX_2_5_FAST, R("1280x720")), "0.90"),
         # retake bills the whole input video, not the window
         (CostBasis(Endpoint.RETAKE, 8.0), "0.80"),
         # extend bills extension + context ...
@@ -47,8 +54,8 @@ def test_estimates(basis: CostBasis, usd: str) -> None:
 @pytest.mark.parametrize(
     "basis",
     [
-        CostBasis(Endpoint.TEXT_TO_VIDEO, 5, Model.LTX_2_5_PRO, R("3840x2160")),
         CostBasis(Endpoint.TEXT_TO_VIDEO, 5, Model.LTX_2_3_PRO, R("1000x1000")),
+        CostBasis(Endpoint.AUDIO_TO_VIDEO, 5, Model.LTX_2_5_PRO, R("1000x1000")),
         CostBasis(Endpoint.TEXT_TO_VIDEO, 5),
         CostBasis(Endpoint.AUDIO_TO_VIDEO, 5, Model.LTX_2_3_FAST),
         CostBasis(Endpoint.HDR, 5),
@@ -59,6 +66,26 @@ def test_estimates(basis: CostBasis, usd: str) -> None:
 def test_unpriced_combinations_raise(basis: CostBasis) -> None:
     with pytest.raises(UnpricedError):
         estimate_usd(basis)
+
+
+@pytest.mark.parametrize(
+    ("model", "size", "usd", "source"),
+    [
+        (Model.LTX_2_3_PRO, "1920x1080", "1.00", RateSource.PUBLISHED),
+        (Model.LTX_2_3_PRO, "1280x720", "0.40", RateSource.UNPUBLISHED),  # its t2v 720p rate
+        (Model.LTX_2_3_PRO, "3840x2160", "3.20", RateSource.UNPUBLISHED),
+        (Model.LTX_2_5_FAST, "720x1280", "0.90", RateSource.PUBLISHED),
+        (Model.LTX_2_5_FAST, "2560x1440", "1.90", RateSource.UNPUBLISHED),
+        (Model.LTX_2_5_PRO, "1920x1080", "1.70", RateSource.UNPUBLISHED),
+        (Model.LTX_2_5_PRO, "3840x2160", "3.90", RateSource.UNPUBLISHED),
+    ],
+)
+def test_audio_to_video_is_priced_per_tier_and_says_when_a_rate_is_unpublished(
+    model: Model, size: str, usd: str, source: RateSource
+) -> None:
+    priced = quote(CostBasis(Endpoint.AUDIO_TO_VIDEO, 10, model, R(size)))
+    assert (priced.usd, priced.source) == (Decimal(usd), source)
+    assert priced.published is (source is RateSource.PUBLISHED)
 
 
 def test_credits_round_up_and_format() -> None:

@@ -39,30 +39,26 @@ async def test_happy_path_respects_concurrency_and_keeps_results(make_engine: Ma
         assert job.charged
 
 
-async def test_v1_surface_streams_the_answer(make_engine: Make) -> None:
-    e = make_engine()
-    from ltxstudio.jobs.model import JobSpec
-
-    job = e.store.add(
-        JobSpec(Endpoint.TEXT_TO_VIDEO, {"prompt": "x"}, surface="v1"),
-        estimate_usd=Decimal(1),
-        backend="fake",
-    )
-    (done,) = await e.run_until_settled([job])
-    assert done.state is JobState.COMPLETED
-    assert done.remote is None
-    assert Path(done.outputs[0].path).read_bytes() == b"v1-video"
-
-
 async def test_concurrency_refusal_lowers_the_limit_and_requeues(make_engine: Make) -> None:
     e = make_engine(RunnerConfig(concurrency=3))
     e.backend.fail("submit", None, None, failure(FailureKind.CONCURRENCY_LIMITED, retry_after=7))
+    retry_in: list[float] = []  # each time a job is given a retry time: how far ahead
+
+    def on_change(index: int, old: Job, new: Job, fields: frozenset[str]) -> None:
+        if "next_retry_at" in fields and new.next_retry_at is not None:
+            retry_in.append(new.next_retry_at - e.clock.time())
+
+    e.store.changed.connect(on_change)
     jobs = e.add(4)
     done = await e.run_until_settled(jobs)
     assert all(j.state is JobState.COMPLETED for j in done)
     assert e.backend.attempted_submits == 5
     assert len(e.backend.accepted) == 4  # the refused one was not accepted, then sent once more
-    assert 7 in e.clock.sleeps or e.clock.monotonic() >= 7  # waited out Retry-After
+    # Retry-After was waited out: the retry was set 7 s ahead, and not sent before that.
+    assert retry_in == [7.0]
+    refused = next(c for c in e.backend.calls if c.refused)
+    (again,) = [c for c in e.backend.calls if c.body == refused.body and c is not refused]
+    assert again.sent_at - refused.sent_at >= 7
     assert e.runner.limit == 2  # lowered to what was running; raised only after clean submits
 
 
@@ -298,3 +294,31 @@ async def test_a_disk_error_while_filing_holds_and_files_again(make_engine: Make
     assert done.state is JobState.COMPLETED
     assert filed == ["refused", job.id]
     assert len(e.backend.downloads) == 1  # filed again from the result already on disk
+
+
+async def test_a_cancel_while_submitting_is_refused_and_the_answer_is_kept(
+    make_engine: Make,
+) -> None:
+    """Issue 12: the refusal used to drop the job's task first, so the slot went to the next
+    job and a resume() then marked the in-flight submit unknown, losing LTX's id."""
+    e = make_engine(RunnerConfig(concurrency=1))
+    e.backend.hold_submits = True
+    first, second = e.add(2)
+    e.start()
+    await e.reach(first.id, JobState.SUBMITTING)
+    (call,) = e.backend.held()
+    with pytest.raises(ValueError, match="being submitted right now"):
+        e.runner.cancel(first.id)
+    assert e.runner.active_ids() == {first.id}  # still driven, still holding the one slot
+    e.runner.resume()
+    for _ in range(20):  # let the loop turn: nothing else may start, nothing may be resolved
+        await e.clock.sleep(0)
+    assert e.store.get(first.id).state is JobState.SUBMITTING
+    assert e.store.get(second.id).state is JobState.QUEUED
+    e.backend.hold_submits = False
+    e.backend.answer(call)
+    done = await e.run_until_settled([first, second])
+    assert [j.state for j in done] == [JobState.COMPLETED] * 2
+    assert done[0].remote is not None
+    assert done[0].remote.id == call.remote_id
+    assert e.backend.max_remote_active == 1

@@ -87,7 +87,7 @@ def test_schema_version_and_newer_journal_refused(tmp_path: Path) -> None:
     path = tmp_path / "j.db"
     Journal(path).close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.execute("PRAGMA user_version=99")
     db.commit()

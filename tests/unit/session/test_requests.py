@@ -25,12 +25,12 @@ def fields(req: Any) -> set[str]:
     return {p.field for p in req.problems()}
 
 
-def test_text_request_body_matches_the_official_schema(openapi: dict[str, Any]) -> None:
+def test_text_request_body_matches_the_official_schema(contract_openapi: dict[str, Any]) -> None:
     req = GenerateRequest(
         Mode.TEXT, "A fox runs.", Model.LTX_2_3_PRO, R("1920x1080"), 24, 8, camera_motion="dolly_in"
     )
     assert req.problems() == []
-    request_schema(openapi, "/v2/text-to-video").validate(req.params())
+    request_schema(contract_openapi, "/v2/text-to-video").validate(req.params())
     assert estimate_usd(req.cost_basis()) == Decimal("0.64")
 
 
@@ -45,10 +45,28 @@ def test_text_request_body_matches_the_official_schema(openapi: dict[str, Any]) 
             "allowed: 2, 3",
         ),
         (
-            GenerateRequest(Mode.TEXT, "x", Model.LTX_2_5_PRO, R("3840x2160")),
+            GenerateRequest(Mode.TEXT, "x", Model.LTX_2_5_PRO, R("3000x2000")),
             "resolution",
             "not available",
         ),
+        (
+            GenerateRequest(
+                Mode.IMAGE, "x", Model.LTX_2_5_PRO, duration=None, image="i.png", last_frame="l.png"
+            ),
+            "duration",
+            "cannot be combined with a last frame",
+        ),
+        (
+            GenerateRequest(Mode.AUDIO, "x", audio="a.m4a", last_frame="l.png", resolution=None),
+            "last frame",
+            "needs a first-frame image",
+        ),
+        (
+            GenerateRequest(Mode.AUDIO, "x", audio="a.m4a", fps=30, resolution=None),
+            "fps",
+            "allowed: 24, 25, 48, 50",
+        ),
+        (ExtendRequest("v.mp4", 4, context=0.5), "context", "between 1 and 20"),
         (
             GenerateRequest(Mode.TEXT, "x", Model.LTX_2_3_PRO, R("1920x1080"), 48, None),
             "duration",
@@ -60,7 +78,6 @@ def test_text_request_body_matches_the_official_schema(openapi: dict[str, Any]) 
         (RetakeRequest("v.mp4", 1.0, 1.2), "duration", "is 1.2; it must be at least 2"),
         (ExtendRequest("v.mp4", 25), "duration", "between 2 and 20"),
         (ReframeRequest("v.mp4", R("1000x1000")), "resolution", "1080x1080"),
-        (HdrRequest("v.mp4", "rec709"), "output_colorspace", "acescg"),
     ],
 )
 def test_problems_name_the_field_and_say_why(req: Any, field: str, words: str) -> None:
@@ -76,8 +93,9 @@ def test_media_facts_sharpen_the_checks_and_the_price() -> None:
     ok = ExtendRequest("v.mp4", 4)
     assert ok.problems(facts) == []
     assert ok.media() == {"video_uri": "v.mp4"}
-    # default context fills 505 frames: (96 + 409) / 24 s at $0.10
-    assert estimate_usd(ok.cost_basis(facts)) == Decimal("2.1042")
+    # the default context is as much as fits in 505 frames (17.04 s here) but never more than
+    # the 8 s input holds: (4 + 8) s at $0.10
+    assert estimate_usd(ok.cost_basis(facts)) == Decimal("1.20")
     short = MediaFacts(duration=2.5, fps=24, width=1920, height=1080)
     assert "at least 73" in str(RetakeRequest("v.mp4", 0, 2).problems(short)[0])
     # retake is billed on the whole input, A2V on the audio's length
@@ -87,7 +105,7 @@ def test_media_facts_sharpen_the_checks_and_the_price() -> None:
     assert "1.40 s" in str(audio.problems(MediaFacts(duration=1.4))[0])
 
 
-def test_every_edit_body_validates(openapi: dict[str, Any]) -> None:
+def test_every_edit_body_validates(contract_openapi: dict[str, Any]) -> None:
     cases = [
         (
             "/v2/retake",
@@ -100,9 +118,24 @@ def test_every_edit_body_validates(openapi: dict[str, Any]) -> None:
             "/v2/audio-to-video",
             GenerateRequest(Mode.AUDIO, "", image="i.png", audio="a.m4a", resolution=None),
         ),
+        (
+            "/v2/audio-to-video",
+            GenerateRequest(
+                Mode.AUDIO,
+                "a duet",
+                Model.LTX_2_5_PRO,
+                R("2160x3840"),
+                48,
+                camera_motion="jib_up",
+                image="i.png",
+                last_frame="l.png",
+                audio="a.m4a",
+            ),
+        ),
         ("/v2/image-to-video", GenerateRequest(Mode.IMAGE, "p", image="i.png", last_frame="l.png")),
     ]
     for path, req in cases:
         assert req.problems() == [], (path, req.problems())
         body = {**req.params(), **dict.fromkeys(req.media(), "https://example.com/x")}
-        request_schema(openapi, path).validate(body)
+        request_schema(contract_openapi, path).validate(body)
+    assert "model" not in ReframeRequest("v", R("1080x1350")).params()  # contract §3

@@ -9,7 +9,13 @@ import keyring.errors
 import pytest
 
 from ltxstudio.settings import secrets, store
-from ltxstudio.settings.model import Backend, Settings, SettingsError, Surface
+from ltxstudio.settings.model import (
+    DEFAULT_BASE_URL,
+    LEGACY_BASE_URL,
+    Backend,
+    Settings,
+    SettingsError,
+)
 from ltxstudio.settings.paths import app_paths
 
 
@@ -21,11 +27,36 @@ def test_paths_follow_xdg(isolated_home: Path) -> None:
 
 def test_round_trip_and_atomic_save(tmp_path: Path) -> None:
     path = tmp_path / "cfg" / "settings.json"
-    s = Settings(backend=Backend.SANDBOX, surface=Surface.V1, daily_budget_usd=Decimal("5.50"))
+    s = Settings(backend=Backend.SANDBOX, daily_budget_usd=Decimal("5.50"))
     store.save(path, s)
     assert store.load(path).settings == s
     assert json.loads(path.read_text())["daily_budget_usd"] == "5.50"
     assert [p.name for p in path.parent.iterdir()] == ["settings.json"]  # no temp files left
+
+
+def test_a_v1_settings_file_migrates_to_v2_only_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    stored = {"schema_version": 1, "surface": "v1", "base_url": LEGACY_BASE_URL, "concurrency": 3}
+    path.write_text(json.dumps(stored))
+    loaded = store.load(path)
+    assert loaded.settings == Settings(concurrency=3, base_url=DEFAULT_BASE_URL)
+    assert DEFAULT_BASE_URL == "https://api.ltx.io"
+    assert any("v1" in w and "retired on 2026-10-26" in w for w in loaded.warnings)
+    assert any(DEFAULT_BASE_URL in w for w in loaded.warnings)
+    rewritten = json.loads(path.read_text())
+    assert rewritten["schema_version"] == 2
+    assert "surface" not in rewritten
+    assert json.loads((tmp_path / "settings.json.v1.bak").read_text()) == stored
+    assert store.load(path).warnings == []  # migrated once, said once
+
+
+def test_a_chosen_base_url_survives_the_migration(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"schema_version": 1, "base_url": "https://ltx.example.com"}))
+    assert store.load(path).settings.base_url == "https://ltx.example.com"
+    # The legacy host stays valid when chosen explicitly in a current file.
+    path.write_text(json.dumps({"schema_version": 2, "base_url": LEGACY_BASE_URL}))
+    assert store.load(path).settings.base_url == LEGACY_BASE_URL
 
 
 def test_bad_values_fall_back_with_a_warning(tmp_path: Path) -> None:
