@@ -29,6 +29,7 @@ from ltxstudio.core.clock import Clock
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.library.model import Clip, Take, TakeKind
 from ltxstudio.media import Frame, Lane
+from ltxstudio.ui.background import Background
 from ltxstudio.ui.theme import RED
 from ltxstudio.ui.viewer.actions import ViewerActions
 from ltxstudio.ui.viewer.compare import CompareView
@@ -87,7 +88,7 @@ class ViewerPanel(EditsMixin, QWidget):
         self.facts: ClipFacts | None = None
         self.dialog: EditDialog | None = None
         self._fresh: str | None = None  # a take just filed: open it where it changed
-        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self.background = Background()  # slots: load, proxy, fresh, compare
         self._awaiting_live = False
         self._shut = False
 
@@ -219,10 +220,7 @@ class ViewerPanel(EditsMixin, QWidget):
     def show_take(self, take_id: str, at: float | None = None) -> asyncio.Task[None]:
         """Load a take into the player at `at` seconds (None: keep the current position when
         it is the same clip, else the start). Returns the loading task."""
-        self._cancel("load")
-        task = asyncio.ensure_future(self._show_take(take_id, at))
-        self._tasks["load"] = task
-        return task
+        return self.background.run(self._show_take(take_id, at), "load")
 
     async def _show_take(self, take_id: str, at: float | None) -> None:
         if self._shut:
@@ -255,8 +253,7 @@ class ViewerPanel(EditsMixin, QWidget):
         self._update_enabled()
         self.transport.show_position(self.player.frame, facts.frames, facts.fps)
         if self.build_proxies and media.find_proxy(path, self.controller.cache_dir) is None:
-            self._cancel("proxy")
-            self._tasks["proxy"] = asyncio.ensure_future(self._build_proxy(path))
+            self.background.run(self._build_proxy(path), "proxy")
 
     async def _build_proxy(self, path: Path) -> None:
         try:
@@ -271,7 +268,7 @@ class ViewerPanel(EditsMixin, QWidget):
             self.scrub.open(path, self.controller.cache_dir, facts.width)
 
     def _show_nothing(self, clip: Clip | None) -> None:
-        self._cancel("load")
+        self.background.cancel("load")
         self.clip, self.take, self.facts = clip, None, None
         self.player.unload()
         self.scrub.close()
@@ -311,7 +308,7 @@ class ViewerPanel(EditsMixin, QWidget):
         if new == self._fresh:
             self._fresh = None
             take = self.library.take(new)
-            self._tasks["fresh"] = asyncio.ensure_future(self._show_fresh(take))
+            self.background.run(self._show_fresh(take), "fresh")
         else:
             self.show_take(new)
 
@@ -460,10 +457,7 @@ class ViewerPanel(EditsMixin, QWidget):
 
     def compare(self, take_a: str, take_b: str) -> asyncio.Task[None]:
         """Open A/B compare of two takes (by id); returns the loading task."""
-        self._cancel("compare")
-        task = asyncio.ensure_future(self._compare(take_a, take_b))
-        self._tasks["compare"] = task
-        return task
+        return self.background.run(self._compare(take_a, take_b), "compare")
 
     async def _compare(self, take_a: str, take_b: str) -> None:
         a, b = self.library.take(take_a), self.library.take(take_b)
@@ -499,9 +493,7 @@ class ViewerPanel(EditsMixin, QWidget):
         """Save the frame on screen as a PNG and offer it as an image-to-video start frame."""
         if self.facts is None or self.take is None:
             return None
-        task = asyncio.ensure_future(self._grab(self.take, self.facts, self.player.frame))
-        self._tasks["grab"] = task
-        return task
+        return self.background.run(self._grab(self.take, self.facts, self.player.frame))
 
     async def _grab(self, take: Take, facts: ClipFacts, frame: int) -> None:
         out = self.controller.cache_dir / "frames" / f"{take.id}-f{frame:06d}.png"
@@ -537,11 +529,6 @@ class ViewerPanel(EditsMixin, QWidget):
 
     # ------------------------------------------------------------------ teardown
 
-    def _cancel(self, name: str) -> None:
-        task = self._tasks.pop(name, None)
-        if task is not None and not task.done():
-            task.cancel()
-
     def shutdown(self) -> None:
         """Stop playback and background work for good (the main window calls this when it
         closes, before the event loop stops: the players' backends are destroyed from it)."""
@@ -553,8 +540,7 @@ class ViewerPanel(EditsMixin, QWidget):
         lib.take_activated.disconnect(self._on_take_activated)
         lib.take_deleted.disconnect(self._on_takes_changed)
         lib.take_restored.disconnect(self._on_takes_changed)
-        for name in list(self._tasks):
-            self._cancel(name)
+        self.background.cancel_all()
         self.player.close()
         self.compare_view.close_compare()
         self.compare_view.a.close()
