@@ -15,11 +15,14 @@ the owner closes.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+log = logging.getLogger(__name__)
 
 
 def report(error: BaseException) -> None:
@@ -51,8 +54,14 @@ class Background:
         self._stopping.discard(task)
         if slot is not None and self._slots.get(slot) is task:
             del self._slots[slot]
-        if not task.cancelled() and (error := task.exception()) is not None:
+        if task.cancelled() or (error := task.exception()) is None:
+            return
+        if task.get_loop().is_running():
             report(error)
+        else:
+            # Stepped after its loop stopped (the app quitting; in tests, a test's loop ending
+            # with work pending): it failed for want of a loop, and no window is left to say so.
+            log.warning("background work ended after the event loop stopped", exc_info=error)
 
     def task(self, slot: str) -> asyncio.Task[Any] | None:
         """The run in progress in `slot`, if any."""

@@ -156,3 +156,27 @@ def test_the_apps_loop_reports_to_the_presenter(presenter: Presenter, qapp: Any)
         assert sys.excepthook == presenter.excepthook
     finally:
         loop.close()
+
+
+def test_an_error_after_the_loop_stopped_is_logged_not_shown(
+    presenter: Presenter, qapp: Any, qtbot: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """qasync runs a stopped loop's callbacks whenever Qt processes events (a test's loop has
+    ended, the app is quitting): a task stepped then fails only for want of a running loop."""
+    import qasync
+
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    try:
+
+        async def needs_the_loop() -> None:
+            asyncio.get_running_loop()
+
+        task = Background().run(needs_the_loop())
+        qtbot.waitUntil(task.done)
+        qtbot.waitUntil(lambda: "after the event loop stopped" in caplog.text)
+        assert isinstance(task.exception(), RuntimeError)
+        assert presenter.shown == []
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
