@@ -94,7 +94,7 @@ class ThumbnailStrip(QObject):
                 width=self._width,
                 cache_dir=self._cache_dir,
             )
-        except media.MediaError as exc:
+        except (media.MediaError, OSError) as exc:  # OSError: the take was deleted meanwhile
             log.warning("thumbnails of %s failed: %s", facts.path.name, exc)
             return
         finally:
@@ -148,4 +148,6 @@ class WaveformSource(QObject):
             self.note = ""
         except media.MediaError as exc:
             self.note = exc.message
+        except OSError as exc:  # the take was deleted meanwhile
+            self.note = exc.strerror or str(exc)
         self.updated.emit()

@@ -204,9 +204,9 @@ class TakesStrip(QWidget):
                 width=THUMB.width(),
                 cache_dir=cache_dir,
             )
-        except media.MediaError as exc:
+        except (media.MediaError, OSError) as exc:  # OSError: the take was deleted meanwhile
             chip.picture.setText(self.tr("no picture"))
-            chip.picture.setToolTip(exc.message)
+            chip.picture.setToolTip(exc.message if isinstance(exc, media.MediaError) else str(exc))
             return
         chip.set_picture(QPixmap.fromImage(to_qimage(thumb.image)))
 
