@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from ltxstudio.session import Session, SessionOptions
     from ltxstudio.ui.errors import ErrorPresenter
     from ltxstudio.ui.main_window import MainWindow
+    from ltxstudio.ui.selftest_dialog import SelftestDialog
     from ltxstudio.ui.settings_dialog import SettingsResult
 
 log = logging.getLogger("ltxstudio.app")
@@ -138,6 +139,7 @@ class Shell:
         self._reopening = False
         self.reopening: asyncio.Future[None] | None = None  # the reopen in progress, if any
         self.background = Background()
+        self.selftest_dialog: SelftestDialog | None = None
 
     async def run(self, options: SessionOptions, files: Iterable[Path] = ()) -> int:
         self._done = asyncio.Event()
@@ -179,6 +181,7 @@ class Shell:
         window = MainWindow(session)
         window.reopen_requested.connect(self._on_reopen_requested)
         window.closing.connect(self._on_window_closing)
+        window.selftest_requested.connect(self.show_selftest)
         self.session, self.window = session, window
         if os.environ.get(FIRST_PAINT_ENV):
             from ltxstudio.ui.first_paint import FirstPaint
@@ -217,6 +220,12 @@ class Shell:
             self.window.showNormal()
             self.window.raise_()
             self.window.activateWindow()
+
+    def show_selftest(self) -> None:
+        """Help → Run self-test: a non-modal dialog over the window, running the checks."""
+        from ltxstudio.ui.selftest_dialog import show_selftest
+
+        self.selftest_dialog = show_selftest(self.window)
 
     def _on_reopen_requested(self, result: SettingsResult) -> None:
         self.reopening = self.background.run(self.reopen(result))
