@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ltxstudio.ui.background import Background  # Qt-free: Qt loads once a display is found
+
 NO_DISPLAY_MESSAGE = """\
 ltxstudio: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the desktop app
 cannot open a window here.
@@ -35,7 +37,9 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from ltxstudio.session import Session, SessionOptions
+    from ltxstudio.ui.errors import ErrorPresenter
     from ltxstudio.ui.main_window import MainWindow
+    from ltxstudio.ui.selftest_dialog import SelftestDialog
     from ltxstudio.ui.settings_dialog import SettingsResult
 
 log = logging.getLogger("ltxstudio.app")
@@ -60,7 +64,6 @@ def main(args: argparse.Namespace | None = None) -> int:
         return 2
     os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")  # FFmpeg chatter
 
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from ltxstudio.core.logsetup import configure
@@ -91,13 +94,22 @@ def main(args: argparse.Namespace | None = None) -> int:
     collector.start()
     shell = Shell(app, on_ready=collector.freeze)
     errors = ErrorPresenter(lambda: shell.window, paths.log)
-    errors.install()
     guard.raise_requested.connect(shell.raise_window)
     try:
-        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        with asyncio.Runner(loop_factory=lambda: event_loop(app, errors)) as runner:
             return runner.run(shell.run(_options(args), files))
     finally:
         guard.release()
+
+
+def event_loop(app: QApplication, errors: ErrorPresenter) -> asyncio.AbstractEventLoop:
+    """The app's qasync loop; unexpected errors, in slots, tasks or the loop itself, go to
+    `errors`."""
+    import qasync
+
+    loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app)
+    errors.install(loop)
+    return loop
 
 
 def _options(args: argparse.Namespace | None) -> SessionOptions:
@@ -126,6 +138,8 @@ class Shell:
         self._done = asyncio.Event()
         self._reopening = False
         self.reopening: asyncio.Future[None] | None = None  # the reopen in progress, if any
+        self.background = Background()
+        self.selftest_dialog: SelftestDialog | None = None
 
     async def run(self, options: SessionOptions, files: Iterable[Path] = ()) -> int:
         self._done = asyncio.Event()
@@ -167,6 +181,7 @@ class Shell:
         window = MainWindow(session)
         window.reopen_requested.connect(self._on_reopen_requested)
         window.closing.connect(self._on_window_closing)
+        window.selftest_requested.connect(self.show_selftest)
         self.session, self.window = session, window
         if os.environ.get(FIRST_PAINT_ENV):
             from ltxstudio.ui.first_paint import FirstPaint
@@ -206,9 +221,14 @@ class Shell:
             self.window.raise_()
             self.window.activateWindow()
 
+    def show_selftest(self) -> None:
+        """Help → Run self-test: a non-modal dialog over the window, running the checks."""
+        from ltxstudio.ui.selftest_dialog import show_selftest
+
+        self.selftest_dialog = show_selftest(self.window)
+
     def _on_reopen_requested(self, result: SettingsResult) -> None:
-        self.reopening = asyncio.ensure_future(self.reopen(result))
-        self.reopening.add_done_callback(_report)
+        self.reopening = self.background.run(self.reopen(result))
 
     async def reopen(self, result: SettingsResult) -> None:
         from ltxstudio.session import SessionOptions
@@ -245,10 +265,3 @@ class Shell:
             self._reopening = False
             if old is not None:
                 old.deleteLater()
-
-
-def _report(task: asyncio.Future[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        error = task.exception()
-        assert error is not None
-        sys.excepthook(type(error), error, error.__traceback__)

@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: one form whose controls constrain each other through the catalog.
 """The generate dock: mode, prompt, media, the catalog-driven controls, the estimate, Generate.
 
 Every control is filled from `core.catalog` for the current mode and model, so an impossible

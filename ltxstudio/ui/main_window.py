@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -40,6 +40,7 @@ from ltxstudio.settings import secrets
 from ltxstudio.ui.about_dialog import show_about
 from ltxstudio.ui.asyncslot import async_slot
 from ltxstudio.ui.generate_panel import GeneratePanel
+from ltxstudio.ui.layout_store import LayoutStore, SettingsLayout
 from ltxstudio.ui.library_panel import ClipListModel, LibraryPanel
 from ltxstudio.ui.media_bridge import Posters, inspector
 from ltxstudio.ui.models.job_table import JobTableModel
@@ -66,15 +67,19 @@ class MainWindow(QMainWindow):
     reopen_requested = Signal(object)  # SettingsResult
     #: The window was closed: the app closes the session, then quits.
     closing = Signal()
+    #: Help → Run self-test: the app opens the self-test (which builds a window of its own).
+    selftest_requested = Signal()
 
     def __init__(
         self,
         session: Session,
         *,
         viewer: bool = True,
+        layout: LayoutStore | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self._layout = layout or SettingsLayout()
         self.setObjectName("mainWindow")
         self.setWindowTitle("LTX Studio Desktop" + (" — Sandbox" if session.simulated else ""))
         self.setWindowIcon(QIcon.fromTheme("io.github.ltxstudio.LtxStudio"))
@@ -214,7 +219,7 @@ class MainWindow(QMainWindow):
         queue.addAction(self.pause_action)
 
         help_menu = bar.addMenu(self.tr("&Help"))
-        help_menu.addAction(self._action("Run self-test…", self._selftest))
+        help_menu.addAction(self._action("Run self-test…", self.selftest_requested.emit))
         help_menu.addAction(self._action("About LTX Studio Desktop", self._about))
 
     # ------------------------------------------------------------------ actions
@@ -305,11 +310,6 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         self.about_dialog = show_about(self)
 
-    def _selftest(self) -> None:
-        from ltxstudio.ui.selftest_dialog import show_selftest  # it imports this module
-
-        self.selftest_dialog = show_selftest(self)
-
     # ------------------------------------------------------------------ events
 
     def _on_clip_activated(self, clip_id: str) -> None:
@@ -355,12 +355,10 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def _restore_layout(self) -> None:
-        ui = QSettings()
-        geometry = ui.value("window/geometry")
-        state = ui.value("window/state")
-        if isinstance(geometry, QByteArray):
+        geometry, state = self._layout.load()
+        if geometry is not None:
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray) and self.restoreState(state):
+        if state is not None and self.restoreState(state):
             self._fit_on_show = False
 
     def _reset_layout(self) -> None:
@@ -385,9 +383,7 @@ class MainWindow(QMainWindow):
             self.fit_docks()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        ui = QSettings()
-        ui.setValue("window/geometry", self.saveGeometry())
-        ui.setValue("window/state", self.saveState())
+        self._layout.save(self.saveGeometry(), self.saveState())
         self._sync.stop()
         self.posters.close()
         if self.viewer_panel is not None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ltxstudio.ui.background import Background
 from ltxstudio.ui.theme import AMBER, RED
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif)"
@@ -49,6 +50,7 @@ class Inspection:
 
 
 Inspector = Callable[[Path], Awaitable[Inspection]]
+_FILE = "file"  # the picker's background slot
 
 
 class MediaPicker(QFrame):
@@ -62,7 +64,8 @@ class MediaPicker(QFrame):
         self.setAccessibleName(title)
         self._filter = file_filter
         self._inspector = inspector
-        self._task: asyncio.Task[None] | None = None
+        # One slot for the file's inspection and its fix: a new file stops either.
+        self._background = Background()
         self.path: Path | None = None
         self.inspection: Inspection | None = None
 
@@ -116,7 +119,7 @@ class MediaPicker(QFrame):
 
     def blocking_issue(self) -> str | None:
         if self.inspection is None:
-            pending = self._task is not None and not self._task.done()
+            pending = self._background.busy(_FILE)
             return self.tr("still checking the file") if pending else None
         for issue in self.inspection.issues:
             if issue.blocking:
@@ -133,12 +136,10 @@ class MediaPicker(QFrame):
         self.issues.clear()
         self.fix_button.hide()
         self.preview.clear()
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        self._background.cancel(_FILE)
         if path is not None and self._inspector is not None:
             self.summary.setText(self.tr("checking…"))
-            self._task = asyncio.ensure_future(self._inspect(path))
+            self._background.run(self._inspect(path), _FILE)
         self.changed.emit()
 
     async def _inspect(self, path: Path) -> None:
@@ -183,7 +184,7 @@ class MediaPicker(QFrame):
             return
         self.fix_button.setEnabled(False)
         self.summary.setText(self.tr("converting…"))
-        self._task = asyncio.ensure_future(self._run_fix(fix.fix))
+        self._background.run(self._run_fix(fix.fix), _FILE)
 
     async def _run_fix(self, fix: Callable[[], Awaitable[Path]]) -> None:
         try:

@@ -17,6 +17,7 @@ from ltxstudio.core.events import Signal
 from ltxstudio.jobs.model import Job
 from ltxstudio.library.store import Library
 from ltxstudio.session import BadInput, Session
+from ltxstudio.ui.background import Background
 from ltxstudio.ui.viewer import EditRequest, Lineage, ViewerPanel
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class SessionController:
         self.session = session
         self.queued: Signal[[Job]] = Signal("viewer.queued")
         self.refused: Signal[[str]] = Signal("viewer.refused")
-        self._pending: set[asyncio.Task[Job | None]] = set()
+        self._background = Background()
 
     @property
     def library(self) -> Library:
@@ -49,10 +50,7 @@ class SessionController:
         self.session.redo()
 
     def queue(self, request: EditRequest, lineage: Lineage) -> asyncio.Task[Job | None]:
-        task = asyncio.ensure_future(self._submit(request, lineage))
-        self._pending.add(task)  # the loop holds tasks weakly
-        task.add_done_callback(self._pending.discard)
-        return task
+        return self._background.run(self._submit(request, lineage))
 
     async def _submit(self, request: EditRequest, lineage: Lineage) -> Job | None:
         try:

@@ -62,6 +62,7 @@ async def capture(out: Path) -> list[Path]:
     from ltxstudio.settings.model import Backend
     from ltxstudio.ui.generate_panel import _select
     from ltxstudio.ui.main_window import MainWindow
+    from ltxstudio.ui.selftest_dialog import show_selftest
     from tests.ui.viewer.screens import capture_viewer
 
     out.mkdir(parents=True, exist_ok=True)
@@ -167,12 +168,10 @@ async def capture(out: Path) -> list[Path]:
     window._about()
     await shoot("10-about", window.about_dialog)
     window.about_dialog.close()
-    window._selftest()
-    await until(
-        lambda: window.selftest_dialog.task is not None and window.selftest_dialog.task.done()
-    )
-    await shoot("11-selftest", window.selftest_dialog)
-    window.selftest_dialog.close()
+    selftest = show_selftest(window)  # what the app does on the window's selftest_requested
+    await until(lambda: selftest.task is not None and selftest.task.done())
+    await shoot("11-selftest", selftest)
+    selftest.close()
 
     window.close()
     await session.aclose()

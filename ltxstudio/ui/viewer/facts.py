@@ -1,5 +1,6 @@
-"""What the viewer needs to know about a take's file, read once by `media.probe`, and what an
-edit of it would cost (from `core.pricing`, the table the session and sandbox also use)."""
+"""What the viewer needs to know about a take's file, read once by `media.probe`, what an edit
+of it would cost (from `core.pricing`, the table the session and sandbox also use), and which
+clip and take the viewer shows."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ltxstudio.api import MediaFacts
 from ltxstudio.core.catalog import Resolution
 from ltxstudio.core.pricing import UnpricedError, estimate_usd
 from ltxstudio.core.timebase import as_fps, frame_at, frame_time
+from ltxstudio.library.model import Clip, Take
 from ltxstudio.media import MediaInfo
 from ltxstudio.session.lineage import EditRequest
 from ltxstudio.session.requests import ExtendRequest
@@ -95,3 +97,13 @@ def estimate(request: EditRequest, facts: ClipFacts) -> Decimal | None:
         return estimate_usd(basis)
     except UnpricedError:
         return None
+
+
+@dataclass
+class Showing:
+    """The clip and take on screen, and the facts of the take's file: the panel changes them
+    when a take loads (all three together), its parts read them."""
+
+    clip: Clip | None = None
+    take: Take | None = None
+    facts: ClipFacts | None = None

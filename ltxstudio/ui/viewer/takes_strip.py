@@ -4,7 +4,6 @@ compare with the active take, show provenance, delete (to the trash; undoable)."
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from dataclasses import asdict
@@ -31,6 +30,7 @@ from ltxstudio import media
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.library.model import Take, TakeKind
 from ltxstudio.library.store import Library, provenance_document
+from ltxstudio.ui.background import Background
 from ltxstudio.ui.theme import ACCENT, GREY, monospace_font
 from ltxstudio.ui.viewer.scrub_source import to_qimage
 
@@ -149,7 +149,7 @@ class TakesStrip(QWidget):
         super().__init__()
         self.setObjectName("takesStrip")
         self.chips: list[TakeChip] = []
-        self._tasks: list[asyncio.Task[None]] = []
+        self._background = Background()  # the chips' pictures
         self._row = QHBoxLayout()
         self._row.setContentsMargins(4, 4, 4, 4)
         self._row.setSpacing(8)
@@ -174,9 +174,7 @@ class TakesStrip(QWidget):
     def show_takes(
         self, library: Library, takes: list[Take], active: str | None, cache_dir: Path | None
     ) -> None:
-        for task in self._tasks:
-            task.cancel()
-        self._tasks.clear()
+        self._background.cancel_all()
         for chip in self.chips:
             chip.deleteLater()
         self.chips = []
@@ -186,16 +184,14 @@ class TakesStrip(QWidget):
             chip.menu_requested.connect(self._menu)
             self._row.insertWidget(self._row.count() - 1, chip)
             self.chips.append(chip)
-            self._tasks.append(
-                asyncio.ensure_future(self._load_picture(chip, library.path_of(take), cache_dir))
-            )
+            self._background.run(self._load_picture(chip, library.path_of(take), cache_dir))
 
     def chip(self, take_id: str) -> TakeChip:
         return next(c for c in self.chips if c.take.id == take_id)
 
     @property
     def busy(self) -> bool:
-        return any(not t.done() for t in self._tasks)
+        return self._background.busy()
 
     async def _load_picture(self, chip: TakeChip, path: Path, cache_dir: Path | None) -> None:
         try:
@@ -208,9 +204,9 @@ class TakesStrip(QWidget):
                 width=THUMB.width(),
                 cache_dir=cache_dir,
             )
-        except media.MediaError as exc:
+        except (media.MediaError, OSError) as exc:  # OSError: the take was deleted meanwhile
             chip.picture.setText(self.tr("no picture"))
-            chip.picture.setToolTip(exc.message)
+            chip.picture.setToolTip(exc.message if isinstance(exc, media.MediaError) else str(exc))
             return
         chip.set_picture(QPixmap.fromImage(to_qimage(thumb.image)))
 

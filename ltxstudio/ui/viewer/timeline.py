@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: one canvas whose painting and mouse handling share the same geometry.
 """The timeline under the viewer: ruler, thumbnails, waveform, the retake window and the playhead,
 all drawn through one shared `TimeScale` (UI-GUIDE §5).
 
