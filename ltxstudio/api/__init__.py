@@ -5,7 +5,7 @@ Public surface::
 
     async with LtxClient(api_key, base_url) as client:
         uri = await client.upload(path)                       # storage URI or data: URI
-        handle = await client.submit(ImageToVideo(...))       # v2: JobHandle(endpoint, id, ...)
+        handle = await client.submit(request)                 # a core.request model, uploaded
         async for status in client.iter_status(handle): ...   # Pending | Processing | ...
         files = await client.download_result(completed, folder, "take-1")
 
@@ -27,7 +27,6 @@ from ltxstudio.api._errors import (
     ConcurrencyLimitError,
     ContentFilteredError,
     DownloadVerificationError,
-    FieldProblem,
     InsufficientFundsError,
     InvalidRequestError,
     LimitError,
@@ -46,19 +45,6 @@ from ltxstudio.api._request_loop import RetryNotice
 from ltxstudio.api._retry import CallKind, RetryPolicy
 from ltxstudio.api._transport import SANDBOX_BASE_URL, Timeouts
 from ltxstudio.api._urls import DEFAULT_BASE_URL, service_identity
-from ltxstudio.api.models import (
-    AudioToVideo,
-    Extend,
-    GenerationRequest,
-    Hdr,
-    ImageToVideo,
-    MediaFacts,
-    Placement,
-    Reframe,
-    Retake,
-    TextToVideo,
-    request_from_body,
-)
 from ltxstudio.api.status import (
     Completed,
     DownloadResult,
@@ -81,7 +67,6 @@ __all__ = [
     "ApiProtocolError",
     "ApiStatusError",
     "ApiTimeoutError",
-    "AudioToVideo",
     "AuthenticationError",
     "CallKind",
     "Completed",
@@ -90,12 +75,7 @@ __all__ = [
     "ContentFilteredError",
     "DownloadResult",
     "DownloadVerificationError",
-    "Extend",
     "Failed",
-    "FieldProblem",
-    "GenerationRequest",
-    "Hdr",
-    "ImageToVideo",
     "InsufficientFundsError",
     "InvalidRequestError",
     "JobHandle",
@@ -104,28 +84,22 @@ __all__ = [
     "KeyVerdict",
     "LimitError",
     "LtxClient",
-    "MediaFacts",
     "NotFoundError",
     "PaymentDeclinedError",
     "Pending",
     "PermissionDeniedError",
-    "Placement",
     "Processing",
     "RateLimitError",
-    "Reframe",
     "RequestTooLargeError",
     "RequestValidationError",
-    "Retake",
     "RetryNotice",
     "RetryPolicy",
     "ServerError",
     "StorageError",
     "SubmitOutcomeUnknown",
-    "TextToVideo",
     "Timeouts",
     "UploadTransport",
     "is_terminal",
     "parse_status",
-    "request_from_body",
     "service_identity",
 ]

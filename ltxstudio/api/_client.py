@@ -22,13 +22,11 @@ from urllib.parse import quote
 import httpx
 
 from ltxstudio import __version__
-from ltxstudio.api._checks import MediaKind
 from ltxstudio.api._containers import RESULT_CONTAINERS, Container
 from ltxstudio.api._errors import (
     ApiConnectionError,
     ApiError,
     AuthenticationError,
-    FieldProblem,
     NotFoundError,
     RequestValidationError,
     SubmitOutcomeUnknown,
@@ -43,7 +41,6 @@ from ltxstudio.api.downloads import (
     ProgressCallback,
     download,
 )
-from ltxstudio.api.models import GenerationRequest
 from ltxstudio.api.status import (
     Completed,
     DownloadResult,
@@ -60,13 +57,16 @@ from ltxstudio.api.uploads import (
     choose_transport,
     data_uri,
     describe,
-    is_remote_reference,
     upload_file,
 )
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.clock import Clock, SystemClock
 from ltxstudio.core.logsetup import RedactSecrets
+from ltxstudio.core.remote import ResultKey
+from ltxstudio.core.request import FieldProblem, InvalidRequest, Request
+from ltxstudio.core.request.checks import MediaKind
+from ltxstudio.core.request.media import is_remote_reference
 
 
 class LtxClient:
@@ -149,10 +149,17 @@ class LtxClient:
             raise ValueError("a job id is a non-empty string")
         return JobHandle(Endpoint(endpoint), job_id)
 
-    async def submit(self, request: GenerationRequest) -> JobHandle:
-        """`POST /v2/<endpoint>` once. Raises `SubmitOutcomeUnknown` when it may have been
-        accepted without our knowing; any other error means the job was not created."""
-        body = request.to_body()
+    async def submit(self, request: Request) -> JobHandle:
+        """`POST /v2/<endpoint>` once. Raises `RequestValidationError` before any network call
+        when the request cannot succeed (or still holds a local file), `SubmitOutcomeUnknown`
+        when it may have been accepted without our knowing; any other error means the job was
+        not created."""
+        try:
+            body = request.to_body()
+        except InvalidRequest as exc:
+            raise RequestValidationError(exc.problems) from None
+        except ValueError as exc:  # a local file left in it: the caller must upload first
+            raise RequestValidationError([FieldProblem("media", str(exc))]) from None
         endpoint = request.endpoint
         log.debug("submit %s body=%s", endpoint.value, redact_body(body))
         call = Call(
@@ -342,18 +349,16 @@ class LtxClient:
         *,
         progress: ProgressCallback | None = None,
         job_id: str | None = None,
-    ) -> dict[str, DownloadResult]:
-        """Download every entry of a completed job's result map into `folder`: `video_url` →
-        `<name>.mp4`, `exr_frames_url` → `<name>.exr.zip`, other keys → `<name>.<key>`."""
-        out: dict[str, DownloadResult] = {}
+    ) -> dict[ResultKey, DownloadResult]:
+        """Download every entry of a completed job's result map into `folder`: the video to
+        `<name>.mp4`, HDR's EXR frames to `<name>.exr.zip`."""
+        out: dict[ResultKey, DownloadResult] = {}
         for key, url in completed.result.items():
-            container = RESULT_CONTAINERS.get(key, Container.ANY)
-            suffix = {Container.MP4: ".mp4", Container.ZIP: ".exr.zip"}.get(container, f".{key}")
             out[key] = await self.download(
                 url,
-                folder / f"{name}{suffix}",
+                folder / f"{name}{key.suffix}",
                 progress=progress,
-                expected=container,
+                expected=RESULT_CONTAINERS[key],
                 job_id=job_id,
             )
         return out

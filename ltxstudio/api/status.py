@@ -26,6 +26,7 @@ from ltxstudio.core.remote import (
     JobStatus,
     Pending,
     Processing,
+    ResultKey,
 )
 
 #: The client's name for core's `JobRef`: `(endpoint, id, created_at, request_id)`.
@@ -34,6 +35,7 @@ JobHandle = JobRef
 DownloadResult = Downloaded
 
 _KNOWN: Final = ("pending", "processing", "completed", "failed")
+_RESULT_KEYS: Final = frozenset(k.value for k in ResultKey)
 
 
 def is_terminal(status: JobStatus) -> bool:
@@ -83,9 +85,12 @@ def parse_status(body: Any, *, request_id: str | None = None) -> JobStatus:
             isinstance(k, str) and isinstance(v, str) and v for k, v in result.items()
         ):
             raise bad("a completed job needs a result map of label -> URL")
-        if not result:
-            raise bad("a completed job has an empty result map")
-        return Completed(MappingProxyType(dict(result)), completed_at)
+        known = {ResultKey(k): v for k, v in result.items() if k in _RESULT_KEYS}
+        if not known:
+            # A key we do not know could be a paid result we would not collect: say so loudly
+            # (the job stays resumable) rather than finish the job with nothing.
+            raise bad(f"a completed job with no result we know: {', '.join(result) or 'none'}")
+        return Completed(MappingProxyType(known), completed_at)
     if wire == "failed":
         error = body.get("error")
         if not isinstance(error, Mapping):

@@ -159,7 +159,7 @@ def short(job: Job) -> str:
 
 
 def job_line(job: Job) -> str:
-    model = str(job.spec.params.get("model", "-"))
+    model = str(getattr(job.spec.request, "model", None) or "-")
     note = f"  {job.note}" if job.note else ""
     return (
         f"{short(job)}  {job.state.label:<12} {job.spec.endpoint.value:<22} {model:<13} "

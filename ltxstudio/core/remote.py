@@ -23,6 +23,18 @@ def no_progress(done: int, total: int | None) -> None:
     """A progress callback that ignores progress."""
 
 
+class ResultKey(StrEnum):
+    """What a completed job's result map holds (contract §3): a video, or HDR's EXR frames."""
+
+    VIDEO = "video_url"
+    EXR_FRAMES = "exr_frames_url"
+
+    @property
+    def suffix(self) -> str:
+        """The file name ending a downloaded result gets."""
+        return ".mp4" if self is ResultKey.VIDEO else ".exr.zip"
+
+
 @dataclass(frozen=True)
 class JobRef:
     """A v2 job as the API knows it: enough to poll it again after a restart."""
@@ -98,8 +110,8 @@ class Processing:
 
 @dataclass(frozen=True)
 class Completed:
-    #: label → signed URL (`video_url`; HDR: `exr_frames_url`, maybe `video_url` too).
-    result: Mapping[str, str]
+    #: What the job made → its signed URL (`video_url`; HDR: `exr_frames_url`).
+    result: Mapping[ResultKey, str]
     completed_at: str | None = None
 
 

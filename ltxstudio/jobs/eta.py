@@ -20,17 +20,15 @@ SAMPLES_PER_KIND = 100
 
 
 def _kind(job: Job) -> tuple[str, str, str]:
-    p = job.spec.params
-    return (job.spec.endpoint.value, str(p.get("model", "")), str(p.get("resolution", "")))
+    request = job.spec.request
+    model = getattr(request, "model", None)
+    resolution = getattr(request, "resolution", None)
+    return (request.endpoint.value, str(model or ""), str(resolution or ""))
 
 
 def _output_seconds(job: Job) -> float:
-    p = job.spec.params
-    for key in ("duration",):
-        value = p.get(key)
-        if isinstance(value, int | float):
-            return float(value)
-    return 6.0
+    duration = getattr(job.spec.request, "duration", None)
+    return float(duration) if isinstance(duration, int | float) else 6.0
 
 
 class EtaModel:

@@ -1,9 +1,9 @@
 """Jobs as data: the states a generation goes through and the one table of legal transitions.
 
 A `Job` is a frozen record; the store replaces it on every change, so a view can never hold a
-half-updated job. `JobSpec` is what the user asked for, before any upload: the API fields, the
-local media, where the result should go, and an opaque `lineage` the session uses to attach the
-result to a clip (the engine never looks inside it).
+half-updated job. `JobSpec` is what the user asked for, before any upload: the typed request (its
+media still local files), where the result should go, and the `Lineage` the session files the
+result by (the engine carries it without looking inside).
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from ltxstudio.core.catalog import Endpoint
-from ltxstudio.core.remote import FailureInfo, JobRef
+from ltxstudio.core.lineage import Lineage
+from ltxstudio.core.remote import FailureInfo, JobRef, ResultKey
+from ltxstudio.core.request import Request
 
 
 class JobState(StrEnum):
@@ -124,25 +125,26 @@ def check_transition(job_id: str, old: JobState, new: JobState) -> None:
 
 @dataclass(frozen=True)
 class JobSpec:
-    """What to generate. `params` are the API's own fields (prompt, model, duration, …);
-    `media` maps an API field (`image_uri`, `audio_uri`, …) to a local path or a URI."""
+    """What to generate: the request as the user made it (local files still local)."""
 
-    endpoint: Endpoint
-    params: Mapping[str, Any]
-    media: Mapping[str, str] = field(default_factory=dict)
+    request: Request
     #: Where the user wants the result (CLI `-o`); None = only the library.
     output_path: str | None = None
-    #: Opaque to the engine: how the session links the result to a clip and take.
-    lineage: Mapping[str, Any] = field(default_factory=dict)
+    #: How the session files the result: a new clip, or a new take of a clip.
+    lineage: Lineage = field(default_factory=Lineage)
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return self.request.endpoint
 
     @property
     def title(self) -> str:
-        prompt = str(self.params.get("prompt") or "").strip()
-        return prompt.splitlines()[0][:80] if prompt else self.endpoint.value
+        return self.request.title
 
 
 @dataclass(frozen=True)
 class JobOutput:
+    key: ResultKey
     path: str
     size: int
     sha256: str
@@ -168,11 +170,11 @@ class Job:
     error: FailureInfo | None = None
     #: A sentence for the user on terminal and waiting states ("expired after 24 h", …).
     note: str = ""
-    #: After uploads: the request body with media replaced by URIs (re-used on a requeue).
-    prepared: Mapping[str, Any] | None = None
+    #: After uploads: the request with its media as URIs (re-used on a requeue).
+    prepared: Request | None = None
     #: When `prepared` was made: its storage URIs die 24 h after their upload.
     prepared_at: float | None = None
-    result_urls: Mapping[str, str] = field(default_factory=dict)
+    result_urls: Mapping[ResultKey, str] = field(default_factory=dict)
     outputs: tuple[JobOutput, ...] = ()
     #: Seconds spent per phase (upload, submit, queue, render, download).
     timings: Mapping[str, float] = field(default_factory=dict)

@@ -25,6 +25,7 @@ from ltxstudio.core.remote import (
     JobRef,
     Pending,
     Processing,
+    ResultKey,
 )
 from ltxstudio.jobs.model import Job, JobOutput, JobState
 
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ltxstudio.jobs")
 
-_RESULT_SUFFIX = {"video_url": ".mp4", "exr_frames_url": ".zip"}
 
 UNKNOWN_NOTE = (
     "ltxstudio cannot tell whether LTX accepted this submission (it may be billed); "
@@ -84,7 +84,7 @@ class Pipeline:
             progress = self._progress(job.id, failpoint="upload")
             if reusable and job.prepared is not None:
                 return self.store.update(job.id, progress=None)
-            body = await self.backend.prepare(job.spec, progress)
+            prepared = await self.backend.prepare(job.spec.request, progress)
         except ApiFailure as failure:
             self._refused(job, failure, phase="upload")
             return None
@@ -93,7 +93,7 @@ class Pipeline:
             return None
         return self.store.update(
             job.id,
-            prepared=dict(body),
+            prepared=prepared,
             prepared_at=self.clock.time(),
             progress=None,
             timings=self._timed(job, "upload", started),
@@ -101,7 +101,7 @@ class Pipeline:
 
     def _uploads_stale(self, job: Job) -> bool:
         """Whether a prepared body may carry storage URIs that die before LTX fetches them."""
-        if not job.spec.media:
+        if not job.spec.request.local_files():
             return False  # nothing was uploaded: the body is the request itself
         if job.prepared_at is None:
             return True  # journaled before the time was kept: cannot vouch for it
@@ -110,8 +110,8 @@ class Pipeline:
     # ------------------------------------------------------------------ submit
 
     async def submit(self, job: Job) -> Job | None:
-        body = job.prepared
-        assert body is not None
+        prepared = job.prepared
+        assert prepared is not None
         started = self.clock.monotonic()
         # The intent is committed before the request leaves: a crash from here on is "unknown".
         job = await self.store.update_durably(
@@ -123,7 +123,7 @@ class Pipeline:
         endpoint = job.spec.endpoint
         failpoints.hit("after-intent")
         try:
-            ref = await self.backend.submit(endpoint, body)
+            ref = await self.backend.submit(prepared)
         except ApiFailure as failure:
             self._submit_failed(job, failure)
             return None
@@ -312,7 +312,7 @@ class Pipeline:
 
     async def download(self, job: Job) -> Job | None:
         started = self.clock.monotonic()
-        done = {Path(o.path).stem for o in job.outputs}
+        done = {o.key for o in job.outputs}
         for key in list(job.result_urls):
             if key in done:
                 continue
@@ -339,7 +339,7 @@ class Pipeline:
                 except OSError as exc:  # our disk, not the API: no retry helps until it has room
                     self._hold_for_disk(job, exc, self._result_path(job, key))
                     return None
-                output = JobOutput(str(got.path), got.size, got.sha256)
+                output = JobOutput(key, str(got.path), got.size, got.sha256)
                 job = self.store.update(
                     job.id, outputs=(*job.outputs, output), progress=None, attempts=0, note=""
                 )
@@ -463,7 +463,7 @@ class Pipeline:
             job.id,
             state.value,
             job.spec.endpoint.value,
-            _params_summary(job),
+            job.spec.request.summary(),
             job.estimate_usd,
             job.remote.id if job.remote else "-",
             (info.request_id if info else None) or (job.remote.request_id if job.remote else "-"),
@@ -475,8 +475,8 @@ class Pipeline:
         since = job.submitted_at or job.created_at
         return self.clock.time() - since > RETENTION_SECONDS + 3600
 
-    def _result_path(self, job: Job, key: str) -> Path:
-        return self.r.results_dir / job.id / f"{key}{_RESULT_SUFFIX.get(key, '.bin')}"
+    def _result_path(self, job: Job, key: ResultKey) -> Path:
+        return self.r.results_dir / job.id / f"{key.value}{key.suffix}"
 
     def _progress(
         self, job_id: str, failpoint: str | None = None
@@ -500,15 +500,6 @@ class Pipeline:
     def _timed(self, job: Job, phase: str, started: float) -> dict[str, float]:
         spent = self.clock.monotonic() - started
         return {**job.timings, phase: job.timings.get(phase, 0.0) + spent}
-
-
-def _params_summary(job: Job) -> str:
-    """The request's settings with the prompt cut short (whole prompts are for DEBUG only)."""
-    params = dict(job.spec.params)
-    prompt = str(params.pop("prompt", "") or "")
-    shown = {k: v for k, v in params.items() if k != "placement"}
-    cut = prompt[:40] + ("…" if len(prompt) > 40 else "")
-    return f"{shown} prompt={cut!r}" if prompt else str(shown)
 
 
 def _refusal_note(failure: ApiFailure, delay: float) -> str:

@@ -21,14 +21,20 @@ import sqlite3
 import threading
 import time
 import uuid
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ltxstudio.core.clock import Clock
 from ltxstudio.core.events import Signal
 from ltxstudio.core.fsutil import atomic_writer, fsync_dir, fsync_sqlite
-from ltxstudio.library.model import Clip, Provenance, Take, TakeKind
+from ltxstudio.library.model import (
+    Clip,
+    Provenance,
+    Take,
+    TakeKind,
+    provenance_from_json,
+    provenance_to_json,
+)
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -318,7 +324,7 @@ def provenance_document(take: Take) -> dict[str, Any]:
         "size": take.size,
         "created_at": take.created_at,
         "simulated": take.provenance.simulated,
-        "provenance": asdict(take.provenance),
+        "provenance": provenance_to_json(take.provenance),
     }
 
 
@@ -334,7 +340,7 @@ def _row(take: Take) -> tuple[Any, ...]:
         take.sha256,
         take.size,
         take.created_at,
-        json.dumps(asdict(take.provenance)),
+        json.dumps(provenance_to_json(take.provenance)),
         json.dumps(list(take.extras)),
         int(take.deleted),
     )
@@ -350,7 +356,7 @@ def _take(row: tuple[Any, ...]) -> Take:
         sha,
         size,
         created,
-        Provenance(**json.loads(prov)),
+        provenance_from_json(json.loads(prov), TakeKind(kind)),
         tuple(json.loads(extras)),
         bool(deleted),
     )

@@ -14,16 +14,24 @@ import hashlib
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from ltxstudio.api import LtxClient, service_identity
 from ltxstudio.core.catalog import LEGACY_API_BASE_URL, POLL_INTERVAL_SECONDS
 from ltxstudio.core.clock import Clock, SystemClock
 from ltxstudio.core.errors import UserFacingError
 from ltxstudio.core.events import Signal
+from ltxstudio.core.lineage import Lineage
+from ltxstudio.core.request import (
+    EditRequest,
+    FieldProblem,
+    GenerationRequest,
+    LocalFile,
+    Request,
+)
 from ltxstudio.jobs.journal import Journal
 from ltxstudio.jobs.model import Job, JobSpec, JobState
 from ltxstudio.jobs.runner import Runner, RunnerConfig
@@ -40,15 +48,6 @@ from ltxstudio.session.fixing import fix_inputs
 from ltxstudio.session.history import Presets, PromptHistory
 from ltxstudio.session.lineage import edit_lineage
 from ltxstudio.session.preflight import BadInput, Preflight, destination_problems, preflight
-from ltxstudio.session.requests import (
-    ExtendRequest,
-    FieldProblem,
-    GenerateRequest,
-    HdrRequest,
-    ReframeRequest,
-    Request,
-    RetakeRequest,
-)
 from ltxstudio.settings import secrets, store
 from ltxstudio.settings.model import Backend, Settings
 from ltxstudio.settings.paths import AppPaths, app_paths
@@ -89,7 +88,7 @@ class Submission:
 
     request: Request
     output_path: Path | None = None
-    lineage: dict[str, Any] | None = None
+    lineage: Lineage | None = None
 
 
 @dataclass(frozen=True)
@@ -250,7 +249,7 @@ class Session:
         request: Request,
         *,
         output_path: Path | None = None,
-        lineage: dict[str, Any] | None = None,
+        lineage: Lineage | None = None,
     ) -> Job:
         """Queue `request` after its preflight; raises `BadInput` before anything is spent."""
         (job,) = await self.submit_many([Submission(request, output_path, lineage)])
@@ -277,33 +276,31 @@ class Session:
         return jobs
 
     def _spec(self, sub: Submission) -> JobSpec:
-        request = sub.request
         return JobSpec(
-            endpoint=request.endpoint,
-            params=request.params(),
-            media={k: _absolute(v) for k, v in request.media().items()},
+            request=sub.request,
             output_path=_absolute(str(sub.output_path)) if sub.output_path else None,
-            lineage=sub.lineage or {},
+            lineage=sub.lineage or Lineage(),
         )
 
     def edit_submission(
         self,
-        request: RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest,
+        request: EditRequest,
         take: Take,
         output_path: Path | None = None,
     ) -> Submission:
         """A retake, extension, HDR or reframe of `take`, ready to submit: the result joins
         the take's clip, with the segment recorded in its provenance."""
         lineage = edit_lineage(request, take)
-        request = replace(request, video=str(self.library.path_of(take)))
-        return Submission(request, output_path, lineage)
+        # The take's own file in the library, whatever path the caller knew it by.
+        source = LocalFile(str(self.library.path_of(take).absolute()))
+        return Submission(request.with_media({"video_uri": source}), output_path, lineage)
 
-    async def generate(self, request: GenerateRequest, *, output_path: Path | None = None) -> Job:
+    async def generate(self, request: GenerationRequest, *, output_path: Path | None = None) -> Job:
         return await self.submit(request, output_path=output_path)
 
     async def edit(
         self,
-        request: RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest,
+        request: EditRequest,
         take: Take,
         *,
         output_path: Path | None = None,

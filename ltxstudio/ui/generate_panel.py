@@ -29,16 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ltxstudio.api import MediaFacts
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Endpoint, Model, Resolution, Tier
 from ltxstudio.core.pricing import CostBasis, Quote, UnpricedError, format_usd, quote
+from ltxstudio.core.request import AudioToVideo, GenerationRequest, MediaFacts
+from ltxstudio.session.forms import Mode, generation_request
 from ltxstudio.session.history import Presets
-from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.ui.media_picker import AUDIO_FILTER, IMAGE_FILTER, Inspector, MediaPicker
 from ltxstudio.ui.prompt_editor import PromptEditor
 
-Estimator = Callable[[GenerateRequest, MediaFacts | None], Quote]
+Estimator = Callable[[GenerationRequest, MediaFacts | None], Quote]
 
 _MODE_LABEL = {Mode.TEXT: "Text", Mode.IMAGE: "Image", Mode.AUDIO: "Audio"}
 _CAMERA_LABEL = {m: m.replace("_", " ") for m in catalog.CAMERA_MOTIONS}
@@ -51,7 +51,7 @@ def resolution_label(res: Resolution) -> str:
 
 
 class GeneratePanel(QWidget):
-    generate_requested = Signal(object)  # GenerateRequest
+    generate_requested = Signal(object)  # GenerationRequest
 
     def __init__(
         self,
@@ -192,42 +192,41 @@ class GeneratePanel(QWidget):
             if button.property("mode") == mode.value:
                 button.setChecked(True)
 
-    def request(self) -> GenerateRequest:
+    def request(self) -> GenerationRequest:
+        """The request the form stands for now (the one `generation_request` builds)."""
         mode = self.mode
-        return GenerateRequest(
-            mode=mode,
-            prompt=self.prompt.text(),
-            model=Model(self.model.currentData()),
-            resolution=self.resolution.currentData(),
-            fps=self.fps.currentData() or catalog.DEFAULT_FPS,
-            duration=self.duration.currentData(),
+        return generation_request(
+            mode,
+            self.prompt.text(),
+            Model(self.model.currentData()),
+            self.resolution.currentData(),
+            self.fps.currentData(),
+            self.duration.currentData(),
             generate_audio=self.audio_on.isChecked(),
             camera_motion=self.camera.currentData() if self.camera.isEnabled() else None,
-            image=str(self.image.path) if self.image.path and mode is not Mode.TEXT else None,
-            last_frame=(
-                str(self.last_frame.path)
-                if self.last_frame.path and mode is not Mode.TEXT
-                else None
-            ),
-            audio=str(self.audio.path) if self.audio.path and mode is Mode.AUDIO else None,
+            image=self.image.path if mode is not Mode.TEXT else None,
+            last_frame=self.last_frame.path if mode is not Mode.TEXT else None,
+            audio=self.audio.path if mode is Mode.AUDIO else None,
         )
 
     def blocking_reason(self) -> str | None:
         req = self.request()
-        if not req.prompt.strip() and not (req.mode is Mode.AUDIO and req.image):
+        # With an image, audio-to-video needs no prompt; everything else does.
+        prompt_optional = isinstance(req, AudioToVideo) and req.image_uri is not None
+        if not req.prompt_text.strip() and not prompt_optional:
             return self.tr("Write a prompt to generate.")
         problems = req.problems()
         if problems:
             return str(problems[0])
         prompt_error = self.prompt.blocking_problem()
-        if prompt_error and not (req.mode is Mode.AUDIO and req.image):
+        if prompt_error and not prompt_optional:
             return prompt_error
         pickers = {
             Mode.TEXT: (),
             Mode.IMAGE: (self.image, self.last_frame),
             Mode.AUDIO: (self.image, self.last_frame, self.audio),
         }
-        for picker in pickers[req.mode]:
+        for picker in pickers[self.mode]:
             issue = picker.blocking_issue()
             if issue and picker.path is not None:
                 return f"{picker.accessibleName()}: {issue}"
@@ -240,16 +239,16 @@ class GeneratePanel(QWidget):
     # ------------------------------------------------------------------ presets
 
     def preset_values(self) -> dict[str, Any]:
-        req = self.request()
+        resolution = self.resolution.currentData()
         return {
-            "mode": req.mode.value,
-            "prompt": req.prompt,
-            "model": req.model.value,
-            "resolution": str(req.resolution) if req.resolution else None,
-            "fps": req.fps,
-            "duration": req.duration,
-            "generate_audio": req.generate_audio,
-            "camera_motion": req.camera_motion,
+            "mode": self.mode.value,
+            "prompt": self.prompt.text(),
+            "model": self.model.currentData(),
+            "resolution": str(resolution) if resolution else None,
+            "fps": self.fps.currentData(),
+            "duration": self.duration.currentData(),
+            "generate_audio": self.audio_on.isChecked(),
+            "camera_motion": self.camera.currentData() if self.camera.isEnabled() else None,
         }
 
     def apply_values(self, values: dict[str, Any]) -> None:
@@ -390,20 +389,22 @@ class GeneratePanel(QWidget):
         if self._filling:
             return
         req = self.request()
+        audio_mode = isinstance(req, AudioToVideo)
         self.prompt.set_context(
-            camera_motion=req.camera_motion, audio=req.generate_audio or req.mode is Mode.AUDIO
+            camera_motion=req.camera_motion,
+            audio=audio_mode or getattr(req, "generate_audio", True),
         )
         seconds = self.audio.inspection.seconds if self.audio.inspection else None
         facts = MediaFacts(duration=seconds) if seconds is not None else None
         try:
-            if req.mode is Mode.AUDIO and seconds is None:
+            if isinstance(req, AudioToVideo) and seconds is None:
                 rate = quote(CostBasis(Endpoint.AUDIO_TO_VIDEO, 1, req.model, req.resolution))
                 text = self.tr("%1 per second of audio").replace("%1", format_usd(rate.usd))
                 priced = rate
             else:
                 priced = self._estimate(req, facts)
                 text = format_usd(priced.usd)
-                if req.duration is None and req.mode is not Mode.AUDIO:
+                if not audio_mode and getattr(req, "duration", 6) is None:
                     text = self.tr("up to %1").replace("%1", text)
             if not priced.published:
                 text = self.tr("≈ %1\n(rate not published)").replace("%1", text)

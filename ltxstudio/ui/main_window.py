@@ -28,14 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ltxstudio.api import MediaFacts
 from ltxstudio.core.pricing import Quote, quote
+from ltxstudio.core.request import GenerationRequest, MediaFacts
 from ltxstudio.jobs.model import Job
 from ltxstudio.jobs.runner import QueueStatus
 from ltxstudio.media import Role
 from ltxstudio.session import BadInput, Session
+from ltxstudio.session.forms import Mode
 from ltxstudio.session.keycheck import KeyCheck, check_key, target_base_url
-from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.settings import secrets
 from ltxstudio.ui.about_dialog import show_about
 from ltxstudio.ui.asyncslot import async_slot
@@ -224,11 +224,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ actions
 
-    def _estimate(self, request: GenerateRequest, facts: MediaFacts | None) -> Quote:
+    def _estimate(self, request: GenerationRequest, facts: MediaFacts | None) -> Quote:
         return quote(request.cost_basis(facts))
 
     @async_slot(object)
-    async def _on_generate_requested(self, request: GenerateRequest) -> None:
+    async def _on_generate_requested(self, request: GenerationRequest) -> None:
         self.generate.generate_button.setEnabled(False)
         try:
             job = await self.session.generate(request)

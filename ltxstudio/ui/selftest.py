@@ -28,11 +28,11 @@ from PySide6.QtWidgets import QComboBox, QSystemTrayIcon
 
 from ltxstudio import __version__, media
 from ltxstudio.core.catalog import Model, Resolution
+from ltxstudio.core.request import TextToVideo
 from ltxstudio.jobs.model import JobState
 from ltxstudio.media.versions import backend_info
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.session import Session, SessionOptions
-from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.settings import secrets, store
 from ltxstudio.settings.model import Backend, Settings
 from ltxstudio.settings.paths import AppPaths
@@ -215,7 +215,9 @@ class _Run:
         assert self.session is not None
         assert self.window is not None
         session, window = self.session, self.window
-        request = GenerateRequest(Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, SIZE, FPS, SECONDS)
+        request = TextToVideo(
+            prompt=PROMPT, model=Model.LTX_2_3_FAST, resolution=SIZE, fps=FPS, duration=SECONDS
+        )
         job = await session.generate(request)
         (done,) = await session.wait([job])
         if done.state is not JobState.COMPLETED:

@@ -54,7 +54,7 @@ class SessionController:
 
     async def _submit(self, request: EditRequest, lineage: Lineage) -> Job | None:
         try:
-            job = await self.session.submit(request, lineage=dict(lineage))
+            job = await self.session.submit(request, lineage=lineage)
         except BadInput as exc:
             self.refused.emit(str(exc))
             return None

@@ -24,7 +24,6 @@ from ltxstudio.api import (
     ConcurrencyLimitError,
     Container,
     DownloadVerificationError,
-    ImageToVideo,
     KeyVerdict,
     LtxClient,
     NotFoundError,
@@ -38,11 +37,14 @@ from ltxstudio.api import (
     ServerError,
     StorageError,
     SubmitOutcomeUnknown,
-    TextToVideo,
 )
 from ltxstudio.core.catalog import Endpoint, Model, Resolution
 from ltxstudio.core.clock import ManualClock
 from ltxstudio.core.remote import FailureKind
+from ltxstudio.core.request import (
+    ImageToVideo,
+    TextToVideo,
+)
 from tests.support.media_factory import make_image, make_video
 
 pytestmark = pytest.mark.asyncio
@@ -769,7 +771,9 @@ async def test_documented_error_types_map_to_what_the_engine_must_do(
 async def test_a_failed_jobs_402_and_422_carry_the_submit_kinds(
     script: Script, clock: ManualClock
 ) -> None:
-    from ltxstudio.api import Failed
+    from ltxstudio.api import (
+        Failed,
+    )
 
     def failed(error_type: str) -> httpx.Response:
         body = {"status": "failed", "id": "j", "error": {"type": error_type, "message": "m"}}

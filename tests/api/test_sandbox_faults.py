@@ -25,12 +25,14 @@ from ltxstudio.api import (
     RetryNotice,
     ServerError,
     SubmitOutcomeUnknown,
-    TextToVideo,
     Timeouts,
 )
 from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.clock import ManualClock, SystemClock
 from ltxstudio.core.remote import FailureKind
+from ltxstudio.core.request import (
+    TextToVideo,
+)
 from ltxstudio.sandbox.asgi import create_app, sandbox_of
 from ltxstudio.sandbox.faults import FaultPlan
 from ltxstudio.sandbox.service import Sandbox

@@ -27,10 +27,12 @@ from typing import Any
 
 import httpx
 
-from ltxstudio.api import MediaFacts
 from ltxstudio.core.catalog import Endpoint, Model
 from ltxstudio.core.clock import ManualClock
 from ltxstudio.core.pricing import Quote, quote
+from ltxstudio.core.request import (
+    MediaFacts,
+)
 from ltxstudio.sandbox.errors import ApiError
 from ltxstudio.sandbox.service import Sandbox
 from ltxstudio.sandbox.validation import parse_request

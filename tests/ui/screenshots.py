@@ -55,10 +55,11 @@ async def capture(out: Path) -> list[Path]:
     from PySide6.QtWidgets import QWidget
 
     from ltxstudio.core.catalog import Model, Resolution
+    from ltxstudio.core.request import GenerationRequest
     from ltxstudio.jobs.model import JobState
     from ltxstudio.sandbox.asgi import sandbox_of
     from ltxstudio.session import Session, SessionOptions
-    from ltxstudio.session.requests import GenerateRequest, Mode
+    from ltxstudio.session.forms import Mode, generation_request
     from ltxstudio.settings.model import Backend
     from ltxstudio.ui.generate_panel import _select
     from ltxstudio.ui.main_window import MainWindow
@@ -107,8 +108,8 @@ async def capture(out: Path) -> list[Path]:
                 raise TimeoutError("the app did not reach the state to capture")
             await settle(0.2)
 
-    def request(prompt: str, seconds: int = 4) -> GenerateRequest:
-        return GenerateRequest(
+    def request(prompt: str, seconds: int = 4) -> GenerationRequest:
+        return generation_request(
             Mode.TEXT, prompt, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, seconds
         )
 

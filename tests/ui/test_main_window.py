@@ -11,7 +11,7 @@ from PySide6.QtGui import QDropEvent
 
 from ltxstudio.jobs.model import JobState
 from ltxstudio.jobs.runner import HoldReason
-from ltxstudio.session.requests import GenerateRequest, Mode
+from ltxstudio.session.forms import Mode, generation_request
 from tests.support.media_factory import make_image
 from tests.ui.conftest import App, until
 
@@ -89,10 +89,12 @@ async def test_cancel_retry_pause_resume_and_reorder(open_app) -> None:  # type:
     w.queue.pause_button.click()
     assert s.runner.hold is not None
     assert w.queue.banner.isVisible()
-    request = GenerateRequest(Mode.TEXT, PROMPT, resolution=None)
+    request = generation_request(Mode.TEXT, PROMPT, resolution=None)
     from ltxstudio.core.catalog import Model, Resolution
 
-    request = GenerateRequest(Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2)
+    request = generation_request(
+        Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2
+    )
     jobs = [await s.generate(request) for _ in range(3)]
     assert states_of(app) == [JobState.QUEUED] * 3  # paused: nothing starts
     mime = w.jobs_model.mimeData([w.jobs_model.index(2, 0)])
@@ -123,7 +125,7 @@ async def test_402_pauses_the_queue_and_says_so(open_app) -> None:  # type: igno
     from ltxstudio.core.catalog import Model, Resolution
 
     await s.generate(
-        GenerateRequest(Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2)
+        generation_request(Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2)
     )
     await until(lambda: s.runner.hold is not None, w.jobs_model.dataChanged)
     assert s.runner.hold is not None

@@ -165,7 +165,8 @@ class JobTableModel(QAbstractTableModel):
             case Column.ENDPOINT:
                 return _KIND.get(job.spec.endpoint.value, job.spec.endpoint.value)
             case Column.MODEL:
-                return str(job.spec.params.get("model", "—")).removeprefix("ltx-")
+                model = getattr(job.spec.request, "model", None)
+                return str(model).removeprefix("ltx-") if model else "—"
             case Column.STATE:
                 return self.state_text(job, row)
             case Column.PROGRESS:
@@ -195,7 +196,7 @@ class JobTableModel(QAbstractTableModel):
                 left = self._eta.remaining(job, now)
                 return f"{job.state.label} · ETA {fmt_clock(left)}" if left else job.state.label
             case JobState.COMPLETED:
-                seconds = job.spec.params.get("duration")
+                seconds = getattr(job.spec.request, "duration", None)
                 length = f" · {float(seconds):.1f} s" if isinstance(seconds, int | float) else ""
                 return f"done{length} · {format_usd(job.estimate_usd)}"
             case JobState.FAILED:
@@ -212,7 +213,7 @@ class JobTableModel(QAbstractTableModel):
 
     def _tooltip(self, job: Job, column: Column) -> str | None:
         if column == Column.TITLE:
-            return str(job.spec.params.get("prompt") or job.spec.title)
+            return job.spec.request.prompt_text or job.spec.title
         lines = [f"state: {job.state.label}"]
         if job.note:
             lines.append(job.note)

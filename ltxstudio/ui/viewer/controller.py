@@ -8,26 +8,14 @@ new take of the same clip with the right parent and segment when the job complet
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol, TypedDict
+from typing import Protocol
 
+from ltxstudio.core.lineage import Lineage
+from ltxstudio.core.request import EditRequest
 from ltxstudio.library.model import Take
 from ltxstudio.library.store import Library, LibraryError
-from ltxstudio.session.lineage import EditRequest
 
-
-class Lineage(TypedDict):
-    """Where a queued edit comes from and what it changes.
-
-    `segment` is what `Provenance.segment` should hold for the result: the request's segment
-    fields as sent (as `Session.edit_submission` builds it): for a retake `start_time`,
-    `duration`, `mode`; for an extend `duration`, `mode` and `context` when chosen; for a
-    reframe its `resolution`.
-    """
-
-    clip_id: str
-    parent_take_id: str
-    kind: str  # a TakeKind value
-    segment: dict[str, Any]
+__all__ = ["EditRequest", "Lineage", "ViewerController", "prompt_of"]
 
 
 class ViewerController(Protocol):
@@ -46,7 +34,7 @@ class ViewerController(Protocol):
     def redo(self) -> None: ...
 
     def queue(self, request: EditRequest, lineage: Lineage) -> object:
-        """Queue an edit as a job; the result becomes a new take of `lineage["clip_id"]`."""
+        """Queue an edit as a job; the result becomes a new take of `lineage.clip_id`."""
         ...
 
 

@@ -27,13 +27,20 @@ from PySide6.QtWidgets import (
 
 from ltxstudio import media
 from ltxstudio.core import catalog
-from ltxstudio.core.catalog import Endpoint, Model, Resolution
+from ltxstudio.core.catalog import Endpoint, ExtendMode, Model, Resolution, RetakeMode
 from ltxstudio.core.pricing import format_usd
+from ltxstudio.core.request import (
+    EditRequest,
+    Extend,
+    Hdr,
+    LocalFile,
+    Placement,
+    Reframe,
+    Retake,
+)
 from ltxstudio.core.segments import Window, plan_extend, retake_problem
 from ltxstudio.core.timebase import frames_in
 from ltxstudio.media import Role, Severity
-from ltxstudio.session.lineage import EditRequest
-from ltxstudio.session.requests import ExtendRequest, HdrRequest, ReframeRequest, RetakeRequest
 from ltxstudio.ui.theme import AMBER, GREY, RED
 from ltxstudio.ui.viewer.facts import ClipFacts, estimate
 
@@ -56,7 +63,7 @@ class EditDialog(QDialog):
         self.setModal(False)
         self.setMinimumWidth(460)
         self.facts = facts
-        self.video = str(facts.path)
+        self.video = LocalFile(str(facts.path))
         checked = media.check_info(facts.info, self.role)
         self.input_errors = [p.message for p in checked if p.severity is Severity.ERROR]
         self.input_notes = [p.message for p in checked if p.severity is not Severity.ERROR]
@@ -188,12 +195,12 @@ class RetakeDialog(EditDialog):
         )
         self.refresh()
 
-    def request(self) -> RetakeRequest:
-        return RetakeRequest(
-            video=self.video,
-            start=self.span.start,
+    def request(self) -> Retake:
+        return Retake(
+            video_uri=self.video,
+            start_time=self.span.start,
             duration=self.span.duration,
-            mode=self.mode.currentData(),
+            mode=RetakeMode(self.mode.currentData()),
             prompt=self.prompt.toPlainText().strip() or None,
             model=self.model or Model.LTX_2_3_PRO,
         )
@@ -259,16 +266,16 @@ class ExtendDialog(EditDialog):
         self._finish_form()
 
     @property
-    def mode(self) -> str:
-        return "start" if self.at_start.isChecked() else "end"
+    def mode(self) -> ExtendMode:
+        return ExtendMode.START if self.at_start.isChecked() else ExtendMode.END
 
     def chosen_context(self) -> float | None:
         return self.context.value() if self.own_context.isChecked() else None
 
-    def request(self) -> ExtendRequest:
+    def request(self) -> Extend:
         plan = plan_extend(self.seconds.value(), self.facts.fps, self.chosen_context())
-        return ExtendRequest(
-            video=self.video,
+        return Extend(
+            video_uri=self.video,
             duration=plan.seconds,
             mode=self.mode,
             context=plan.context if self.own_context.isChecked() else None,
@@ -337,8 +344,8 @@ class HdrDialog(EditDialog):
         )
         self._finish_form()
 
-    def request(self) -> HdrRequest:
-        return HdrRequest(video=self.video)
+    def request(self) -> Hdr:
+        return Hdr(video_uri=self.video)
 
     def cost_note(self) -> str:
         return self.tr("HDR is billed per input second by the input's size.")
@@ -366,12 +373,12 @@ class ReframeDialog(EditDialog):
         self.anchor.currentIndexChanged.connect(lambda _i: self.refresh())
         self._finish_form()
 
-    def request(self) -> ReframeRequest:
+    def request(self) -> Reframe:
         anchor = self.anchor.currentData()
-        return ReframeRequest(
-            video=self.video,
+        return Reframe(
+            video_uri=self.video,
             resolution=Resolution.parse(self.resolution.currentData()),
-            placement={"anchor": anchor} if anchor else None,
+            placement=Placement(anchor=anchor) if anchor else None,
         )
 
     def cost_note(self) -> str:

@@ -4,17 +4,15 @@ submit, with the lineage that files the result as a new take of the clip."""
 
 from __future__ import annotations
 
-from typing import cast
-
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ltxstudio.core.pricing import format_usd
-from ltxstudio.session.lineage import EditRequest, edit_lineage
-from ltxstudio.session.requests import RetakeRequest
+from ltxstudio.core.request import EditRequest, LocalFile, Retake
+from ltxstudio.session.lineage import edit_lineage
 from ltxstudio.ui.theme import RED
 from ltxstudio.ui.viewer.actions import ViewerActions
-from ltxstudio.ui.viewer.controller import Lineage, ViewerController, prompt_of
+from ltxstudio.ui.viewer.controller import ViewerController, prompt_of
 from ltxstudio.ui.viewer.dialogs import (
     EditDialog,
     ExtendDialog,
@@ -51,14 +49,14 @@ class ViewerEdits(QObject):
         self.host = host  # the dialogs' parent
         self.dialog: EditDialog | None = None
 
-    def retake_request(self) -> RetakeRequest | None:
+    def retake_request(self) -> Retake | None:
         """The request the current window would send (defaults; the dialog refines it)."""
         window, facts, take = self.selection.window, self.showing.facts, self.showing.take
         if facts is None or take is None or window is None:
             return None
-        return RetakeRequest(
-            video=str(facts.path),
-            start=window.start,
+        return Retake(
+            video_uri=LocalFile(str(facts.path)),
+            start_time=window.start,
             duration=window.duration,
             prompt=prompt_of(take, self.library) or None,
         )
@@ -140,6 +138,6 @@ class ViewerEdits(QObject):
         take = self.showing.take
         if take is None:
             return
-        lineage = cast(Lineage, edit_lineage(request, take))
+        lineage = edit_lineage(request, take)
         self.controller.queue(request, lineage)
         self.queued.emit(request, lineage)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from ltxstudio import media
 from ltxstudio.core.clock import Clock
-from ltxstudio.library.model import Clip, Take, TakeKind
+from ltxstudio.library.model import Clip, Take, edited_window
 from ltxstudio.ui.background import Background
 from ltxstudio.ui.viewer.actions import ViewerActions
 from ltxstudio.ui.viewer.controller import ViewerController
@@ -44,16 +44,8 @@ from ltxstudio.ui.viewer.video_area import Page
 
 def edited_position(take: Take, duration: float) -> float:
     """Where a new take changed its parent: the player opens it there."""
-    seg = take.provenance.segment
-    match take.kind:
-        case TakeKind.RETAKE if seg:
-            return float(seg.get("start_time", 0.0))
-        case TakeKind.EXTEND if seg and seg.get("mode") == "start":
-            return 0.0
-        case TakeKind.EXTEND if seg:
-            return max(0.0, duration - float(seg.get("duration", 0.0)))
-        case _:
-            return 0.0
+    window = edited_window(take, duration)
+    return window[0] if window is not None else 0.0
 
 
 class ViewerPanel(QWidget):

@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from ltxstudio import media
+from ltxstudio.core.lineage import ExtendSegment, segment_to_json
 from ltxstudio.core.pricing import format_usd
-from ltxstudio.library.model import Take, TakeKind
+from ltxstudio.library.model import Take, edited_window
 from ltxstudio.library.store import Library, provenance_document
 from ltxstudio.ui.background import Background
 from ltxstudio.ui.theme import ACCENT, GREY, monospace_font
@@ -51,17 +52,14 @@ def take_time(take: Take) -> str:
 
 
 def poster_time(take: Take, duration: float | None = None) -> float:
-    """Where a take's chip picture comes from: the middle of what the take changed."""
-    seg = take.provenance.segment
-    match take.kind:
-        case TakeKind.RETAKE if seg:
-            return float(seg.get("start_time", 0)) + float(seg.get("duration", 0)) / 2
-        case TakeKind.EXTEND if seg and seg.get("mode") == "start":
-            return float(seg.get("duration", 0)) / 2
-        case TakeKind.EXTEND if seg and duration:
-            return max(0.0, duration - float(seg.get("duration", 0)) / 2)
-        case _:
-            return (duration or 0.2) / 2
+    """Where a take's chip picture comes from: the middle of what the take changed (an
+    extension at the end needs the take's length to be placed; without it, the middle)."""
+    end_unknown = duration is None and isinstance(take.provenance.segment, ExtendSegment)
+    window = None if end_unknown else edited_window(take, duration or 0.0)
+    if window is None:
+        return (duration or 0.2) / 2
+    start, length = window
+    return start + length / 2
 
 
 class TakeChip(QFrame):
@@ -105,8 +103,8 @@ class TakeChip(QFrame):
             lines.append(f"model {p.model}")
         if cost := take_cost(self.take):
             lines.append(f"estimated {cost}")
-        if p.segment:
-            lines.append("segment " + json.dumps(dict(p.segment)))
+        if p.segment is not None:
+            lines.append("segment " + json.dumps(segment_to_json(p.segment)))
         return "\n".join(lines)
 
     def _style(self) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QVideoFrame
 
 from ltxstudio.core.clock import ManualClock
+from ltxstudio.core.lineage import segment_from_json
 from ltxstudio.library.model import Provenance, Take, TakeKind
 from ltxstudio.library.store import Library
 from ltxstudio.library.undo import UndoStack
@@ -186,7 +187,7 @@ class Controller:
             job_id=f"job-{len(self.library.takes(clip_id))}-{clip_id}",
             estimate_usd=estimate,
             parent_take_id=parent,
-            segment=segment or {},
+            segment=segment_from_json(segment, kind),
         )
         return self.library.add_take(
             clip_id, source, kind=kind, provenance=provenance, sha256="0" * 64, activate=activate

@@ -5,12 +5,14 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
 
-from ltxstudio.core.catalog import Endpoint
+from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.clock import ManualClock
+from ltxstudio.core.request import TextToVideo
 from ltxstudio.jobs.journal import Journal
 from ltxstudio.jobs.model import Job, JobSpec, JobState
 from ltxstudio.jobs.runner import Runner, RunnerConfig
@@ -18,16 +20,15 @@ from ltxstudio.jobs.store import JobStore
 from tests.support.fake_backend import FakeBackend
 
 
-def spec(prompt: str = "a lighthouse at dusk", **params: object) -> JobSpec:
+def spec(prompt: str = "a lighthouse at dusk", **fields: Any) -> JobSpec:
     return JobSpec(
-        Endpoint.TEXT_TO_VIDEO,
-        {
-            "prompt": prompt,
-            "model": "ltx-2-3-pro",
-            "duration": 8,
-            "resolution": "1920x1080",
-            **params,
-        },
+        TextToVideo(
+            prompt=prompt,
+            model=Model.LTX_2_3_PRO,
+            duration=8,
+            resolution=Resolution(1920, 1080),
+            **fields,
+        )
     )
 
 

@@ -205,7 +205,7 @@ async def test_recovery_after_a_crash(make_engine: Make, tmp_path: Path) -> None
     e = make_engine()
     uploading, submitting, pending = e.add(3)
     e.store.update(uploading.id, state=JobState.UPLOADING)
-    e.store.update(submitting.id, state=JobState.UPLOADING, prepared={"prompt": "x"})
+    e.store.update(submitting.id, state=JobState.UPLOADING, prepared=submitting.spec.request)
     e.store.update(submitting.id, state=JobState.SUBMITTING, submitted_at=e.clock.time())
     e.backend.remote["r-old"] = e.clock.time()
     for state in (JobState.UPLOADING, JobState.SUBMITTING):
