@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: the error taxonomy and its one wire-to-class mapping read as one.
 """Everything the client raises, keyed by the API's `error.type` so callers catch by meaning.
 
 ::

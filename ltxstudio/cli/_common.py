@@ -22,7 +22,7 @@ from ltxstudio.core.logsetup import configure
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.core.remote import FailureKind
 from ltxstudio.jobs.model import Job, JobState
-from ltxstudio.jobs.runner import HoldReason
+from ltxstudio.jobs.queue_state import HoldReason
 from ltxstudio.session import BadInput, NoApiKey, Session, SessionOptions
 from ltxstudio.settings import secrets
 from ltxstudio.settings.model import Backend

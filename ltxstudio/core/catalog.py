@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: the contract's whole matrix in one table, audited as one.
 """What the LTX API accepts, as data: endpoints, models, resolutions, fps, durations, media limits.
 
 This is the one table both sides read: the client's pre-flight checks and the sandbox's

@@ -34,7 +34,9 @@ from ltxstudio.core.request import (
 )
 from ltxstudio.jobs.journal import Journal
 from ltxstudio.jobs.model import Job, JobSpec, JobState
-from ltxstudio.jobs.runner import Runner, RunnerConfig
+from ltxstudio.jobs.queue_state import RunnerConfig
+from ltxstudio.jobs.runner import Runner
+from ltxstudio.jobs.spend import spent_since
 from ltxstudio.jobs.store import JobStore
 from ltxstudio.library.model import Provenance, Take, TakeKind
 from ltxstudio.library.store import Library
@@ -129,7 +131,6 @@ class Session:
         self.undo_stack = UndoStack(library)
         self.history = PromptHistory(paths.data / "prompt-history.json")
         self.presets = Presets(paths.config / "presets.json")
-        self.started_at = clock.time()
         self.drained: Signal[[DrainSummary]] = Signal("session.drained")
         self._task: asyncio.Task[None] | None = None
         self._since_drain: set[str] = set()
@@ -376,12 +377,6 @@ class Session:
         """Until these jobs are terminal, or stuck behind a hold or an approval."""
         return await self.runner.drain(j if isinstance(j, str) else j.id for j in jobs)
 
-    def spent_today(self) -> Decimal:
-        return self.runner.status().spent_today_usd
-
-    def spent_this_session(self) -> Decimal:
-        return self.runner.spent_since(self.started_at)
-
     # ------------------------------------------------------------------ library
 
     def set_active_take(self, clip_id: str, take_id: str) -> None:
@@ -392,13 +387,6 @@ class Session:
 
     def redo(self) -> None:
         self.undo_stack.redo()
-
-    def job_for_take(self, take: Take) -> Job | None:
-        job_id = take.provenance.job_id
-        try:
-            return self.store.get(job_id) if job_id else None
-        except KeyError:
-            return None
 
     # ------------------------------------------------------------------ internals
 
@@ -414,7 +402,7 @@ class Session:
             DrainSummary(
                 completed=sum(j.state is JobState.COMPLETED for j in finished),
                 failed=sum(j.state is not JobState.COMPLETED for j in finished),
-                spent_usd=self.runner.spent_since(0, finished),
+                spent_usd=spent_since(finished, 0),
             )
         )
 

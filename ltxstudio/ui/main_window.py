@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ltxstudio.core.pricing import Quote, quote
 from ltxstudio.core.request import GenerationRequest, MediaFacts
 from ltxstudio.jobs.model import Job
-from ltxstudio.jobs.runner import QueueStatus
+from ltxstudio.jobs.queue_state import QueueStatus
 from ltxstudio.media import Role
 from ltxstudio.session import BadInput, Session
 from ltxstudio.session.forms import Mode

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.jobs.model import Job, JobState
-from ltxstudio.jobs.runner import HoldReason, QueueStatus
+from ltxstudio.jobs.queue_state import HoldReason, QueueStatus
 from ltxstudio.ui.models.job_table import Column, JobRole, JobTableModel, ProgressRole
 from ltxstudio.ui.theme import AMBER, RED
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QSystemTrayIcon, QToolButton
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.core.remote import FailureKind
 from ltxstudio.jobs.model import Job, JobState
-from ltxstudio.jobs.runner import QueueStatus
+from ltxstudio.jobs.queue_state import QueueStatus
 from ltxstudio.session import DrainSummary, Session
 from ltxstudio.ui.theme import AMBER, GREEN
 

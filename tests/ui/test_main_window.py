@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from ltxstudio.jobs.model import JobState
-from ltxstudio.jobs.runner import HoldReason
+from ltxstudio.jobs.queue_state import HoldReason
 from ltxstudio.session.forms import Mode, generation_request
 from tests.support.media_factory import make_image
 from tests.ui.conftest import App, until

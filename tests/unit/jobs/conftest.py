@@ -15,7 +15,9 @@ from ltxstudio.core.clock import ManualClock
 from ltxstudio.core.request import TextToVideo
 from ltxstudio.jobs.journal import Journal
 from ltxstudio.jobs.model import Job, JobSpec, JobState
-from ltxstudio.jobs.runner import Runner, RunnerConfig
+from ltxstudio.jobs.ports import Finalizer
+from ltxstudio.jobs.queue_state import RunnerConfig
+from ltxstudio.jobs.runner import Runner
 from ltxstudio.jobs.store import JobStore
 from tests.support.fake_backend import FakeBackend
 
@@ -87,12 +89,16 @@ def clock() -> ManualClock:
 async def make_engine(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Callable[..., Engine]]:
     engines: list[Engine] = []
 
-    def make(config: RunnerConfig | None = None, backend: FakeBackend | None = None) -> Engine:
+    def make(
+        config: RunnerConfig | None = None,
+        backend: FakeBackend | None = None,
+        finalize: Finalizer | None = None,
+    ) -> Engine:
         config = config or RunnerConfig()
         journal = Journal(tmp_path / "journal.db")
         store = JobStore(journal, clock, sync_in_thread=False)
         backend = backend or FakeBackend(clock)
-        runner = Runner(store, backend, clock, tmp_path / "results", config)
+        runner = Runner(store, backend, clock, tmp_path / "results", config, finalize)
         engine = Engine(clock, journal, store, backend, runner)
         engines.append(engine)
         return engine

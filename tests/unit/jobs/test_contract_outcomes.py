@@ -27,7 +27,7 @@ from ltxstudio.core.remote import (
 )
 from ltxstudio.core.request import ImageToVideo, LocalFile, Request
 from ltxstudio.jobs.model import JobSpec, JobState
-from ltxstudio.jobs.runner import HoldReason, RunnerConfig
+from ltxstudio.jobs.queue_state import HoldReason, RunnerConfig
 from tests.support.fake_backend import FakeBackend, failure
 from tests.unit.jobs.conftest import Engine
 

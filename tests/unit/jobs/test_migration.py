@@ -23,7 +23,8 @@ from ltxstudio.core.request import AudioToVideo, LocalFile, Reframe
 from ltxstudio.jobs.journal import Journal
 from ltxstudio.jobs.journal_migrations import SCHEMA_VERSION
 from ltxstudio.jobs.model import JobState
-from ltxstudio.jobs.runner import Runner, RunnerConfig
+from ltxstudio.jobs.queue_state import RunnerConfig
+from ltxstudio.jobs.runner import Runner
 from ltxstudio.jobs.store import JobStore
 from tests.support.fake_backend import FakeBackend
 

@@ -1,8 +1,9 @@
-"""No import cycle through the UI (issue 13): an AST scan of `ltxstudio/`, module-level AND
-function-local imports, because a cycle hidden in a function body is still a cycle (Help → Run
-self-test once went main_window → selftest_dialog → selftest → main_window that way).
+"""No import cycle in `ltxstudio/` (issue 13): an AST scan, module-level AND function-local
+imports, because a cycle hidden in a function body is still a cycle (Help → Run self-test once
+went main_window → selftest_dialog → selftest → main_window that way), and imports under
+`if TYPE_CHECKING:` too (jobs.pipeline ↔ jobs.runner was one: a seam, if not a runtime cycle).
 
-`python -m tests.ui.test_import_cycles` prints every cycle in `ltxstudio/`, UI or not, with the
+`python -m tests.unit.test_import_cycles` prints every cycle in `ltxstudio/`, UI or not, with the
 line of each import and whether it runs at import time ("module"), when a function runs
 ("local") or only for the type checker ("typing", not a runtime cycle).
 """
@@ -147,10 +148,12 @@ def shortest_cycle(start: str, graph: dict[str, set[str]], within: set[str]) -> 
     return []
 
 
-def cycles(kinds: frozenset[str] = RUNTIME) -> list[tuple[list[str], list[Edge]]]:
+def cycles(
+    kinds: frozenset[str] = RUNTIME, root: Path = ROOT
+) -> list[tuple[list[str], list[Edge]]]:
     """Each import cycle (one strongly connected component) with one shortest loop through it,
     as the edges that make it."""
-    known = modules()
+    known = modules(root)
     chosen = [e for e in edges(known) if e.kind in kinds]
     graph: dict[str, set[str]] = {}
     for e in chosen:
@@ -177,19 +180,29 @@ def describe(found: list[tuple[list[str], list[Edge]]]) -> str:
     return "\n".join(lines) or "no import cycles"
 
 
-def touches_ui(component: list[str]) -> bool:
-    return any(m == f"{PACKAGE}.app" or m.startswith(f"{PACKAGE}.ui") for m in component)
-
-
 def test_the_scan_sees_function_local_imports() -> None:
     found = edges(modules())
     local = {(e.source, e.target) for e in found if e.kind == "local"}
     assert ("ltxstudio.app", "ltxstudio.ui.main_window") in local  # app.Shell.open imports it
 
 
-def test_no_import_cycle_runs_through_the_ui() -> None:
-    ui = [c for c in cycles() if touches_ui(c[0])]
-    assert not ui, describe(ui)
+def test_no_import_cycle_anywhere_in_the_package() -> None:
+    found = cycles(RUNTIME | {"typing"})
+    assert not found, describe(found)
+
+
+def test_the_scan_finds_a_cycle_when_there_is_one(tmp_path: Path) -> None:
+    package = tmp_path / PACKAGE
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("def f() -> None:\n    from ltxstudio import b\n")
+    (package / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import ltxstudio.a\n"
+    )
+    assert cycles(RUNTIME, root=tmp_path) == []
+    ((component, steps),) = cycles(RUNTIME | {"typing"}, root=tmp_path)
+    assert component == ["ltxstudio.a", "ltxstudio.b"]
+    assert {e.kind for e in steps} == {"local", "typing"}
 
 
 if __name__ == "__main__":
