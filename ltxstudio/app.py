@@ -178,6 +178,9 @@ class Shell:
 
             session = await Session.open(replace(options, backend=Backend.SANDBOX))
         session.start()
+        from ltxstudio.ui import theme
+
+        theme.apply_choice(self.app, session.settings.theme)
         window = MainWindow(session)
         window.reopen_requested.connect(self._on_reopen_requested)
         window.closing.connect(self._on_window_closing)

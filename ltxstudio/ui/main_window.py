@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -30,13 +31,13 @@ from PySide6.QtWidgets import (
 
 from ltxstudio.api import MediaFacts
 from ltxstudio.core.pricing import Quote, quote
-from ltxstudio.jobs.model import Job
 from ltxstudio.jobs.runner import QueueStatus
 from ltxstudio.media import Role
 from ltxstudio.session import BadInput, Session
 from ltxstudio.session.keycheck import KeyCheck, check_key, target_base_url
 from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.settings import secrets
+from ltxstudio.ui import theme
 from ltxstudio.ui.about_dialog import show_about
 from ltxstudio.ui.asyncslot import async_slot
 from ltxstudio.ui.generate_panel import GeneratePanel
@@ -46,6 +47,7 @@ from ltxstudio.ui.media_bridge import Posters, inspector
 from ltxstudio.ui.models.job_table import JobTableModel
 from ltxstudio.ui.queue_panel import QueuePanel
 from ltxstudio.ui.session_controller import build_viewer, clip_menu
+from ltxstudio.ui.session_view import SessionView
 from ltxstudio.ui.settings_dialog import (
     KeyState,
     SettingsDialog,
@@ -79,6 +81,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.session = session
+        self.view = SessionView(session, self)  # every read of the session's parts goes here
         self._layout = layout or SettingsLayout()
         self.setObjectName("mainWindow")
         self.setWindowTitle("LTX Studio Desktop" + (" — Sandbox" if session.simulated else ""))
@@ -117,7 +120,8 @@ class MainWindow(QMainWindow):
         self._fit_on_show = True  # until a saved layout is restored
 
         self._make_actions()
-        self.status = StatusArea(self.statusBar(), session, self.windowIcon())
+        self.status = StatusArea(self.statusBar(), self.view, self.windowIcon())
+        self.announcer = self.status.announcer
         self.backend_label = self.status.backend_label
         self.spend_label = self.status.spend_label
         self.status.connect_button.clicked.connect(self.open_settings)
@@ -130,16 +134,17 @@ class MainWindow(QMainWindow):
         self.library.example_chosen.connect(self.generate.prompt.set_text)
         self.library.clip_activated.connect(self._on_clip_activated)
         self.queue.open_job_requested.connect(self._on_open_job)
-        session.runner.queue_changed.connect(self._on_queue_changed)
-        session.store.changed.connect(self._on_job_changed)
+        self.view.status_changed.connect(self._on_queue_changed)
+        self.view.counts_changed.connect(self.queue.show_counts)
         session.drained.connect(self.status.drained)
         # Another process (the CLI) may change the shared journal; look every 2 s.
         self._sync = QTimer(self)
         self._sync.setInterval(2000)
         self._sync.timeout.connect(self._on_sync_tick)
         self._sync.start()
-        self._on_queue_changed(session.runner.status())
+        self._on_queue_changed(self.view.status())
         self._restore_layout()
+        self.status.resumed(self.view.resumed)
 
     # ------------------------------------------------------------------ building
 
@@ -255,6 +260,9 @@ class MainWindow(QMainWindow):
         self.settings_dialog = dialog
 
     def _apply_settings(self, result: SettingsResult) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_choice(app, result.settings.theme)  # now, not at the next start
         self.reopen_requested.emit(result)
 
     async def _check_key(self, typed: str | None, base_url: str) -> KeyCheck | None:
@@ -272,7 +280,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(key_check_sentence(found), 15000)
 
     def _toggle_pause(self) -> None:
-        if self.session.runner.hold is None:
+        if self.view.status().hold is None:
             self.session.pause()
         else:
             self.session.resume()
@@ -320,22 +328,17 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Not queued: %1").replace("%1", reason), 10000)
 
     def _on_open_job(self, job_id: str) -> None:
-        take = self.session.library.take_for_job(job_id)
-        if take is not None:
-            self._on_clip_activated(take.clip_id)
+        clip_id = self.view.take_for_job(job_id)
+        if clip_id is not None:
+            self._on_clip_activated(clip_id)
 
     def _on_queue_changed(self, status: QueueStatus) -> None:
         self.queue.show_status(status)
         self.status.show_queue(status)
 
-    def _on_job_changed(self, index: int, old: Job, new: Job, fields: frozenset[str]) -> None:
-        if "state" in fields:
-            self._on_queue_changed(self.session.runner.status())
-            self.status.job_changed(new)
-
     def _on_sync_tick(self) -> None:
-        if self.session.store.sync():
-            self._on_queue_changed(self.session.runner.status())
+        if self.view.sync():
+            self._on_queue_changed(self.view.status())
 
     def _update_undo(self) -> None:
         stack = self.session.undo_stack
