@@ -8,7 +8,6 @@ store and library events. Slots that await the session are qasync `asyncSlot`s o
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -18,7 +17,6 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QIcon,
-    QKeySequence,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
@@ -34,34 +32,36 @@ from ltxstudio.core.pricing import Quote, quote
 from ltxstudio.jobs.runner import QueueStatus
 from ltxstudio.media import Role
 from ltxstudio.session import BadInput, Session
-from ltxstudio.session.keycheck import KeyCheck, check_key, target_base_url
-from ltxstudio.session.requests import GenerateRequest, Mode
-from ltxstudio.settings import secrets
+from ltxstudio.session.requests import GenerateRequest
 from ltxstudio.ui import theme
 from ltxstudio.ui.about_dialog import show_about
 from ltxstudio.ui.asyncslot import async_slot
+from ltxstudio.ui.draft import DraftKeeper
+from ltxstudio.ui.duplicate_guard import DuplicateGuard
 from ltxstudio.ui.generate_panel import GeneratePanel
+from ltxstudio.ui.intake import Intake
 from ltxstudio.ui.layout_store import LayoutStore, SettingsLayout
 from ltxstudio.ui.library_panel import ClipListModel, LibraryPanel
 from ltxstudio.ui.media_bridge import Posters, inspector
 from ltxstudio.ui.models.job_table import JobTableModel
 from ltxstudio.ui.queue_panel import QueuePanel
-from ltxstudio.ui.session_controller import build_viewer, clip_menu
+from ltxstudio.ui.quit_guard import ask_before_quitting
+from ltxstudio.ui.session_controller import build_viewer
 from ltxstudio.ui.session_view import SessionView
 from ltxstudio.ui.settings_dialog import (
-    KeyState,
     SettingsDialog,
     SettingsResult,
     key_check_sentence,
+    key_checker,
+    key_state,
 )
+from ltxstudio.ui.shortcut_dialogs import KeyboardHelp, ShortcutEditor
 from ltxstudio.ui.status_area import StatusArea
 from ltxstudio.ui.viewer import ViewerPanel
+from ltxstudio.ui.wheel_guard import guard_wheels
+from ltxstudio.ui.window_menus import build_menus
 
 log = logging.getLogger("ltxstudio.ui")
-
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif"}
-AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".flac"}
-VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi"}
 
 
 class MainWindow(QMainWindow):
@@ -71,6 +71,17 @@ class MainWindow(QMainWindow):
     closing = Signal()
     #: Help → Run self-test: the app opens the self-test (which builds a window of its own).
     selftest_requested = Signal()
+
+    # Built by `window_menus.build_menus`.
+    import_action: QAction
+    quit_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    remove_clip_action: QAction
+    settings_action: QAction
+    generate_action: QAction
+    pause_action: QAction
+    keyboard_help_action: QAction
 
     def __init__(
         self,
@@ -99,6 +110,7 @@ class MainWindow(QMainWindow):
             audio_inspector=inspector(Role.SOUNDTRACK, work),
         )
         self.generate.last_frame._inspector = inspector(Role.LAST_FRAME, work)
+        guard_wheels(self.generate)  # the wheel scrolls the panel, not the combo under it
         self.jobs_model = JobTableModel(session.store, session.clock, reorder=session.move)
         self.queue = QueuePanel(self.jobs_model, session)
         self.posters = Posters(session.library.path_of, session.paths.cache)
@@ -106,7 +118,7 @@ class MainWindow(QMainWindow):
         self.library = LibraryPanel(self.clips_model)
         self.viewer_panel: ViewerPanel | None = None
         if viewer:
-            self.viewer_panel, self.edits = build_viewer(session)
+            self.viewer_panel, self.edits = build_viewer(session, self.view.undo, self.view.redo)
         self.viewer = self.viewer_panel or self._empty_viewer()
 
         self.setCentralWidget(self.viewer)
@@ -118,8 +130,13 @@ class MainWindow(QMainWindow):
         )
         self.queue_dock = self._dock("Queue", self.queue, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._fit_on_show = True  # until a saved layout is restored
+        self._quit_confirmed = False
 
-        self._make_actions()
+        self.duplicates = DuplicateGuard(session.clock)
+        self.intake = Intake(self, self.view, self.generate, self._on_clip_activated, self.say)
+        self.shortcuts = build_menus(self)
+        session.undo_stack.changed.connect(self._update_undo)
+        self._update_undo()
         self.status = StatusArea(self.statusBar(), self.view, self.windowIcon())
         self.announcer = self.status.announcer
         self.backend_label = self.status.backend_label
@@ -133,6 +150,7 @@ class MainWindow(QMainWindow):
         self.generate.generate_requested.connect(self._on_generate_requested)
         self.library.example_chosen.connect(self.generate.prompt.set_text)
         self.library.clip_activated.connect(self._on_clip_activated)
+        self.library.remove_requested.connect(self.remove_clip)
         self.queue.open_job_requested.connect(self._on_open_job)
         self.view.status_changed.connect(self._on_queue_changed)
         self.view.counts_changed.connect(self.queue.show_counts)
@@ -144,6 +162,8 @@ class MainWindow(QMainWindow):
         self._sync.start()
         self._on_queue_changed(self.view.status())
         self._restore_layout()
+        self.draft = DraftKeeper(self.generate, self._layout, self._open_clip_id, self)
+        self._restore_draft()
         self.status.resumed(self.view.resumed)
 
     # ------------------------------------------------------------------ building
@@ -167,73 +187,23 @@ class MainWindow(QMainWindow):
         label.setStyleSheet("font-size: 16px; color: palette(mid);")
         return label
 
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
-    ) -> QAction:
-        action = QAction(self.tr(text), self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _make_actions(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu(self.tr("&File"))
-        self.import_action = self._action("Import media…", self._import_media, "Ctrl+O")
-        file.addAction(self.import_action)
-        file.addSeparator()
-        file.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
-
-        edit = bar.addMenu(self.tr("&Edit"))
-        self.undo_action = self._action("Undo take switch", self.session.undo, "Ctrl+Z")
-        self.redo_action = self._action("Redo take switch", self.session.redo, "Ctrl+Shift+Z")
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
-        edit.addSeparator()
-        self.settings_action = self._action("Settings…", self.open_settings, "Ctrl+,")
-        edit.addAction(self.settings_action)
-        self.session.undo_stack.changed.connect(self._update_undo)
-        self._update_undo()
-
-        view = bar.addMenu(self.tr("&View"))
-        for dock in (self.library_dock, self.generate_dock, self.queue_dock):
-            view.addAction(dock.toggleViewAction())
-        view.addAction(
-            self._action("Search library", lambda: self.library.search.setFocus(), "Ctrl+F")
-        )
-        view.addAction(self._action("Reset layout", self._reset_layout))
-
-        if self.viewer_panel is not None:
-            clip = bar.addMenu(self.tr("&Clip"))
-            for item in clip_menu(self.viewer_panel):
-                clip.addAction(item) if item is not None else clip.addSeparator()
-
-        generate = bar.addMenu(self.tr("&Generate"))
-        self.generate_action = self._action(
-            "Generate", self.generate.trigger_generate, "Ctrl+Return"
-        )
-        self._action("Generate (keypad Enter)", self.generate.trigger_generate, "Ctrl+Enter")
-        generate.addAction(self.generate_action)
-
-        queue = bar.addMenu(self.tr("&Queue"))
-        self.pause_action = self._action("Pause / resume queue", self._toggle_pause, "Ctrl+P")
-        queue.addAction(self.pause_action)
-
-        help_menu = bar.addMenu(self.tr("&Help"))
-        help_menu.addAction(self._action("Run self-test…", self.selftest_requested.emit))
-        help_menu.addAction(self._action("About LTX Studio Desktop", self._about))
-
     # ------------------------------------------------------------------ actions
 
     def _estimate(self, request: GenerateRequest, facts: MediaFacts | None) -> Quote:
         return quote(request.cost_basis(facts))
 
+    def _on_generate_requested(self, request: GenerateRequest) -> None:
+        if self.duplicates.asking:
+            return  # the question about this very request is on screen
+        ago = self.duplicates.seconds_since_same(request)
+        if ago is not None:
+            self.duplicates.ask(self, ago, lambda: self._queue_generation(request))
+            return
+        self._queue_generation(request)
+
     @async_slot(object)
-    async def _on_generate_requested(self, request: GenerateRequest) -> None:
+    async def _queue_generation(self, request: GenerateRequest) -> None:
+        self.duplicates.queued(request)
         self.generate.generate_button.setEnabled(False)
         try:
             job = await self.session.generate(request)
@@ -245,15 +215,13 @@ class MainWindow(QMainWindow):
         self.status.show_queued(job)
 
     def open_settings(self) -> None:
-        key = self.session.key
-        state = KeyState(
-            stored=key is not None,
-            source=key.source.value if key else "none",
-            keyring_usable=secrets.keyring_usable(),
-            keyring_name=secrets.backend_name(),
-        )
         dialog = SettingsDialog(
-            self, self.session.settings, state, self._apply_settings, self._check_key
+            self,
+            self.session.settings,
+            key_state(self.session.key),
+            self._apply_settings,
+            key_checker(self.session.key),
+            edit_keys=self.edit_shortcuts,
         )
         dialog.setObjectName("settingsDialog")
         dialog.open()
@@ -265,57 +233,51 @@ class MainWindow(QMainWindow):
             theme.apply_choice(app, result.settings.theme)  # now, not at the next start
         self.reopen_requested.emit(result)
 
-    async def _check_key(self, typed: str | None, base_url: str) -> KeyCheck | None:
-        """The API's verdict on the typed key, else on the key in use (None: no key, sandbox)."""
-        key = typed or (self.session.key.value if self.session.key else None)
-        if key is None:
-            return None
-        return await check_key(key, target_base_url(base_url or None))
-
     @async_slot()
     async def report_key_check(self) -> None:
         """After a key was saved: tell at once whether LTX takes it, not at the first job."""
-        found = await self._check_key(None, self.session.settings.base_url)
+        found = await key_checker(self.session.key)(None, self.session.settings.base_url)
         if found is not None:
             self.statusBar().showMessage(key_check_sentence(found), 15000)
 
-    def _toggle_pause(self) -> None:
+    def toggle_pause(self) -> None:
         if self.view.status().hold is None:
             self.session.pause()
         else:
             self.session.resume()
 
-    def _import_media(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        dialog = QFileDialog(self, self.tr("Import media"))
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(lambda name: self.take_in(Path(name)))
-        dialog.open()
+    def import_media(self) -> None:
+        self.intake.choose()
 
     def take_in(self, path: Path) -> None:
-        """A dropped or imported file goes where it makes sense."""
-        suffix = path.suffix.lower()
-        if suffix in IMAGE_SUFFIXES:
-            if self.generate.mode is Mode.TEXT:
-                self.generate.set_mode(Mode.IMAGE)
-            self.generate.image.set_path(path)
-        elif suffix in AUDIO_SUFFIXES:
-            self.generate.set_mode(Mode.AUDIO)
-            self.generate.audio.set_path(path)
-        elif suffix in VIDEO_SUFFIXES:
-            self._open_video(path)
-        else:
-            self.statusBar().showMessage(
-                self.tr("Not a file LTX can use: %1").replace("%1", path.name), 5000
-            )
+        """A dropped, imported or opened file goes where it makes sense."""
+        self.intake.take_in(path)
 
-    @async_slot(object)
-    async def _open_video(self, path: Path) -> None:
-        take = await self.session.take_for_file(path)
-        self._on_clip_activated(take.clip_id)
+    def say(self, message: str) -> None:
+        """A sentence in the status bar, and for assistive technology."""
+        self.statusBar().showMessage(message, 10000)
+        self.announcer.announce(message)
 
-    def _about(self) -> None:
+    def remove_current_clip(self) -> None:
+        """Edit → Remove clip: the clip selected in the library, else the one in the viewer."""
+        clip_id = self.library.current_clip() or self._open_clip_id()
+        if clip_id is not None and self.view.clip_exists(clip_id):
+            self.remove_clip(clip_id)
+
+    def remove_clip(self, clip_id: str) -> None:
+        self.intake.remove_clip(clip_id, self.view.clip_title(clip_id))
+
+    def show_keyboard_help(self) -> KeyboardHelp:
+        self.keyboard_help = KeyboardHelp(self.shortcuts, self)
+        self.keyboard_help.open()
+        return self.keyboard_help
+
+    def edit_shortcuts(self) -> ShortcutEditor:
+        self.shortcut_editor = ShortcutEditor(self.shortcuts, self)
+        self.shortcut_editor.open()
+        return self.shortcut_editor
+
+    def about(self) -> None:
         self.about_dialog = show_about(self)
 
     # ------------------------------------------------------------------ events
@@ -323,6 +285,16 @@ class MainWindow(QMainWindow):
     def _on_clip_activated(self, clip_id: str) -> None:
         if self.viewer_panel is not None:
             self.viewer_panel.show_clip(clip_id)
+            self.draft.changed()
+
+    def _open_clip_id(self) -> str | None:
+        panel = self.viewer_panel
+        return panel.clip.id if panel is not None and panel.clip is not None else None
+
+    def _restore_draft(self) -> None:
+        clip_id = self.draft.restore()
+        if clip_id is not None and self.view.clip_exists(clip_id):
+            self._on_clip_activated(clip_id)
 
     def _on_edit_refused(self, reason: str) -> None:
         self.statusBar().showMessage(self.tr("Not queued: %1").replace("%1", reason), 10000)
@@ -341,9 +313,15 @@ class MainWindow(QMainWindow):
             self._on_queue_changed(self.view.status())
 
     def _update_undo(self) -> None:
-        stack = self.session.undo_stack
-        self.undo_action.setEnabled(stack.can_undo)
-        self.redo_action.setEnabled(stack.can_redo)
+        undo, redo = self.view.undo_label, self.view.redo_label
+        self.undo_action.setEnabled(undo is not None)
+        self.redo_action.setEnabled(redo is not None)
+        self.undo_action.setText(
+            self.tr("Undo %1").replace("%1", undo) if undo else self.tr("Undo")
+        )
+        self.redo_action.setText(
+            self.tr("Redo %1").replace("%1", redo) if redo else self.tr("Redo")
+        )
 
     # ------------------------------------------------------------------ window
 
@@ -364,7 +342,7 @@ class MainWindow(QMainWindow):
         if state is not None and self.restoreState(state):
             self._fit_on_show = False
 
-    def _reset_layout(self) -> None:
+    def reset_layout(self) -> None:
         for dock in (self.library_dock, self.generate_dock, self.queue_dock):
             dock.setFloating(False)
             dock.show()
@@ -385,8 +363,30 @@ class MainWindow(QMainWindow):
             self._fit_on_show = False
             self.fit_docks()
 
+    def request_quit(self) -> None:
+        """File → Quit: say what happens to running jobs first (they go on at the service)."""
+        running = self.view.running_remote()
+        if running and not self._quit_confirmed:
+            self.quit_question = ask_before_quitting(
+                self, running, self.session.simulated, self._quit_now
+            )
+            return
+        self.close()
+
+    def _quit_now(self) -> None:
+        self._quit_confirmed = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The window's own close button (a spontaneous event) is the user asking to quit too;
+        # a programmatic close (a logout, SIGTERM, a settings reopen) does not ask.
+        if event.spontaneous() and self.view.running_remote() and not self._quit_confirmed:
+            event.ignore()
+            self.request_quit()
+            return
         self._layout.save(self.saveGeometry(), self.saveState())
+        self.draft.save()
+        self.intake.close()
         self._sync.stop()
         self.posters.close()
         if self.viewer_panel is not None:

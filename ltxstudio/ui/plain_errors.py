@@ -16,7 +16,10 @@ _TRANSPORT: tuple[tuple[tuple[str, ...], str], ...] = (
         "the LTX server's name could not be looked up: there is no network, or no DNS",
     ),
     (("network is unreachable", "no route to host"), "there is no network route to LTX"),
-    (("connection refused",), "the server refused the connection"),
+    (
+        ("connection refused", "all connection attempts failed"),
+        "no connection to the server could be made (it refused, or there is no network)",
+    ),
     (("connection reset", "broken pipe", "remote end closed"), "the connection was cut"),
     (("certificate", "ssl", "tls"), "a secure connection to LTX could not be set up"),
     (("timed out", "timeout"), "LTX did not answer in time"),

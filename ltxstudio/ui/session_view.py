@@ -171,6 +171,18 @@ class SessionView(QObject):
         take = self.session.library.take_for_job(job_id)
         return take.clip_id if take is not None else None
 
+    async def import_video(self, path: Path) -> str:
+        """File the video as a clip (or find the take it already is); returns the clip id."""
+        take = await self.session.take_for_file(path)
+        return take.clip_id
+
+    def clip_title(self, clip_id: str) -> str:
+        return self.session.library.clip(clip_id).title
+
+    def clip_exists(self, clip_id: str) -> bool:
+        """A clip that is in the library with at least one take not in the trash."""
+        return self.session.library.take_counts().get(clip_id, 0) > 0
+
     def remove_clip(self, clip_id: str) -> int:
         """Move every take of the clip to the trash, as one step Edit → Undo brings back; the
         library then lists the clip no more. Returns how many takes went."""

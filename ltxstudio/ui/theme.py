@@ -51,7 +51,9 @@ def monospace_font(point_size: int = 0) -> QFont:
 
 def apply(app: QApplication, dark: bool | None = None) -> None:
     """Fusion style; follow the OS light/dark preference unless told; our accent colour."""
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        # Once: replacing the style while windows are up deletes the one they paint with.
+        app.setStyle("Fusion")
     if dark is None:
         dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
     palette = app.style().standardPalette() if not dark else _dark_palette()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -34,8 +33,10 @@ from ltxstudio.core.timebase import frames_in
 from ltxstudio.media import Role, Severity
 from ltxstudio.session.lineage import EditRequest
 from ltxstudio.session.requests import ExtendRequest, HdrRequest, ReframeRequest, RetakeRequest
+from ltxstudio.ui.prompt_editor import PromptEditor
 from ltxstudio.ui.theme import AMBER, GREY, RED
 from ltxstudio.ui.viewer.facts import ClipFacts, estimate
+from ltxstudio.ui.wheel_guard import guard_wheels
 
 RETAKE_MODE_LABELS = {
     "replace_audio_and_video": "Video and audio",
@@ -90,8 +91,15 @@ class EditDialog(QDialog):
         layout.addLayout(buttons)
         model = catalog.ENDPOINT_MODELS[self.endpoint]
         if model:
-            label = QLabel(", ".join(m.label for m in model))
-            label.setToolTip(self.tr("The only model the API offers for this edit"))
+            # Said, not only in a tooltip: users asked why they could not pick another model.
+            names = ", ".join(m.label for m in model)
+            label = QLabel(
+                self.tr("%1 — the only model the LTX API offers for this edit").replace("%1", names)
+                if len(model) == 1
+                else names
+            )
+            label.setObjectName("editModel")
+            label.setWordWrap(True)
             self.model: Model | None = model[0]
             self._model_label = label
         else:
@@ -100,6 +108,7 @@ class EditDialog(QDialog):
     def _finish_form(self) -> None:
         if self.model is not None:
             self.form.addRow(self.tr("Model"), self._model_label)
+        guard_wheels(self)
         notes = [f'<span style="color:{AMBER}">⚠ {n}</span>' for n in self.input_notes]
         self.notes.setText("<br>".join(notes))
         self.notes.setVisible(bool(notes))
@@ -146,11 +155,15 @@ class EditDialog(QDialog):
         self.accept()
 
 
-def _prompt_editor(text: str) -> QPlainTextEdit:
-    editor = QPlainTextEdit(text)
-    editor.setTabChangesFocus(True)
-    editor.setPlaceholderText("What happens in the new part (optional)")
-    editor.setFixedHeight(88)
+def _prompt_editor(text: str) -> PromptEditor:
+    """The generate panel's editor: the same hints (prompt lint) and the 5,000-character count."""
+    editor = PromptEditor()
+    editor.edit.setPlaceholderText(
+        QCoreApplication.translate("EditDialog", "What happens in the new part (optional)")
+    )
+    editor.edit.setMinimumHeight(72)
+    editor.edit.setMaximumHeight(120)
+    editor.set_text(text)
     return editor
 
 
@@ -171,10 +184,11 @@ class RetakeDialog(EditDialog):
         self.mode.setAccessibleName(self.tr("What to regenerate"))
         for value, label in RETAKE_MODE_LABELS.items():
             self.mode.addItem(self.tr(label), value)
-        self.prompt = _prompt_editor(prompt)
+        self.prompt_editor = _prompt_editor(prompt)
+        self.prompt = self.prompt_editor.edit
         self.form.addRow(self.tr("Window"), self.window_label)
         self.form.addRow(self.tr("Regenerate"), self.mode)
-        self.form.addRow(self.tr("Prompt"), self.prompt)
+        self.form.addRow(self.tr("Prompt"), self.prompt_editor)
         self.mode.currentIndexChanged.connect(lambda _i: self.refresh())
         self.prompt.textChanged.connect(self.refresh)
         self._finish_form()
@@ -243,13 +257,14 @@ class ExtendDialog(EditDialog):
         self.context.setAccessibleName(self.tr("Context seconds"))
         self.plan_label = QLabel()
         self.plan_label.setObjectName("extendPlan")
-        self.prompt = _prompt_editor(prompt)
+        self.prompt_editor = _prompt_editor(prompt)
+        self.prompt = self.prompt_editor.edit
         self.form.addRow(self.tr("Where"), where_row)
         self.form.addRow(self.tr("Add"), self.seconds)
         self.form.addRow("", self.own_context)
         self.form.addRow(self.tr("Context"), self.context)
         self.form.addRow("", self.plan_label)
-        self.form.addRow(self.tr("Prompt"), self.prompt)
+        self.form.addRow(self.tr("Prompt"), self.prompt_editor)
         self.where.buttonToggled.connect(lambda _b, _on: self.refresh())
         self.seconds.valueChanged.connect(lambda _v: self.refresh())
         self.own_context.toggled.connect(self.context.setEnabled)
