@@ -233,6 +233,11 @@ class GeneratePanel(QWidget):
                 return f"{picker.accessibleName()}: {issue}"
         return None
 
+    def stop(self) -> None:
+        """The window is closing: stop the pickers' background work."""
+        for picker in (self.image, self.last_frame, self.audio):
+            picker.stop()
+
     def trigger_generate(self) -> None:
         if self.blocking_reason() is None:
             self.generate_requested.emit(self.request())

@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.duplicates = DuplicateGuard(session.clock)
         self.intake = Intake(self, self.view, self.generate, self._on_clip_activated, self.say)
         self.shortcuts = build_menus(self)
-        session.undo_stack.changed.connect(self._update_undo)
+        self.view.undo_changed.connect(self._update_undo)
         self._update_undo()
         self.status = StatusArea(self.statusBar(), self.view, self.windowIcon())
         self.announcer = self.status.announcer
@@ -387,6 +387,7 @@ class MainWindow(QMainWindow):
         self._layout.save(self.saveGeometry(), self.saveState())
         self.draft.save()
         self.intake.close()
+        self.generate.stop()
         self._sync.stop()
         self.posters.close()
         if self.viewer_panel is not None:

@@ -176,6 +176,11 @@ class MediaPicker(QFrame):
             self.fix_button.setText(fix.fix_label or self.tr("Fix"))
         self.changed.emit()
 
+    def stop(self) -> None:
+        """No more inspection or conversion: the window is closing (a result arriving after
+        the widgets are gone would find nothing to show it in)."""
+        self._background.cancel_all()
+
     def _apply_fix(self) -> None:
         if self.inspection is None:
             return

@@ -77,6 +77,8 @@ class SessionView(QObject):
     #: A job reached a state the user should hear about: done, failed, needs approval, …
     job_settled = Signal(object)  # Job
     hold_changed = Signal(object)  # Hold | None
+    #: What Edit → Undo / Redo would do changed (labels, enabled).
+    undo_changed = Signal()
 
     def __init__(self, session: Session, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -92,7 +94,7 @@ class SessionView(QObject):
             if job.backend == session.backend_name
             and job.state in (JobState.PENDING, JobState.PROCESSING, JobState.DOWNLOADING)
         )
-        self._undo_groups = _UndoGroups(session)
+        self._undo_groups = _UndoGroups(session, self.undo_changed.emit)
         store = session.store
         for signal in (store.added, store.removed, store.moved):
             signal.connect(self._on_store_event)
@@ -228,8 +230,9 @@ class _UndoGroups:
     makes, except inside `group()`, where every record joins one entry. Undo and redo replay a
     whole entry."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, changed: Callable[[], None]) -> None:
         self._stack = session.undo_stack
+        self._changed = changed
         self._undo: list[tuple[int, str | None]] = []  # (records, label of a group)
         self._redo: list[tuple[int, str | None]] = []
         self._grouping: list[int] | None = None
@@ -248,6 +251,7 @@ class _UndoGroups:
             return
         self._undo.append((1, None))
         self._redo.clear()
+        self._changed()
 
     def _open(self) -> None:
         self._grouping = [0]
@@ -258,6 +262,7 @@ class _UndoGroups:
         if count:
             self._undo.append((count, "remove clip"))
             self._redo.clear()
+        self._changed()
 
     def _replay(self, source: list[tuple[int, str | None]], step: Callable[[], None]) -> None:
         count, label = source.pop() if source else (1, None)
@@ -269,6 +274,7 @@ class _UndoGroups:
             self._replaying = False
         target = self._redo if source is self._undo else self._undo
         target.append((count, label))
+        self._changed()
 
     def undo(self) -> None:
         if self._stack.can_undo:

@@ -170,6 +170,7 @@ class ShortcutEditor(QDialog):
         binding = self.current()
         if binding is None:
             return
+        keys = portable(keys)  # one spelling for comparing and storing
         self.assignment[binding.id] = keys
         _cell(self.table, self.table.currentRow(), 2).setText(native(keys))
         self._check()
