@@ -88,6 +88,14 @@ class GeneratePanel(QWidget):
             self.tr("Last frame (optional)"), IMAGE_FILTER, image_inspector
         )
         self.audio = MediaPicker(self.tr("Soundtrack (2–20 s)"), AUDIO_FILTER, audio_inspector)
+        # The last frame is optional and rarely used: one line until asked for, so the rest of
+        # the form (and the soundtrack's Convert fix) stays in view on a 1280×800 screen.
+        self.add_last_frame = QToolButton()
+        self.add_last_frame.setObjectName("addLastFrame")
+        self.add_last_frame.setText(self.tr("+ Last frame (optional)"))
+        self.add_last_frame.setAccessibleName(self.tr("Add a last frame"))
+        self.add_last_frame.setCheckable(True)
+        self.add_last_frame.setAutoRaise(True)
 
         self.model = QComboBox()
         self.model.setAccessibleName(self.tr("Model"))
@@ -101,7 +109,14 @@ class GeneratePanel(QWidget):
         self.camera.setAccessibleName(self.tr("Camera motion"))
         self.audio_on = QCheckBox(self.tr("Generate audio"))
         self.audio_on.setChecked(True)
+        for combo in (self.model, self.resolution, self.fps, self.duration, self.camera):
+            # Shrink with the dock instead of widening the panel past it (long labels elide).
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("Model"), self.model)
         form.addRow(self.tr("Resolution"), self.resolution)
         form.addRow(self.tr("FPS"), self.fps)
@@ -144,6 +159,7 @@ class GeneratePanel(QWidget):
         layout.addLayout(mode_row)
         layout.addWidget(self.prompt)
         layout.addWidget(self.image)
+        layout.addWidget(self.add_last_frame)
         layout.addWidget(self.last_frame)
         layout.addWidget(self.audio)
         layout.addLayout(form)
@@ -151,6 +167,9 @@ class GeneratePanel(QWidget):
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        # The form fits the dock's width; only the height may scroll.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_area = scroll
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         # The price and the Generate button never scroll out of sight, whatever the window size.
@@ -178,6 +197,8 @@ class GeneratePanel(QWidget):
         self.prompt.lint_changed.connect(lambda _l: self._update())
         for picker in (self.image, self.last_frame, self.audio):
             picker.changed.connect(self._update)
+        self.last_frame.changed.connect(self._show_last_frame_if_set)
+        self.add_last_frame.toggled.connect(lambda _on: self._layout_for(self.mode, self._model()))
         self._refill("mode")
 
     # ------------------------------------------------------------------ reading the form
@@ -370,6 +391,13 @@ class GeneratePanel(QWidget):
         self.note.setText(" ".join(notes))
         self._update()
 
+    def _model(self) -> Model:
+        return Model(self.model.currentData())
+
+    def _show_last_frame_if_set(self) -> None:
+        if self.last_frame.path is not None and not self.add_last_frame.isChecked():
+            self.add_last_frame.setChecked(True)
+
     def _layout_for(self, mode: Mode, model: Model) -> None:
         # The soundtrack sets the length and carries the sound; fps and camera apply to every
         # mode (audio-to-video gained both on 2026-08-19, contract §3).
@@ -379,13 +407,14 @@ class GeneratePanel(QWidget):
         self.image.setVisible(mode is not Mode.TEXT)
         title = self.tr("First frame") if mode is Mode.IMAGE else self.tr("Image (optional)")
         self.image.title.setText(f"<b>{title}</b>")
-        self.last_frame.setVisible(mode is not Mode.TEXT)
+        self.add_last_frame.setVisible(mode is not Mode.TEXT)
+        self.last_frame.setVisible(mode is not Mode.TEXT and self.add_last_frame.isChecked())
         self.last_frame.setToolTip(
             self.tr("The video ends on this frame; in audio mode it needs an image too")
         )
         self.audio.setVisible(mode is Mode.AUDIO)
         # With pickers on screen the prompt gives up height, so every control stays in view.
-        self.prompt.edit.setMaximumHeight(220 if mode is Mode.TEXT else 140)
+        self.prompt.edit.setMaximumHeight(220 if mode is Mode.TEXT else 96)
         # LTX Desktop offers camera motion only on Pro models; its effect on Fast is unknown.
         pro = model.is_pro
         self.camera.setEnabled(pro)
@@ -427,7 +456,18 @@ class GeneratePanel(QWidget):
         reason = self.blocking_reason()
         self.generate_button.setEnabled(reason is None)
         self.generate_button.setToolTip(reason or self.tr("Queue this generation (Ctrl+Enter)"))
-        self.reason.setText(reason or "")
+        self.reason.setText(self._short_reason(reason))
+
+    def _short_reason(self, reason: str | None) -> str:
+        """Under the button: a file's problem is shown (with its fix) on the file, above; here
+        a pointer to it is enough (the whole sentence twice pushed the fix out of view)."""
+        if reason is None:
+            return ""
+        for picker in (self.image, self.last_frame, self.audio):
+            name = picker.accessibleName()
+            if reason.startswith(f"{name}: ") and picker.isVisible():
+                return self.tr("%1: see the problem above.").replace("%1", name)
+        return reason
 
 
 def _select(combo: QComboBox, value: Any) -> bool:

@@ -100,6 +100,9 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1600, 1000)
         self.setDockNestingEnabled(True)
+        # The generate dock runs down to the status bar: the queue under the viewer only, so
+        # the form keeps its height on a 1280×800 screen (issue 14, item 14).
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
         work = session.paths.cache / "converted"
         self.generate = GeneratePanel(
@@ -353,9 +356,9 @@ class MainWindow(QMainWindow):
         small screen too (first launch, and View → Reset layout)."""
         width, height = self.width(), self.height()
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        sides = [round(width * 0.19), round(width * 0.26)]
+        sides = [round(width * 0.17), round(width * 0.28)]
         self.resizeDocks([self.library_dock, self.generate_dock], sides, horizontal)
-        self.resizeDocks([self.queue_dock], [round(height * 0.22)], vertical)
+        self.resizeDocks([self.queue_dock], [round(height * 0.2)], vertical)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

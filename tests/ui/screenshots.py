@@ -127,6 +127,33 @@ async def capture(out: Path) -> list[Path]:
     _select(panel.fps, 25)
     _select(panel.camera, "jib_up")
     await shoot("13-generate-audio-fields")
+    # Image and audio modes with their files in (issue 14, item 14: rows were clipped, a
+    # horizontal scroll bar appeared and the audio's Convert fix fell below the fold).
+    from tests.support.media_factory import make_audio, make_image
+
+    media_dir = Path(tempfile.mkdtemp())
+    panel.set_mode(Mode.IMAGE)
+    panel.image.set_path(
+        make_image(media_dir / "harbour-at-dawn-first-frame.png", width=1280, height=720)
+    )
+    panel.last_frame.set_path(make_image(media_dir / "harbour-last.png", width=1280, height=720))
+    await until(
+        lambda: panel.image.inspection is not None and panel.last_frame.inspection is not None
+    )
+    await shoot("14-generate-image-mode")
+    panel.last_frame.set_path(None)
+    panel.add_last_frame.setChecked(False)
+    panel.set_mode(Mode.AUDIO)
+    panel.audio.set_path(
+        make_audio(
+            media_dir / "foghorn-and-wind-field-recording.wav", seconds=6.0, codec="pcm_s16le"
+        )
+    )
+    await until(lambda: panel.audio.inspection is not None)
+    await shoot("15-generate-audio-mode")
+    panel.image.set_path(None)
+    panel.last_frame.set_path(None)
+    panel.audio.set_path(None)
     panel.set_mode(Mode.TEXT)
     if os.environ.get("LTXSTUDIO_SHOTS") == "generate":  # just the generate panel's screens
         window.close()
