@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -35,6 +35,7 @@ from ltxstudio.core.catalog import Endpoint, Model, Resolution, Tier
 from ltxstudio.core.pricing import CostBasis, Quote, UnpricedError, format_usd, quote
 from ltxstudio.session.history import Presets
 from ltxstudio.session.requests import GenerateRequest, Mode
+from ltxstudio.ui.keyboard_reach import own_keys
 from ltxstudio.ui.media_picker import AUDIO_FILTER, IMAGE_FILTER, Inspector, MediaPicker
 from ltxstudio.ui.prompt_editor import PromptEditor
 
@@ -48,6 +49,23 @@ def resolution_label(res: Resolution) -> str:
     tier = res.tier
     name = tier.value if tier else str(res)
     return f"{name} {'9:16 portrait' if res.portrait else '16:9'} ({res.width}×{res.height})"
+
+
+class ModeButtons(QObject):
+    """Three toggle buttons of which one is on; each its own Tab stop (see `GeneratePanel`)."""
+
+    buttonToggled = Signal(object, bool)  # the button, whether it is now checked
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._buttons: list[QAbstractButton] = []
+
+    def addButton(self, button: QAbstractButton) -> None:
+        self._buttons.append(button)
+        button.toggled.connect(lambda on, b=button: self.buttonToggled.emit(b, on))
+
+    def buttons(self) -> list[QAbstractButton]:
+        return list(self._buttons)
 
 
 class GeneratePanel(QWidget):
@@ -68,7 +86,9 @@ class GeneratePanel(QWidget):
         self._presets = presets
         self._filling = False
 
-        self.mode_group = QButtonGroup(self)
+        # Exclusive by hand: Tab skips the unchecked buttons of any QButtonGroup (arrows move
+        # between them, which nothing on screen says), so these three are in none.
+        self.mode_group = ModeButtons(self)
         mode_row = QHBoxLayout()
         mode_row.addWidget(QLabel(self.tr("Make video from")))
         for mode in Mode:
@@ -77,6 +97,8 @@ class GeneratePanel(QWidget):
             button.setCheckable(True)
             button.setAccessibleName(self.tr("%1 to video").replace("%1", _MODE_LABEL[mode]))
             button.setProperty("mode", mode.value)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # all three, not the checked one
+            own_keys(button, (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter), press=True)
             self.mode_group.addButton(button)
             mode_row.addWidget(button)
         mode_row.addStretch(1)
@@ -169,6 +191,7 @@ class GeneratePanel(QWidget):
         scroll.setWidgetResizable(True)
         # The form fits the dock's width; only the height may scroll.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls in it
         self.form_area = scroll
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
@@ -205,7 +228,7 @@ class GeneratePanel(QWidget):
 
     @property
     def mode(self) -> Mode:
-        button = self.mode_group.checkedButton()
+        button = next((b for b in self.mode_group.buttons() if b.isChecked()), None)
         return Mode(button.property("mode")) if button is not None else Mode.TEXT
 
     def set_mode(self, mode: Mode) -> None:
@@ -331,9 +354,17 @@ class GeneratePanel(QWidget):
 
     # ------------------------------------------------------------------ catalog-driven filling
 
-    def _on_mode_toggled(self, _button: object, checked: bool) -> None:
-        if checked:
-            self._refill("mode")
+    def _on_mode_toggled(self, button: QAbstractButton, checked: bool) -> None:
+        if not checked:
+            if not any(b.isChecked() for b in self.mode_group.buttons()):
+                button.setChecked(True)  # one mode is always chosen
+            return
+        for other in self.mode_group.buttons():
+            if other is not button and other.isChecked():
+                other.blockSignals(True)
+                other.setChecked(False)
+                other.blockSignals(False)
+        self._refill("mode")
 
     def _refill(self, changed: str) -> None:
         if self._filling:

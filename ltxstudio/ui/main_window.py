@@ -21,8 +21,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QDockWidget,
-    QLabel,
     QMainWindow,
     QWidget,
 )
@@ -40,6 +38,7 @@ from ltxstudio.ui.draft import DraftKeeper
 from ltxstudio.ui.duplicate_guard import DuplicateGuard
 from ltxstudio.ui.generate_panel import GeneratePanel
 from ltxstudio.ui.intake import Intake
+from ltxstudio.ui.keyboard_reach import TabOrder
 from ltxstudio.ui.layout_store import LayoutStore, SettingsLayout
 from ltxstudio.ui.library_panel import ClipListModel, LibraryPanel
 from ltxstudio.ui.media_bridge import Posters, inspector
@@ -60,6 +59,7 @@ from ltxstudio.ui.status_area import StatusArea
 from ltxstudio.ui.viewer import ViewerPanel
 from ltxstudio.ui.wheel_guard import guard_wheels
 from ltxstudio.ui.window_menus import build_menus
+from ltxstudio.ui.window_parts import BOTTOM, LEFT, RIGHT, empty_viewer, fit_docks, make_dock
 
 log = logging.getLogger("ltxstudio.ui")
 
@@ -122,16 +122,13 @@ class MainWindow(QMainWindow):
         self.viewer_panel: ViewerPanel | None = None
         if viewer:
             self.viewer_panel, self.edits = build_viewer(session, self.view.undo, self.view.redo)
-        self.viewer = self.viewer_panel or self._empty_viewer()
+        self.viewer = self.viewer_panel or empty_viewer(self)
 
         self.setCentralWidget(self.viewer)
-        self.library_dock = self._dock(
-            "Library", self.library, Qt.DockWidgetArea.LeftDockWidgetArea
-        )
-        self.generate_dock = self._dock(
-            "Generate", self.generate, Qt.DockWidgetArea.RightDockWidgetArea
-        )
-        self.queue_dock = self._dock("Queue", self.queue, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.library_dock = make_dock(self, "Library", self.library, LEFT)
+        self.generate_dock = make_dock(self, "Generate", self.generate, RIGHT)
+        self.queue_dock = make_dock(self, "Queue", self.queue, BOTTOM)
+        self.tab_order = TabOrder(self._regions)
         self._fit_on_show = True  # until a saved layout is restored
         self._quit_confirmed = False
 
@@ -167,28 +164,24 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self.draft = DraftKeeper(self.generate, self._layout, self._open_clip_id, self)
         self._restore_draft()
+        # Tab in reading order; again whenever controls appear (takes, a mode's pickers).
+        if self.viewer_panel is not None:
+            self.viewer_panel.takes.rebuilt.connect(self.tab_order.apply)
+        self.generate.mode_group.buttonToggled.connect(lambda *_: self.tab_order.apply())
+        self.generate.add_last_frame.toggled.connect(lambda _on: self.tab_order.apply())
         self.status.resumed(self.view.resumed)
 
     # ------------------------------------------------------------------ building
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(self.tr(title), self)
-        dock.setObjectName(f"{title.lower()}Dock")
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _empty_viewer(self) -> QWidget:
-        label = QLabel(self.tr("Generate a clip or drop a video here"))
-        label.setObjectName("emptyViewer")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setStyleSheet("font-size: 16px; color: palette(mid);")
-        return label
+    def _regions(self) -> list[QWidget]:
+        """The window in reading order, for Tab."""
+        return [
+            self.library_dock,
+            self.viewer,
+            self.generate_dock,
+            self.queue_dock,
+            self.statusBar(),
+        ]
 
     # ------------------------------------------------------------------ actions
 
@@ -352,19 +345,14 @@ class MainWindow(QMainWindow):
         self.fit_docks()
 
     def fit_docks(self) -> None:
-        """Docks in proportion to the window, so the viewer keeps room for its picture on a
-        small screen too (first launch, and View → Reset layout)."""
-        width, height = self.width(), self.height()
-        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        sides = [round(width * 0.17), round(width * 0.28)]
-        self.resizeDocks([self.library_dock, self.generate_dock], sides, horizontal)
-        self.resizeDocks([self.queue_dock], [round(height * 0.2)], vertical)
+        fit_docks(self, self.library_dock, self.generate_dock, self.queue_dock)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._fit_on_show:
             self._fit_on_show = False
             self.fit_docks()
+        self.tab_order.apply()
 
     def request_quit(self) -> None:
         """File → Quit: say what happens to running jobs first (they go on at the service)."""
@@ -394,6 +382,7 @@ class MainWindow(QMainWindow):
         self._sync.stop()
         self.posters.close()
         if self.viewer_panel is not None:
+            self.viewer_panel.takes.rebuilt.disconnect(self.tab_order.apply)
             self.viewer_panel.shutdown()  # its players' backends die while the loop still runs
         super().closeEvent(event)
         self.closing.emit()

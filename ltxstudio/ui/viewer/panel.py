@@ -109,7 +109,8 @@ class ViewerPanel(QWidget):
             self,
         )
         self.edits.queued.connect(self.queued)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # A click anywhere gives the viewer its keys; Tab goes to its controls, not to it.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
         self._connect()
         self._on_selection_changed()
