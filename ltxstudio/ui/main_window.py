@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         guard_wheels(self.generate)  # the wheel scrolls the panel, not the combo under it
         self.jobs_model = JobTableModel(session.store, session.clock, reorder=session.move)
         self.queue = QueuePanel(self.jobs_model, session)
+        self.queue.count_backend(session.backend_name)
         self.posters = Posters(session.library.path_of, session.paths.cache)
         self.clips_model = ClipListModel(session.library, self.posters)
         self.library = LibraryPanel(self.clips_model)

@@ -108,6 +108,7 @@ class PromptEditor(QWidget):
         self.history_button.setText(self.tr("History…"))
         self.history_button.setToolTip(self.tr("Search and reuse earlier prompts (Ctrl+H)"))
         self.history_button.setEnabled(history_search is not None)
+        self.history_button.setVisible(history_search is not None)  # no history: no button
         self.history_button.clicked.connect(self.open_history)
         QShortcut(QKeySequence("Ctrl+H"), self, self.open_history)
 

@@ -96,6 +96,7 @@ class QueuePanel(QWidget):
         self.controller = controller
         self._hold_reason: HoldReason | None = None
         self._limit = ""
+        self._backend: str | None = None  # whose jobs the header counts (None: all)
 
         self.pause_button = QPushButton(self.tr("Pause queue"))
         self.pause_button.setToolTip(self.tr("Pause or resume dispatching new jobs (Ctrl+P)"))
@@ -147,11 +148,11 @@ class QueuePanel(QWidget):
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         for column, width in (
-            (Column.ENDPOINT, 110),
-            (Column.MODEL, 80),
-            (Column.STATE, 300),
-            (Column.PROGRESS, 110),
-            (Column.ETA, 60),
+            (Column.ENDPOINT, 96),
+            (Column.MODEL, 76),
+            (Column.STATE, 250),
+            (Column.PROGRESS, 80),
+            (Column.ETA, 56),
             (Column.RETRY, 70),
         ):
             self.table.setColumnWidth(column, width)
@@ -195,7 +196,7 @@ class QueuePanel(QWidget):
             if status.limit < status.max_limit
             else str(status.limit)
         )
-        self.show_counts(count_jobs(self.model.store, status.hold is not None))
+        self.show_counts(count_jobs(self.model.store, status.hold is not None, self._backend))
         budget = status.daily_budget_usd
         spent = format_usd(status.spent_today_usd)
         self.spend.setText(
@@ -204,6 +205,10 @@ class QueuePanel(QWidget):
             else self.tr("spent today %1").replace("%1", spent)
         )
         self._show_hold(status)
+
+    def count_backend(self, backend: str) -> None:
+        """Count only this backend's jobs: another one's wait until it is used again."""
+        self._backend = backend
 
     def show_counts(self, counts: QueueCounts) -> None:
         """The header line; it follows every job added, moved, removed or changing state."""

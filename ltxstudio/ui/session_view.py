@@ -56,9 +56,12 @@ class QueueCounts:
     held: bool
 
 
-def count_jobs(jobs: Iterable[Job], held: bool) -> QueueCounts:
+def count_jobs(jobs: Iterable[Job], held: bool, backend: str | None = None) -> QueueCounts:
+    """The header's counts; with `backend`, only its jobs (the others wait for it)."""
     running = queued = approval = 0
     for job in jobs:
+        if backend is not None and job.backend != backend:
+            continue
         if job.state in ACTIVE:
             running += 1
         elif job.state is JobState.QUEUED:
@@ -107,7 +110,8 @@ class SessionView(QObject):
         return self.session.runner.status()
 
     def counts(self) -> QueueCounts:
-        return count_jobs(self.session.store, self.session.runner.hold is not None)
+        held = self.session.runner.hold is not None
+        return count_jobs(self.session.store, held, self.session.backend_name)
 
     def jobs(self) -> list[Job]:
         return list(self.session.store)

@@ -173,6 +173,7 @@ class ShortcutEditor(QDialog):
         keys = portable(keys)  # one spelling for comparing and storing
         self.assignment[binding.id] = keys
         _cell(self.table, self.table.currentRow(), 2).setText(native(keys))
+        self._show_row(self.table.currentRow())
         self._check()
 
     def _show_row(self, row: int) -> None:

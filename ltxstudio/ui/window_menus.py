@@ -55,7 +55,12 @@ def build_menus(w: MainWindow) -> Shortcuts:
     edit.addSeparator()
     w.settings_action = _action(w, "Settings…", w.open_settings, "Ctrl+,")
     edit.addAction(w.settings_action)
-    keys.add("edit.undo", window, w.undo_action, label=w.tr("Undo (take switch, delete)"))
+    keys.add(
+        "edit.undo",
+        window,
+        w.undo_action,
+        label=w.tr("Undo (take switch, take delete, clip remove)"),
+    )
     keys.add("edit.redo", window, w.redo_action, label=w.tr("Redo"))
     keys.add("edit.remove_clip", window, w.remove_clip_action, label=w.tr("Remove clip"))
     keys.add("edit.settings", window, w.settings_action, label=w.tr("Settings"))

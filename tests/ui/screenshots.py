@@ -12,9 +12,10 @@ import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 SIZES = ((1600, 1000), (1280, 800))
 PROMPTS = (
@@ -76,6 +77,14 @@ async def capture(out: Path) -> list[Path]:
         # Waiting on the qasync loop lets Qt lay out and paint (never processEvents() here:
         # re-entering the loop from a coroutine breaks the other tasks' steps).
         await asyncio.sleep(seconds)  # noqa: TID251 - a screenshot tool waits for paint
+
+    async def shoot_window(other: Any, name: str) -> None:
+        nonlocal window
+        mine, window = window, other
+        try:
+            await shoot(name)
+        finally:
+            window = mine
 
     async def shoot(name: str, widget: QWidget | None = None) -> None:
         """The window at each size as the screen shows it, or one `widget` on its own."""
@@ -169,6 +178,9 @@ async def capture(out: Path) -> list[Path]:
     await until(lambda: any(j.state is JobState.PROCESSING for j in session.store))
     await until(lambda: window.clips_model.rowCount() == 2)
     await shoot("02-queue-and-library")
+    window.quit_action.trigger()  # jobs running: the app says what quitting does to them
+    await shoot("16-quit-with-jobs-running")
+    window.quit_question.done(0)
 
     await until(lambda: all(j.state.terminal for j in session.store), 180)
     await capture_viewer(window, session, shoot, until)
@@ -192,7 +204,24 @@ async def capture(out: Path) -> list[Path]:
     await shoot("05-settings", window.settings_dialog)
     window.settings_dialog.reject()
 
-    window._about()
+    session.add_simulated_credit()
+    window.generate.prompt.set_text(PROMPTS[0])
+    window.generate_action.trigger()
+    await until(lambda: len(window.queue.model.store) and window.duplicates._last is not None)
+    window.generate_action.trigger()  # the same request again, a moment later
+    await shoot("17-same-request-again")
+    window.duplicates.question.done(0)
+
+    window.show_keyboard_help()
+    await shoot("18-keyboard-shortcuts")
+    window.keyboard_help.close()
+    editor = window.edit_shortcuts()
+    editor.select("viewer.frame_forward")
+    editor.set_keys(("Left",))  # One frame back's key: refused before it is applied
+    await shoot("19-keyboard-settings-conflict")
+    editor.reject()
+
+    window.about()
     await shoot("10-about", window.about_dialog)
     window.about_dialog.close()
     selftest = show_selftest(window)  # what the app does on the window's selftest_requested
@@ -202,7 +231,44 @@ async def capture(out: Path) -> list[Path]:
 
     window.close()
     await session.aclose()
+    await capture_offline(shoot_window, until)
     return saved
+
+
+async def capture_offline(
+    shoot_window: Callable[[Any, str], Awaitable[None]], until: Callable[..., Awaitable[None]]
+) -> None:
+    """A key but no network: the badge says offline — retrying, with the plain reason."""
+    import socket
+
+    from ltxstudio.core.catalog import Model, Resolution
+    from ltxstudio.session import Session, SessionOptions
+    from ltxstudio.session.requests import GenerateRequest, Mode
+    from ltxstudio.settings.model import Backend
+    from ltxstudio.settings.secrets import ApiKey, KeySource
+    from ltxstudio.ui.layout_store import MemoryLayout
+    from ltxstudio.ui.main_window import MainWindow
+
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    session = await Session.open(
+        SessionOptions(
+            backend=Backend.LIVE,
+            base_url=f"http://127.0.0.1:{port}",
+            api_key=ApiKey("ltx-screenshot-key", KeySource.SESSION),
+        )
+    )
+    session.start()
+    window = MainWindow(session, layout=MemoryLayout())
+    window.show()
+    await session.generate(
+        GenerateRequest(Mode.TEXT, PROMPTS[1], Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 6)
+    )
+    await until(lambda: "offline" in window.backend_label.text())
+    await shoot_window(window, "20-offline-retrying")
+    await session.aclose()
+    window.close()
 
 
 def main(argv: list[str]) -> int:

@@ -227,7 +227,7 @@ class JobTableModel(QAbstractTableModel):
                 if timing.late:
                     return text + " · " + self.tr("longer than usual")
                 if timing.remaining is not None:
-                    about = "about ≈" if timing.approximate else "about "
+                    about = "≈" if timing.approximate else "about "
                     return text + f" · {about}{clock_text(timing.remaining)} left"
                 return text
             case JobState.COMPLETED:

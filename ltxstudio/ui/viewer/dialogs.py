@@ -93,13 +93,13 @@ class EditDialog(QDialog):
         if model:
             # Said, not only in a tooltip: users asked why they could not pick another model.
             names = ", ".join(m.label for m in model)
+            # Two lines by hand: a word-wrapped label in a form row was cut to one line.
             label = QLabel(
-                self.tr("%1 — the only model the LTX API offers for this edit").replace("%1", names)
+                self.tr("%1\nthe only model the LTX API offers for this edit").replace("%1", names)
                 if len(model) == 1
                 else names
             )
             label.setObjectName("editModel")
-            label.setWordWrap(True)
             self.model: Model | None = model[0]
             self._model_label = label
         else:

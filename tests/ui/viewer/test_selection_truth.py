@@ -50,7 +50,7 @@ async def test_a_short_drag_snaps_visibly_and_says_what_marks_say(
     assert dialog.prompt_editor.lint_label.text()
     model = dialog.findChild(type(panel.selection_label), "editModel")
     assert model is not None
-    assert model.text() == "LTX-2.3 Pro — the only model the LTX API offers for this edit"
+    assert model.text() == "LTX-2.3 Pro\nthe only model the LTX API offers for this edit"
     dialog.close()
 
 
