@@ -22,16 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ltxstudio.ui.background import Background  # Qt-free: Qt loads once a display is found
-
-NO_DISPLAY_MESSAGE = """\
-ltxstudio: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the desktop app
-cannot open a window here.
-
-  - On a desktop, run it from a graphical session.
-  - On a server, run it on a virtual screen:   xvfb-run -a ltxstudio
-  - Or use the headless command line:         ltxstudio --help
-    e.g. start the offline LTX API sandbox:   ltxstudio sandbox
-"""
+from ltxstudio.ui.display import display_problem
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -51,16 +42,13 @@ FIRST_PAINT_ENV = "LTXSTUDIO_EXIT_ON_FIRST_PAINT"
 
 def has_display() -> bool:
     """Whether Qt can open a window; QApplication aborts the process if it cannot."""
-    if os.environ.get("QT_QPA_PLATFORM"):
-        return True
-    # Only X11/Wayland need a display server; Windows and macOS always have a screen.
-    unix_desktop = sys.platform not in ("win32", "darwin")
-    return not unix_desktop or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return display_problem() is None
 
 
 def main(args: argparse.Namespace | None = None) -> int:
-    if not has_display():
-        sys.stderr.write(NO_DISPLAY_MESSAGE)
+    problem = display_problem()  # before Qt: it aborts (134) with a misleading message
+    if problem is not None:
+        sys.stderr.write(problem)
         return 2
     os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")  # FFmpeg chatter
 
@@ -178,6 +166,9 @@ class Shell:
 
             session = await Session.open(replace(options, backend=Backend.SANDBOX))
         session.start()
+        from ltxstudio.ui import theme
+
+        theme.apply_choice(self.app, session.settings.theme)
         window = MainWindow(session)
         window.reopen_requested.connect(self._on_reopen_requested)
         window.closing.connect(self._on_window_closing)

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -35,6 +35,7 @@ from ltxstudio.core.pricing import CostBasis, Quote, UnpricedError, format_usd, 
 from ltxstudio.core.request import AudioToVideo, GenerationRequest, MediaFacts
 from ltxstudio.session.forms import Mode, generation_request
 from ltxstudio.session.history import Presets
+from ltxstudio.ui.keyboard_reach import own_keys
 from ltxstudio.ui.media_picker import AUDIO_FILTER, IMAGE_FILTER, Inspector, MediaPicker
 from ltxstudio.ui.prompt_editor import PromptEditor
 
@@ -48,6 +49,23 @@ def resolution_label(res: Resolution) -> str:
     tier = res.tier
     name = tier.value if tier else str(res)
     return f"{name} {'9:16 portrait' if res.portrait else '16:9'} ({res.width}×{res.height})"
+
+
+class ModeButtons(QObject):
+    """Three toggle buttons of which one is on; each its own Tab stop (see `GeneratePanel`)."""
+
+    buttonToggled = Signal(object, bool)  # the button, whether it is now checked
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._buttons: list[QAbstractButton] = []
+
+    def addButton(self, button: QAbstractButton) -> None:
+        self._buttons.append(button)
+        button.toggled.connect(lambda on, b=button: self.buttonToggled.emit(b, on))
+
+    def buttons(self) -> list[QAbstractButton]:
+        return list(self._buttons)
 
 
 class GeneratePanel(QWidget):
@@ -68,7 +86,9 @@ class GeneratePanel(QWidget):
         self._presets = presets
         self._filling = False
 
-        self.mode_group = QButtonGroup(self)
+        # Exclusive by hand: Tab skips the unchecked buttons of any QButtonGroup (arrows move
+        # between them, which nothing on screen says), so these three are in none.
+        self.mode_group = ModeButtons(self)
         mode_row = QHBoxLayout()
         mode_row.addWidget(QLabel(self.tr("Make video from")))
         for mode in Mode:
@@ -77,6 +97,8 @@ class GeneratePanel(QWidget):
             button.setCheckable(True)
             button.setAccessibleName(self.tr("%1 to video").replace("%1", _MODE_LABEL[mode]))
             button.setProperty("mode", mode.value)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # all three, not the checked one
+            own_keys(button, (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter), press=True)
             self.mode_group.addButton(button)
             mode_row.addWidget(button)
         mode_row.addStretch(1)
@@ -88,6 +110,14 @@ class GeneratePanel(QWidget):
             self.tr("Last frame (optional)"), IMAGE_FILTER, image_inspector
         )
         self.audio = MediaPicker(self.tr("Soundtrack (2–20 s)"), AUDIO_FILTER, audio_inspector)
+        # The last frame is optional and rarely used: one line until asked for, so the rest of
+        # the form (and the soundtrack's Convert fix) stays in view on a 1280×800 screen.
+        self.add_last_frame = QToolButton()
+        self.add_last_frame.setObjectName("addLastFrame")
+        self.add_last_frame.setText(self.tr("+ Last frame (optional)"))
+        self.add_last_frame.setAccessibleName(self.tr("Add a last frame"))
+        self.add_last_frame.setCheckable(True)
+        self.add_last_frame.setAutoRaise(True)
 
         self.model = QComboBox()
         self.model.setAccessibleName(self.tr("Model"))
@@ -101,7 +131,14 @@ class GeneratePanel(QWidget):
         self.camera.setAccessibleName(self.tr("Camera motion"))
         self.audio_on = QCheckBox(self.tr("Generate audio"))
         self.audio_on.setChecked(True)
+        for combo in (self.model, self.resolution, self.fps, self.duration, self.camera):
+            # Shrink with the dock instead of widening the panel past it (long labels elide).
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("Model"), self.model)
         form.addRow(self.tr("Resolution"), self.resolution)
         form.addRow(self.tr("FPS"), self.fps)
@@ -144,6 +181,7 @@ class GeneratePanel(QWidget):
         layout.addLayout(mode_row)
         layout.addWidget(self.prompt)
         layout.addWidget(self.image)
+        layout.addWidget(self.add_last_frame)
         layout.addWidget(self.last_frame)
         layout.addWidget(self.audio)
         layout.addLayout(form)
@@ -151,6 +189,10 @@ class GeneratePanel(QWidget):
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        # The form fits the dock's width; only the height may scroll.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls in it
+        self.form_area = scroll
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         # The price and the Generate button never scroll out of sight, whatever the window size.
@@ -178,13 +220,15 @@ class GeneratePanel(QWidget):
         self.prompt.lint_changed.connect(lambda _l: self._update())
         for picker in (self.image, self.last_frame, self.audio):
             picker.changed.connect(self._update)
+        self.last_frame.changed.connect(self._show_last_frame_if_set)
+        self.add_last_frame.toggled.connect(lambda _on: self._layout_for(self.mode, self._model()))
         self._refill("mode")
 
     # ------------------------------------------------------------------ reading the form
 
     @property
     def mode(self) -> Mode:
-        button = self.mode_group.checkedButton()
+        button = next((b for b in self.mode_group.buttons() if b.isChecked()), None)
         return Mode(button.property("mode")) if button is not None else Mode.TEXT
 
     def set_mode(self, mode: Mode) -> None:
@@ -231,6 +275,11 @@ class GeneratePanel(QWidget):
             if issue and picker.path is not None:
                 return f"{picker.accessibleName()}: {issue}"
         return None
+
+    def stop(self) -> None:
+        """The window is closing: stop the pickers' background work."""
+        for picker in (self.image, self.last_frame, self.audio):
+            picker.stop()
 
     def trigger_generate(self) -> None:
         if self.blocking_reason() is None:
@@ -304,9 +353,17 @@ class GeneratePanel(QWidget):
 
     # ------------------------------------------------------------------ catalog-driven filling
 
-    def _on_mode_toggled(self, _button: object, checked: bool) -> None:
-        if checked:
-            self._refill("mode")
+    def _on_mode_toggled(self, button: QAbstractButton, checked: bool) -> None:
+        if not checked:
+            if not any(b.isChecked() for b in self.mode_group.buttons()):
+                button.setChecked(True)  # one mode is always chosen
+            return
+        for other in self.mode_group.buttons():
+            if other is not button and other.isChecked():
+                other.blockSignals(True)
+                other.setChecked(False)
+                other.blockSignals(False)
+        self._refill("mode")
 
     def _refill(self, changed: str) -> None:
         if self._filling:
@@ -364,6 +421,13 @@ class GeneratePanel(QWidget):
         self.note.setText(" ".join(notes))
         self._update()
 
+    def _model(self) -> Model:
+        return Model(self.model.currentData())
+
+    def _show_last_frame_if_set(self) -> None:
+        if self.last_frame.path is not None and not self.add_last_frame.isChecked():
+            self.add_last_frame.setChecked(True)
+
     def _layout_for(self, mode: Mode, model: Model) -> None:
         # The soundtrack sets the length and carries the sound; fps and camera apply to every
         # mode (audio-to-video gained both on 2026-08-19, contract §3).
@@ -373,13 +437,14 @@ class GeneratePanel(QWidget):
         self.image.setVisible(mode is not Mode.TEXT)
         title = self.tr("First frame") if mode is Mode.IMAGE else self.tr("Image (optional)")
         self.image.title.setText(f"<b>{title}</b>")
-        self.last_frame.setVisible(mode is not Mode.TEXT)
+        self.add_last_frame.setVisible(mode is not Mode.TEXT)
+        self.last_frame.setVisible(mode is not Mode.TEXT and self.add_last_frame.isChecked())
         self.last_frame.setToolTip(
             self.tr("The video ends on this frame; in audio mode it needs an image too")
         )
         self.audio.setVisible(mode is Mode.AUDIO)
         # With pickers on screen the prompt gives up height, so every control stays in view.
-        self.prompt.edit.setMaximumHeight(220 if mode is Mode.TEXT else 140)
+        self.prompt.edit.setMaximumHeight(220 if mode is Mode.TEXT else 96)
         # LTX Desktop offers camera motion only on Pro models; its effect on Fast is unknown.
         pro = model.is_pro
         self.camera.setEnabled(pro)
@@ -423,7 +488,18 @@ class GeneratePanel(QWidget):
         reason = self.blocking_reason()
         self.generate_button.setEnabled(reason is None)
         self.generate_button.setToolTip(reason or self.tr("Queue this generation (Ctrl+Enter)"))
-        self.reason.setText(reason or "")
+        self.reason.setText(self._short_reason(reason))
+
+    def _short_reason(self, reason: str | None) -> str:
+        """Under the button: a file's problem is shown (with its fix) on the file, above; here
+        a pointer to it is enough (the whole sentence twice pushed the fix out of view)."""
+        if reason is None:
+            return ""
+        for picker in (self.image, self.last_frame, self.audio):
+            name = picker.accessibleName()
+            if reason.startswith(f"{name}: ") and picker.isVisible():
+                return self.tr("%1: see the problem above.").replace("%1", name)
+        return reason
 
 
 def _select(combo: QComboBox, value: Any) -> bool:

@@ -70,8 +70,9 @@ class MediaPicker(QFrame):
         self.inspection: Inspection | None = None
 
         self.title = QLabel(f"<b>{title}</b>")
+        self.title.setWordWrap(True)
         self.preview = QLabel()
-        self.preview.setFixedSize(96, 54)
+        self.preview.setFixedSize(80, 45)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setStyleSheet("background: palette(base); border-radius: 4px;")
         self.name = QLabel(self.tr("Drop a file here or choose one"))
@@ -79,6 +80,7 @@ class MediaPicker(QFrame):
         self.name.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setObjectName("pickerSummary")
+        self.summary.setWordWrap(True)
         self.issues = QLabel()
         self.issues.setObjectName("pickerIssues")
         self.issues.setWordWrap(True)
@@ -87,6 +89,7 @@ class MediaPicker(QFrame):
         self.fix_button.clicked.connect(self._apply_fix)
         self.choose = QToolButton()
         self.choose.setText(self.tr("Choose…"))
+        self.choose.setAccessibleName(self.tr("Choose %1").replace("%1", title))
         self.choose.clicked.connect(self._choose)
         self.clear = QToolButton()
         self.clear.setText("✕")
@@ -95,9 +98,14 @@ class MediaPicker(QFrame):
         self.clear.clicked.connect(lambda: self.set_path(None))
         self.clear.hide()
 
+        # Title and buttons on one row, the picture beside the text under them: the buttons no
+        # longer sit in a third column a narrow dock cut off.
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.choose)
+        head.addWidget(self.clear)
         text = QVBoxLayout()
         text.setSpacing(2)
-        text.addWidget(self.title)
         text.addWidget(self.name)
         text.addWidget(self.summary)
         text.addWidget(self.issues)
@@ -105,15 +113,14 @@ class MediaPicker(QFrame):
         fix_row.addWidget(self.fix_button)
         fix_row.addStretch(1)
         text.addLayout(fix_row)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.preview)
-        layout.addLayout(text, 1)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.choose)
-        buttons.addWidget(self.clear)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        body = QHBoxLayout()
+        body.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
+        body.addLayout(text, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(4)
+        layout.addLayout(head)
+        layout.addLayout(body)
 
     # ------------------------------------------------------------------ state
 
@@ -175,6 +182,11 @@ class MediaPicker(QFrame):
         if fix is not None:
             self.fix_button.setText(fix.fix_label or self.tr("Fix"))
         self.changed.emit()
+
+    def stop(self) -> None:
+        """No more inspection or conversion: the window is closing (a result arriving after
+        the widgets are gone would find nothing to show it in)."""
+        self._background.cancel_all()
 
     def _apply_fix(self) -> None:
         if self.inspection is None:

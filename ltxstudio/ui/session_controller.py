@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QAction
@@ -26,8 +27,16 @@ log = logging.getLogger(__name__)
 class SessionController:
     """`ViewerController` over a session: edits become jobs whose results join the clip."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(
+        self,
+        session: Session,
+        undo: Callable[[], None] | None = None,
+        redo: Callable[[], None] | None = None,
+    ) -> None:
         self.session = session
+        # The window's undo, which knows a removed clip is one step (ui/session_view.py).
+        self._undo = undo or session.undo
+        self._redo = redo or session.redo
         self.queued: Signal[[Job]] = Signal("viewer.queued")
         self.refused: Signal[[str]] = Signal("viewer.refused")
         self._background = Background()
@@ -44,10 +53,10 @@ class SessionController:
         self.session.set_active_take(clip_id, take_id)
 
     def undo(self) -> None:
-        self.session.undo()
+        self._undo()
 
     def redo(self) -> None:
-        self.session.redo()
+        self._redo()
 
     def queue(self, request: EditRequest, lineage: Lineage) -> asyncio.Task[Job | None]:
         return self._background.run(self._submit(request, lineage))
@@ -62,8 +71,12 @@ class SessionController:
         return job
 
 
-def build_viewer(session: Session) -> tuple[ViewerPanel, SessionController]:
-    controller = SessionController(session)
+def build_viewer(
+    session: Session,
+    undo: Callable[[], None] | None = None,
+    redo: Callable[[], None] | None = None,
+) -> tuple[ViewerPanel, SessionController]:
+    controller = SessionController(session, undo, redo)
     panel = ViewerPanel(controller)
     # The window's Edit menu owns Ctrl+Z / Ctrl+Shift+Z for take switches everywhere; a second
     # binding of the same keys inside the viewer would make both ambiguous (neither fires).

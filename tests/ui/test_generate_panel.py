@@ -75,6 +75,10 @@ def test_modes_show_the_right_pickers_and_block_with_reasons(qtbot: QtBot, tmp_p
     p.prompt.set_text(GOOD)
     p.set_mode(Mode.IMAGE)
     assert p.image.isVisible()
+    # The optional last frame is one line until asked for (issue 14, item 14).
+    assert p.add_last_frame.isVisible()
+    assert not p.last_frame.isVisible()
+    p.add_last_frame.click()
     assert p.last_frame.isVisible()
     assert not p.audio.isVisible()
     assert p.reason.text() == "image-to-video needs a first-frame image"

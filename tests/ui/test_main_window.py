@@ -154,4 +154,8 @@ async def test_generate_says_why_with_the_files_own_sentence(open_app, tmp_path:
     w.generate.image.set_path(fake)
     await until(lambda: w.generate.image.inspection is not None, w.generate.image.changed)
     assert "still checking" not in w.generate.reason.text()
-    assert "text file" in w.generate.reason.text()
+    # Under the button, a pointer to the file's own sentence (issue 14, item 14); the whole
+    # sentence is on the file and in the button's tooltip.
+    assert w.generate.reason.text() == "First frame: see the problem above."
+    assert "text file" in w.generate.generate_button.toolTip()
+    assert "text file" in w.generate.image.issues.text()

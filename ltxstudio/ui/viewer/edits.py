@@ -10,14 +10,13 @@ from PySide6.QtWidgets import QLabel, QWidget
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.core.request import EditRequest, LocalFile, Retake
 from ltxstudio.session.lineage import edit_lineage
-from ltxstudio.ui.theme import RED
+from ltxstudio.ui.theme import AMBER, RED
 from ltxstudio.ui.viewer.actions import ViewerActions
+from ltxstudio.ui.viewer.clip_dialogs import HdrDialog, ReframeDialog
 from ltxstudio.ui.viewer.controller import ViewerController, prompt_of
 from ltxstudio.ui.viewer.dialogs import (
     EditDialog,
     ExtendDialog,
-    HdrDialog,
-    ReframeDialog,
     RetakeDialog,
 )
 from ltxstudio.ui.viewer.facts import Showing, estimate
@@ -72,20 +71,35 @@ class ViewerEdits(QObject):
             self.label.setText(text if facts is not None else "")
             retake.setEnabled(False)
             retake.setToolTip(problem or "")
+            self.canvas.set_selection_text(self.tr("no selection") if facts else "")
         else:
             span = f"{window.start:.2f}–{window.end:.2f} s · {window.label(facts.fps)}"
             request = self.retake_request()
             usd = estimate(request, facts) if request is not None else None
             cost = format_usd(usd) if usd is not None else "?"
+            snapped = self.selection.snap_note
+            spoken = (
+                self.tr("selection %1 to %2 s, %3, est. %4")
+                .replace("%1", f"{window.start:.2f}")
+                .replace("%2", f"{window.end:.2f}")
+                .replace("%3", window.label(facts.fps))
+                .replace("%4", cost)
+            )
             if problem:
                 self.label.setText(f'{span} · <span style="color:{RED}">✖ {problem}</span>')
                 retake.setToolTip(problem)
+                spoken += f"; {problem}"
             else:
+                note = f' · <span style="color:{AMBER}">⚠ {snapped}</span>' if snapped else ""
                 self.label.setText(
-                    f"{span} · <b>est. {cost}</b> " + self.tr("(retake bills the whole clip)")
+                    f"{span} · <b>est. {cost}</b> "
+                    + self.tr("(retake bills the whole clip)")
+                    + note
                 )
                 retake.setToolTip(self.tr("Retake selection… (R)"))
+                spoken += f"; {snapped}" if snapped else ""
             retake.setEnabled(problem is None)
+            self.canvas.set_selection_text(spoken)
         if isinstance(self.dialog, RetakeDialog) and window is not None and self.dialog.isVisible():
             self.dialog.set_window(window)
 

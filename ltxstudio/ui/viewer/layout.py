@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ltxstudio.core.clock import Clock
+from ltxstudio.ui.keyboard_reach import reachable
 from ltxstudio.ui.viewer.actions import ViewerActions
 from ltxstudio.ui.viewer.compare import CompareView
 from ltxstudio.ui.viewer.selection import Selection
@@ -64,8 +65,7 @@ class ViewerLayout:
         ):
             button = QToolButton()
             button.setDefaultAction(action)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            edit_row.addWidget(button)
+            edit_row.addWidget(reachable(button))
         viewer = QWidget()
         self._viewer_layout = QVBoxLayout(viewer)
         self._viewer_layout.setContentsMargins(0, 0, 0, 0)

@@ -23,12 +23,11 @@ from ltxstudio.core.clock import Clock
 from ltxstudio.library.model import Clip, Take, edited_window
 from ltxstudio.ui.background import Background
 from ltxstudio.ui.viewer.actions import ViewerActions
+from ltxstudio.ui.viewer.clip_dialogs import HdrDialog, ReframeDialog
 from ltxstudio.ui.viewer.controller import ViewerController
 from ltxstudio.ui.viewer.dialogs import (
     EditDialog,
     ExtendDialog,
-    HdrDialog,
-    ReframeDialog,
     RetakeDialog,
 )
 from ltxstudio.ui.viewer.edits import ViewerEdits
@@ -101,7 +100,8 @@ class ViewerPanel(QWidget):
             self,
         )
         self.edits.queued.connect(self.queued)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # A click anywhere gives the viewer its keys; Tab goes to its controls, not to it.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
         self._connect()
         self._on_selection_changed()

@@ -12,11 +12,13 @@ transport keep to one frame.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
 
 from ltxstudio import media
+from ltxstudio.core.segments import Handle
 from ltxstudio.media import Frame, Lane
 from ltxstudio.ui.background import Background
 from ltxstudio.ui.viewer.actions import ViewerActions
@@ -77,11 +79,20 @@ class Playback(QObject):
             (a.go_end, "end", 0),
         ):
             action.triggered.connect(lambda _=False, w=what, n=amount: self._transport(w, n))
-        a.mark_in.triggered.connect(lambda: selection.mark_in(p.position))
-        a.mark_out.triggered.connect(self.mark_out)
+        a.mark_in.triggered.connect(lambda: self._said(selection.mark_in, p.position))
+        a.mark_out.triggered.connect(lambda: self._said(self.mark_out))
         a.go_in.triggered.connect(lambda: self._go_edge(start=True))
         a.go_out.triggered.connect(lambda: self._go_edge(start=False))
-        a.clear_selection.triggered.connect(selection.clear)
+        a.clear_selection.triggered.connect(lambda: self._said(selection.clear))
+        for action, edge, frames in (
+            (a.in_earlier, Handle.START, -1),
+            (a.in_later, Handle.START, 1),
+            (a.out_earlier, Handle.END, -1),
+            (a.out_later, Handle.END, 1),
+        ):
+            action.triggered.connect(
+                lambda _=False, e=edge, n=frames: self._said(selection.nudge, e, n)
+            )
         a.loop.toggled.connect(lambda _on: self.update_loop())
         a.mute.toggled.connect(p.set_muted)
         self.transport.volume.valueChanged.connect(lambda v: p.set_volume(v / 100))
@@ -97,6 +108,11 @@ class Playback(QObject):
         self.canvas.scrub_finished.connect(self._on_scrub_finished)
         self.canvas.seek_requested.connect(p.seek_seconds)
         self.scrub.frame_ready.connect(self._on_scrub_frame)
+
+    def _said(self, change: Callable[..., None], *args: object) -> None:
+        """A selection change from a key: not seen like a drag, so it is said."""
+        change(*args)
+        self.canvas.announce_selection()
 
     def _transport(self, what: str, amount: int) -> None:
         if self.view.comparing:

@@ -32,6 +32,7 @@ from ltxstudio.core.pricing import format_usd
 from ltxstudio.library.model import Take, edited_window
 from ltxstudio.library.store import Library, provenance_document
 from ltxstudio.ui.background import Background
+from ltxstudio.ui.keyboard_reach import own_keys
 from ltxstudio.ui.theme import ACCENT, GREY, monospace_font
 from ltxstudio.ui.viewer.scrub_source import to_qimage
 
@@ -71,6 +72,7 @@ class TakeChip(QFrame):
         self.take = take
         self.setObjectName("takeChip")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        own_keys(self, (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAccessibleName(f"{take.label}, {take_time(take)}" + (", active" if active else ""))
         self.picture = QLabel()
@@ -128,8 +130,11 @@ class TakeChip(QFrame):
             self.clicked.emit(self.take.id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        shift = event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
             self.clicked.emit(self.take.id)
+        elif event.key() == Qt.Key.Key_F10 and shift:  # the Menu key arrives as a menu event
+            self.menu_requested.emit(self.take.id, self.mapToGlobal(self.rect().center()))
         else:
             super().keyPressEvent(event)
 
@@ -142,6 +147,7 @@ class TakesStrip(QWidget):
     compare_requested = Signal(str)  # take id, to compare with the active take
     provenance_requested = Signal(str)
     delete_requested = Signal(str)
+    rebuilt = Signal()  # new chips: the window puts them in its Tab order
 
     def __init__(self) -> None:
         super().__init__()
@@ -161,6 +167,7 @@ class TakesStrip(QWidget):
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroller.setFixedHeight(THUMB.height() + 70)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the chips
         title = QLabel(self.tr("TAKES"))
         title.setStyleSheet(f"color: {GREY}; font-weight: bold;")
         layout = QVBoxLayout(self)
@@ -174,6 +181,11 @@ class TakesStrip(QWidget):
     ) -> None:
         self._background.cancel_all()
         for chip in self.chips:
+            # Out of the window (and its Tab chain) now, not at the next event-loop turn: the
+            # window re-chains Tab order on `rebuilt`, and must not meet chips about to die.
+            chip.hide()
+            self._row.removeWidget(chip)
+            chip.setParent(None)
             chip.deleteLater()
         self.chips = []
         for take in takes:
@@ -183,6 +195,7 @@ class TakesStrip(QWidget):
             self._row.insertWidget(self._row.count() - 1, chip)
             self.chips.append(chip)
             self._background.run(self._load_picture(chip, library.path_of(take), cache_dir))
+        self.rebuilt.emit()
 
     def chip(self, take_id: str) -> TakeChip:
         return next(c for c in self.chips if c.take.id == take_id)

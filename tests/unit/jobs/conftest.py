@@ -26,10 +26,12 @@ def spec(prompt: str = "a lighthouse at dusk", **fields: Any) -> JobSpec:
     return JobSpec(
         TextToVideo(
             prompt=prompt,
-            model=Model.LTX_2_3_PRO,
-            duration=8,
-            resolution=Resolution(1920, 1080),
-            **fields,
+            **{
+                "model": Model.LTX_2_3_PRO,
+                "duration": 8,
+                "resolution": Resolution(1920, 1080),
+                **fields,
+            },
         )
     )
 
