@@ -40,11 +40,6 @@ log = logging.getLogger("ltxstudio.app")
 FIRST_PAINT_ENV = "LTXSTUDIO_EXIT_ON_FIRST_PAINT"
 
 
-def has_display() -> bool:
-    """Whether Qt can open a window; QApplication aborts the process if it cannot."""
-    return display_problem() is None
-
-
 def main(args: argparse.Namespace | None = None) -> int:
     problem = display_problem()  # before Qt: it aborts (134) with a misleading message
     if problem is not None:

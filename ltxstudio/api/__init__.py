@@ -44,12 +44,12 @@ from ltxstudio.api._keycheck import KeyCheck, KeyVerdict
 from ltxstudio.api._request_loop import RetryNotice
 from ltxstudio.api._retry import CallKind, RetryPolicy
 from ltxstudio.api._transport import SANDBOX_BASE_URL, Timeouts
-from ltxstudio.api._urls import DEFAULT_BASE_URL, service_identity
+from ltxstudio.api._urls import service_identity
 from ltxstudio.api.status import (
     Completed,
-    DownloadResult,
+    Downloaded,
     Failed,
-    JobHandle,
+    JobRef,
     JobStatus,
     Pending,
     Processing,
@@ -57,9 +57,10 @@ from ltxstudio.api.status import (
     parse_status,
 )
 from ltxstudio.api.uploads import UploadTransport
+from ltxstudio.core.catalog import API_BASE_URL
 
 __all__ = [
-    "DEFAULT_BASE_URL",
+    "API_BASE_URL",
     "RESULT_CONTAINERS",
     "SANDBOX_BASE_URL",
     "ApiConnectionError",
@@ -73,12 +74,12 @@ __all__ = [
     "ConcurrencyLimitError",
     "Container",
     "ContentFilteredError",
-    "DownloadResult",
     "DownloadVerificationError",
+    "Downloaded",
     "Failed",
     "InsufficientFundsError",
     "InvalidRequestError",
-    "JobHandle",
+    "JobRef",
     "JobStatus",
     "KeyCheck",
     "KeyVerdict",

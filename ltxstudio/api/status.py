@@ -6,7 +6,7 @@ rather than being guessed at (a silent "success" on a new status would lose a pa
 silent "failure" would drop one). The job engine keeps such a job resumable. The types live in
 `core.remote`, the vocabulary the client and the job engine share without importing each other.
 
-A `JobHandle` is all it takes to find a job again: `(endpoint, id)`. Persist those two before
+A `JobRef` is all it takes to find a job again: `(endpoint, id)`. Persist those two before
 anything else; after a restart `LtxClient.handle_for(endpoint, id)` rebuilds the handle.
 """
 
@@ -28,11 +28,6 @@ from ltxstudio.core.remote import (
     Processing,
     ResultKey,
 )
-
-#: The client's name for core's `JobRef`: `(endpoint, id, created_at, request_id)`.
-JobHandle = JobRef
-#: The client's name for core's `Downloaded`: a verified file under its final name.
-DownloadResult = Downloaded
 
 _KNOWN: Final = ("pending", "processing", "completed", "failed")
 _RESULT_KEYS: Final = frozenset(k.value for k in ResultKey)
@@ -111,10 +106,8 @@ def parse_status(body: Any, *, request_id: str | None = None) -> JobStatus:
 
 __all__ = [
     "Completed",
-    "DownloadResult",
     "Downloaded",
     "Failed",
-    "JobHandle",
     "JobRef",
     "JobStatus",
     "Pending",

@@ -32,9 +32,8 @@ from ltxstudio.api._logging import log
 from ltxstudio.api._request_loop import Call, RequestLoop
 from ltxstudio.api._retry import CallKind
 from ltxstudio.api._urls import check_transport_url
-from ltxstudio.api.downloads import ProgressCallback
 from ltxstudio.core import catalog
-from ltxstudio.core.remote import FailureKind
+from ltxstudio.core.remote import FailureKind, Progress
 from ltxstudio.core.request import FieldProblem
 from ltxstudio.core.request.checks import MediaKind
 
@@ -170,7 +169,7 @@ async def upload_file(
     size: int,
     slot_timeout: httpx.Timeout,
     put_timeout: httpx.Timeout,
-    progress: ProgressCallback | None = None,
+    progress: Progress | None = None,
 ) -> str:
     """`POST /v1/upload`, then PUT the file to the slot; returns the `storage_uri`."""
 
@@ -209,7 +208,7 @@ async def _put(
     mime: str,
     size: int,
     put_timeout: httpx.Timeout,
-    progress: ProgressCallback | None,
+    progress: Progress | None,
 ) -> None:
     """PUT the file to the slot's signed URL, with the headers its signature requires."""
 

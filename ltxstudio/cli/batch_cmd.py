@@ -15,7 +15,7 @@ import json
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ltxstudio.cli._common import (
     BAD_INPUT,
@@ -30,10 +30,11 @@ from ltxstudio.cli._common import (
 from ltxstudio.core.catalog import ExtendMode, Model, Resolution, RetakeMode
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.core.request import Extend, Hdr, Placement, Reframe, Request, Retake, media_ref
-from ltxstudio.session import Session
 from ltxstudio.session.forms import Mode, generation_request
 from ltxstudio.session.preflight import destination_problems
-from ltxstudio.session.session import Submission
+
+if TYPE_CHECKING:
+    from ltxstudio.session import Session
 
 
 def register(subparsers: Any) -> None:
@@ -166,6 +167,8 @@ def _read(path: Path) -> list[tuple[int, Request, Path]] | int:
 
 
 async def _run(session: Session, lines: list[tuple[int, Request, Path]], out: Path) -> int:
+    from ltxstudio.session.session import Submission  # with the session: not to build the parser
+
     # Check every line first: one bad line must not leave half a batch queued and paid for.
     problems = [str(p) for p in destination_problems(None, session.library.root)]
     total = Decimal(0)

@@ -79,11 +79,12 @@ def find(store: JobStore, prefix: str) -> Job:
 
 
 def _list(args: argparse.Namespace) -> int:
-    store = _journal()
-    wanted = set(args.state or [])
-    for job in store:
-        if not wanted or job.state.value in wanted:
-            print(job_line(job))
+    journal = Journal(app_paths().journal)
+    try:
+        lines = journal.lines(JobState(s) for s in args.state or ())
+    finally:
+        journal.close()
+    sys.stdout.writelines(job_line(line) + "\n" for line in lines)
     return OK
 
 

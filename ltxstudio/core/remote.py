@@ -19,10 +19,6 @@ from ltxstudio.core.errors import LtxStudioError
 Progress = Callable[[int, int | None], None]
 
 
-def no_progress(done: int, total: int | None) -> None:
-    """A progress callback that ignores progress."""
-
-
 class ResultKey(StrEnum):
     """What a completed job's result map holds (contract §3): a video, or HDR's EXR frames."""
 
@@ -80,22 +76,6 @@ class FailureKind(StrEnum):
     #: A signed storage URL refused us (expired, denied, gone: 4xx from the storage host, in its
     #: own format). Says nothing about the key: ask the API for a fresh URL, or upload again.
     STORAGE_REFUSED = "storage_refused"
-
-    @property
-    def transient(self) -> bool:
-        """Worth trying the same call again later."""
-        return self in _TRANSIENT
-
-
-_TRANSIENT = frozenset(
-    {
-        FailureKind.RATE_LIMITED,
-        FailureKind.CONCURRENCY_LIMITED,
-        FailureKind.SERVER,
-        FailureKind.TIMEOUT,
-        FailureKind.CONNECTION,
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from ltxstudio.core.fsutil import fsync_sqlite
-from ltxstudio.jobs.journal_codec import COLUMNS, SELECT, job_to_row, row_to_job
+from ltxstudio.jobs.journal_codec import (
+    COLUMNS,
+    LINE_SELECT,
+    SELECT,
+    job_to_row,
+    row_to_job,
+    row_to_line,
+)
 from ltxstudio.jobs.journal_migrations import MIGRATIONS, SCHEMA_VERSION, statements
-from ltxstudio.jobs.model import Job
+from ltxstudio.jobs.model import Job, JobLine, JobState
 
 log = logging.getLogger("ltxstudio.jobs")
 
@@ -100,6 +107,13 @@ class Journal:
     def load_all(self) -> list[Job]:
         rows = self._db.execute(f"{SELECT} ORDER BY seq")
         return [row_to_job(row) for row in rows]
+
+    def lines(self, states: Iterable[JobState] = ()) -> list[JobLine]:
+        """Every job (or those in `states`) as a listing line, in queue order."""
+        wanted = [s.value for s in states]
+        where = f"WHERE state IN ({', '.join('?' for _ in wanted)})" if wanted else ""
+        rows = self._db.execute(f"{LINE_SELECT} {where} ORDER BY seq", wanted)
+        return [row_to_line(row) for row in rows]
 
     def load(self, job_id: str) -> Job | None:
         row = self._db.execute(f"{SELECT} WHERE id = ?", (job_id,)).fetchone()
@@ -204,14 +218,6 @@ class Journal:
                 "WHERE id = ? AND lease_owner = ?",
                 (job_id, self.owner),
             )
-
-    def leased_elsewhere(self, now: float) -> set[str]:
-        rows = self._db.execute(
-            "SELECT id, lease_owner FROM jobs "
-            f"WHERE lease_owner IS NOT NULL AND NOT ({_FREE_FOR_ME})",
-            (self.owner, now),
-        )
-        return {job_id for job_id, owner in rows if not owner_is_dead(owner)}
 
     # ---------------------------------------------------------------- meta
 

@@ -12,7 +12,8 @@ from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.lineage import lineage_from_json, lineage_to_json
 from ltxstudio.core.remote import FailureInfo, FailureKind, JobRef, ResultKey
 from ltxstudio.core.request import codec
-from ltxstudio.jobs.model import Job, JobOutput, JobSpec, JobState
+from ltxstudio.core.request.base import title_of
+from ltxstudio.jobs.model import Job, JobLine, JobOutput, JobSpec, JobState
 
 _E4: Final = Decimal(10_000)
 
@@ -78,12 +79,47 @@ def job_to_row(job: Job) -> tuple[Any, ...]:
         job.next_retry_at,
         json.dumps(asdict(job.error)) if job.error else None,
         job.note,
-        json.dumps(codec.encode(job.prepared)) if job.prepared is not None else None,
+        _prepared_to_json(job),
         json.dumps({str(k): v for k, v in job.result_urls.items()}),
         json.dumps([{**asdict(o), "key": o.key.value} for o in job.outputs]),
         json.dumps(dict(job.timings)),
         job.retry_of,
         job.prepared_at,
+    )
+
+
+#: The `prepared` column of a job sent exactly as it was asked for (no media to upload, the usual
+#: case): the journal keeps the request once, and a 10 000-job history decodes it once.
+_AS_REQUESTED = "true"
+
+
+def _prepared_to_json(job: Job) -> str | None:
+    if job.prepared is None:
+        return None
+    if job.prepared == job.spec.request:
+        return _AS_REQUESTED
+    return json.dumps(codec.encode(job.prepared))
+
+
+#: What `row_to_line` reads: the columns of a listing line, the request's parts by JSON path.
+LINE_SELECT: Final = (
+    "SELECT id, state, json_extract(spec, '$.request.endpoint'), "
+    "json_extract(spec, '$.request.fields.model'), estimate_e4, "
+    "json_extract(spec, '$.request.fields.prompt'), note FROM jobs"
+)
+
+
+def row_to_line(row: tuple[Any, ...]) -> JobLine:
+    job_id, state, endpoint, model, estimate_e4, prompt, note = row
+    kind = Endpoint(endpoint)
+    return JobLine(
+        job_id,
+        JobState(state),
+        kind,
+        model,
+        Decimal(estimate_e4) / _E4,
+        title_of(prompt, kind),
+        note,
     )
 
 
@@ -111,7 +147,8 @@ def row_to_job(row: tuple[Any, ...]) -> Job:
         prepared_at,
         encoded,
     ) = row
-    spec, prepared, result_urls, outputs, timings, error = json.loads(encoded)
+    spec_json, prepared, result_urls, outputs, timings, error = json.loads(encoded)
+    spec = spec_from_json(spec_json)
     remote = (
         JobRef(Endpoint(remote_endpoint), remote_id, remote_created_at, remote_request_id)
         if remote_id
@@ -120,10 +157,10 @@ def row_to_job(row: tuple[Any, ...]) -> Job:
     failure = None
     if error is not None:
         failure = FailureInfo(FailureKind(error.pop("kind")), **error)
-    return Job(
+    job = Job(
         id=job_id,
         seq=seq,
-        spec=spec_from_json(spec),
+        spec=spec,
         state=JobState(state),
         created_at=created_at,
         updated_at=updated_at,
@@ -137,7 +174,7 @@ def row_to_job(row: tuple[Any, ...]) -> Job:
         next_retry_at=next_retry_at,
         error=failure,
         note=note,
-        prepared=codec.decode(prepared) if prepared is not None else None,
+        prepared=None,
         prepared_at=prepared_at,
         result_urls={ResultKey(k): v for k, v in result_urls.items()},
         outputs=tuple(
@@ -146,6 +183,7 @@ def row_to_job(row: tuple[Any, ...]) -> Job:
         timings=timings,
         retry_of=retry_of,
     )
+    return Job.with_journaled_prepared(job, prepared)  # JSON `true`: as requested
 
 
 def spec_to_json(spec: JobSpec) -> dict[str, Any]:
@@ -157,8 +195,6 @@ def spec_to_json(spec: JobSpec) -> dict[str, Any]:
 
 
 def spec_from_json(data: dict[str, Any]) -> JobSpec:
-    return JobSpec(
-        request=codec.decode(data["request"]),
-        output_path=data.get("output_path"),
-        lineage=lineage_from_json(data.get("lineage")),
+    return JobSpec.journaled(
+        data["request"], data.get("output_path"), lineage_from_json(data.get("lineage"))
     )

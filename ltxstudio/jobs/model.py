@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.lineage import Lineage
 from ltxstudio.core.remote import FailureInfo, JobRef, ResultKey
-from ltxstudio.core.request import Request
+from ltxstudio.core.request import Request, codec
 
 
 class JobState(StrEnum):
@@ -133,13 +134,63 @@ class JobSpec:
     #: How the session files the result: a new clip, or a new take of a clip.
     lineage: Lineage = field(default_factory=Lineage)
 
+    @classmethod
+    def journaled(
+        cls, request: Mapping[str, Any], output_path: str | None, lineage: Lineage
+    ) -> JobSpec:
+        """A spec read back from the journal whose request (in `codec`'s encoding) is decoded
+        on first use: a history of 10 000 jobs opens without decoding 10 000 requests, and a
+        screen decodes only the rows it shows. It is a plain `JobSpec` in every other way."""
+        spec = object.__new__(cls)
+        spec.__dict__.update(_encoded=request, output_path=output_path, lineage=lineage)
+        return spec
+
+    if not TYPE_CHECKING:  # hidden from mypy, so a typo on a spec stays a type error
+
+        def __getattr__(self, name: str) -> Any:
+            encoded = self.__dict__.get("_encoded")
+            if name != "request" or encoded is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            request = codec.decode(encoded)
+            self.__dict__["request"] = request
+            del self.__dict__["_encoded"]
+            return request
+
     @property
     def endpoint(self) -> Endpoint:
-        return self.request.endpoint
+        encoded = self.__dict__.get("_encoded")
+        return Endpoint(encoded["endpoint"]) if encoded is not None else self.request.endpoint
 
     @property
     def title(self) -> str:
         return self.request.title
+
+
+@dataclass(frozen=True)
+class JobLine:
+    """A job as one line of a listing (`ltxstudio jobs list`): read straight from the journal's
+    columns, so listing a long history decodes no request."""
+
+    id: str
+    state: JobState
+    endpoint: Endpoint
+    model: str | None
+    estimate_usd: Decimal
+    title: str
+    note: str
+
+    @classmethod
+    def of(cls, job: Job) -> JobLine:
+        model = getattr(job.spec.request, "model", None)
+        return cls(
+            job.id,
+            job.state,
+            job.spec.endpoint,
+            str(model) if model else None,
+            job.estimate_usd,
+            job.spec.title,
+            job.note,
+        )
 
 
 @dataclass(frozen=True)
@@ -183,6 +234,25 @@ class Job:
     #: A retry of this job (an explicit new submission) points back at it.
     retry_of: str | None = None
 
+    @classmethod
+    def with_journaled_prepared(cls, job: Job, prepared: object) -> Job:
+        """`job` whose `prepared` (in `codec`'s encoding, or `True` for "exactly the spec's
+        request") is decoded on first use, like `JobSpec.journaled`'s request."""
+        if prepared is not None:
+            del job.__dict__["prepared"]
+            job.__dict__["_prepared"] = prepared
+        return job
+
+    if not TYPE_CHECKING:  # hidden from mypy, so a typo on a job stays a type error
+
+        def __getattr__(self, name: str) -> Any:
+            if name != "prepared" or "_prepared" not in self.__dict__:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            encoded = self.__dict__.pop("_prepared")
+            prepared = self.spec.request if encoded is True else codec.decode(encoded)
+            self.__dict__["prepared"] = prepared
+            return prepared
+
     @property
     def charged(self) -> bool:
         """Whether the API may have billed it (estimate counts toward spend)."""
@@ -191,3 +261,9 @@ class Job:
         if self.state is JobState.FAILED and not self.outputs:
             return False  # the API does not bill generations it failed or refused
         return not (self.state is JobState.CANCELLED and self.remote is None)
+
+
+# `prepared` is looked up through `Job.__getattr__` when a journaled job has not decoded it yet;
+# the dataclass left its default (None) on the class, where the lookup would find it first. The
+# generated __init__ holds its own copy of the default, so removing the class attribute is safe.
+del Job.prepared

@@ -132,6 +132,10 @@ class Runner:
         self._emit()
         self.wake()
 
+    def set_poll_interval(self, seconds: float) -> None:
+        """From the next poll of every job on (a poll already waiting keeps its time)."""
+        self.config = replace(self.config, poll_interval=seconds)
+
     def approve(self, job_id: str) -> None:
         job = self.store.get(job_id)
         if job.state is not JobState.AWAITING_APPROVAL:

@@ -104,3 +104,21 @@ def provenance_from_json(data: Mapping[str, Any], kind: TakeKind) -> Provenance:
     values = dict(data)
     values["segment"] = segment_from_json(values.get("segment"), kind)
     return Provenance(**values)
+
+
+class LibraryError(ValueError):
+    pass
+
+
+def provenance_document(take: Take) -> dict[str, Any]:
+    return {
+        "format": "ltxstudio.take/1",
+        "take_id": take.id,
+        "clip_id": take.clip_id,
+        "kind": take.kind.value,
+        "sha256": take.sha256,
+        "size": take.size,
+        "created_at": take.created_at,
+        "simulated": take.provenance.simulated,
+        "provenance": provenance_to_json(take.provenance),
+    }

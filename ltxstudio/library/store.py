@@ -29,9 +29,11 @@ from ltxstudio.core.events import Signal
 from ltxstudio.core.fsutil import atomic_writer, fsync_dir, fsync_sqlite
 from ltxstudio.library.model import (
     Clip,
+    LibraryError,
     Provenance,
     Take,
     TakeKind,
+    provenance_document,
     provenance_from_json,
     provenance_to_json,
 )
@@ -47,10 +49,6 @@ CREATE TABLE takes (id TEXT PRIMARY KEY, clip_id TEXT NOT NULL REFERENCES clips(
                     job_id TEXT UNIQUE);
 CREATE INDEX takes_by_clip ON takes(clip_id)
 """
-
-
-class LibraryError(ValueError):
-    pass
 
 
 class Library:
@@ -312,20 +310,6 @@ def write_export(source: Path, dest: Path, document: dict[str, Any]) -> tuple[Pa
     with atomic_writer(sidecar) as out:
         out.write(json.dumps(document, indent=2).encode())
     return dest, sidecar
-
-
-def provenance_document(take: Take) -> dict[str, Any]:
-    return {
-        "format": "ltxstudio.take/1",
-        "take_id": take.id,
-        "clip_id": take.clip_id,
-        "kind": take.kind.value,
-        "sha256": take.sha256,
-        "size": take.size,
-        "created_at": take.created_at,
-        "simulated": take.provenance.simulated,
-        "provenance": provenance_to_json(take.provenance),
-    }
 
 
 _TAKE_COLUMNS = "id, clip_id, kind, path, sha256, size, created_at, provenance, extras, deleted"

@@ -22,8 +22,8 @@ from ltxstudio.core.fsutil import atomic_writer
 from ltxstudio.core.remote import ResultKey
 from ltxstudio.core.request import Request
 from ltxstudio.jobs.model import Job, JobOutput
-from ltxstudio.library.model import Provenance, Take, provenance_to_json
-from ltxstudio.library.store import Library, provenance_document, write_export
+from ltxstudio.library.model import Provenance, Take, provenance_document, provenance_to_json
+from ltxstudio.library.store import Library, write_export
 
 
 def _summarise(request: Request | None) -> dict[str, Any]:

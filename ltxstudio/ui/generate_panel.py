@@ -192,7 +192,6 @@ class GeneratePanel(QWidget):
         # The form fits the dock's width; only the height may scroll.
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls in it
-        self.form_area = scroll
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         # The price and the Generate button never scroll out of sight, whatever the window size.

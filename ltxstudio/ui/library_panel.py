@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from ltxstudio.library.model import Clip, Take
-from ltxstudio.library.store import Library
+from ltxstudio.library.view import LibraryView
 
 ClipIdRole = Qt.ItemDataRole.UserRole + 1
 CreatedRole = Qt.ItemDataRole.UserRole + 2
@@ -68,7 +68,7 @@ class PosterSource(Protocol):
 
 
 class ClipListModel(QAbstractListModel):
-    def __init__(self, library: Library, posters: PosterSource | None = None) -> None:
+    def __init__(self, library: LibraryView, posters: PosterSource | None = None) -> None:
         super().__init__()
         self._library = library
         self._posters = posters
@@ -96,9 +96,6 @@ class ClipListModel(QAbstractListModel):
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._clips)
-
-    def clip_at(self, row: int) -> Clip:
-        return self._clips[row]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._clips):

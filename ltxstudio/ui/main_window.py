@@ -113,11 +113,11 @@ class MainWindow(QMainWindow):
         )
         self.generate.last_frame._inspector = inspector(Role.LAST_FRAME, work)
         guard_wheels(self.generate)  # the wheel scrolls the panel, not the combo under it
-        self.jobs_model = JobTableModel(session.store, session.clock, reorder=session.move)
+        self.jobs_model = JobTableModel(session.jobs, session.clock, reorder=session.move)
         self.queue = QueuePanel(self.jobs_model, session)
         self.queue.count_backend(session.backend_name)
-        self.posters = Posters(session.library.path_of, session.paths.cache)
-        self.clips_model = ClipListModel(session.library, self.posters)
+        self.posters = Posters(session.clips.path_of, session.paths.cache)
+        self.clips_model = ClipListModel(session.clips, self.posters)
         self.library = LibraryPanel(self.clips_model)
         self.viewer_panel: ViewerPanel | None = None
         if viewer:
@@ -228,10 +228,17 @@ class MainWindow(QMainWindow):
         self.settings_dialog = dialog
 
     def _apply_settings(self, result: SettingsResult) -> None:
+        """Concurrency, budget, poll interval, notifications and theme apply live; another
+        backend, API, key or library folder reopens the session (the window with it)."""
         app = QApplication.instance()
         if isinstance(app, QApplication):
             theme.apply_choice(app, result.settings.theme)  # now, not at the next start
-        self.reopen_requested.emit(result)
+        key_changed = result.new_key is not None or result.remove_key
+        if key_changed or self.session.needs_reopen(result.settings):
+            self.reopen_requested.emit(result)
+            return
+        self.session.apply_settings(result.settings)
+        self.say(self.tr("Settings applied."))
 
     @async_slot()
     async def report_key_check(self) -> None:

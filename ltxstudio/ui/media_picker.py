@@ -29,7 +29,6 @@ from ltxstudio.ui.theme import AMBER, RED
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif)"
 AUDIO_FILTER = "Audio (*.wav *.mp3 *.m4a *.aac *.ogg *.opus *.flac)"
-VIDEO_FILTER = "Video (*.mp4 *.mov *.mkv *.webm *.avi)"
 
 
 @dataclass(frozen=True)

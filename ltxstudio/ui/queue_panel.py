@@ -274,10 +274,6 @@ class QueuePanel(QWidget):
 
     # ------------------------------------------------------------------ actions
 
-    def selected_job(self) -> Job | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(JobRole) if rows else None
-
     def actions_for(self, job: Job) -> list[QAction]:
         return self.job_actions.actions_for(job)
 

@@ -222,10 +222,10 @@ class _Run:
         (done,) = await session.wait([job])
         if done.state is not JobState.COMPLETED:
             raise CheckFailed(f"the job ended {done.state.value}: {done.note}")
-        take = session.library.take_for_job(job.id)
+        take = session.clips.take_for_job(job.id)
         if take is None:
             raise CheckFailed("the finished job was not filed in the library")
-        path = session.library.path_of(take)
+        path = session.clips.path_of(take)
         if not path.is_file():
             raise CheckFailed(f"the library has no file for the take: {path}")
         if window.jobs_model.rowCount() != 1:

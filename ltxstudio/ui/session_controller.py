@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction
 
 from ltxstudio.core.events import Signal
 from ltxstudio.jobs.model import Job
-from ltxstudio.library.store import Library
+from ltxstudio.library.view import LibraryView
 from ltxstudio.session import BadInput, Session
 from ltxstudio.ui.background import Background
 from ltxstudio.ui.viewer import EditRequest, Lineage, ViewerPanel
@@ -42,8 +42,8 @@ class SessionController:
         self._background = Background()
 
     @property
-    def library(self) -> Library:
-        return self.session.library
+    def library(self) -> LibraryView:
+        return self.session.clips
 
     @property
     def cache_dir(self) -> Path:
@@ -51,6 +51,9 @@ class SessionController:
 
     def set_active_take(self, clip_id: str, take_id: str) -> None:
         self.session.set_active_take(clip_id, take_id)
+
+    def delete_take(self, take_id: str) -> None:
+        self.session.delete_take(take_id)
 
     def undo(self) -> None:
         self._undo()

@@ -1,21 +1,18 @@
 """What the window reads from the session, in one place.
 
-The session is being rebuilt into a façade (issue 13); until then the window reaches the runner,
-the job store and the library through here only, so pointing the UI at the new façade means
-changing this module. Everything here is a *read* of what exists or a composition of existing
-session calls; what the engine should offer itself is listed as `# engine wish:` notes.
+A Qt adapter over the session's façade: it turns the session's Qt-free signals into the few
+derived Qt signals the window's parts follow, and adds what only a screen needs (the header's
+counts, the connection as the user should read it).
 
 - `QueueCounts`: running / queued / waiting approval, recomputed on every store event (the
   header said "0 queued" under a pause because it only followed state changes).
 - `Connection`: offline — retrying, from the store's own events (a submit refused because
   nothing could be reached, a poll that failed to connect), back online at the next answer.
-- `resumed`: how many jobs the runner will re-attach at this start.
-- Clip removal (every take to the trash) and undo/redo that treats it as one step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -87,46 +84,34 @@ class SessionView(QObject):
         super().__init__(parent)
         self.session = session
         self.connection = Connection(ConnectionState.ONLINE)
-        self._hold: Hold | None = session.runner.hold
-        # engine wish: the runner should report what `recover()` re-attached; until then, the
-        # jobs it will re-attach are those left mid-flight by this backend (it has not run yet
-        # when the window is built: `Session.start()` only schedules it).
-        self.resumed = sum(
-            1
-            for job in session.store
-            if job.backend == session.backend_name
-            and job.state in (JobState.PENDING, JobState.PROCESSING, JobState.DOWNLOADING)
-        )
-        self._undo_groups = _UndoGroups(session, self.undo_changed.emit)
-        store = session.store
-        for signal in (store.added, store.removed, store.moved):
+        self._hold: Hold | None = session.hold
+        self.resumed = session.resumed
+        jobs = session.jobs
+        for signal in (jobs.added, jobs.removed, jobs.moved):
             signal.connect(self._on_store_event)
-        store.changed.connect(self._on_job_changed)
-        session.runner.queue_changed.connect(self._on_queue_changed)
+        jobs.changed.connect(self._on_job_changed)
+        session.queue_changed.connect(self._on_queue_changed)
+        session.undo_changed.connect(self.undo_changed.emit)
 
     # ------------------------------------------------------------------ queue
 
     def status(self) -> QueueStatus:
-        return self.session.runner.status()
+        return self.session.queue_status()
 
     def counts(self) -> QueueCounts:
-        held = self.session.runner.hold is not None
-        return count_jobs(self.session.store, held, self.session.backend_name)
+        held = self.session.hold is not None
+        return count_jobs(self.session.jobs, held, self.session.backend_name)
 
     def jobs(self) -> list[Job]:
-        return list(self.session.store)
+        return list(self.session.jobs)
 
     def running_remote(self) -> int:
         """Jobs LTX is working on for us now: they go on if the app quits."""
-        return sum(
-            1
-            for job in self.session.store
-            if job.backend == self.session.backend_name and job.state in ACTIVE
-        )
+        return self.session.running_remote()
 
     def sync(self) -> bool:
         """Pick up what another process (the CLI) changed in the shared journal."""
-        return self.session.store.sync()
+        return self.session.sync_jobs()
 
     def _on_store_event(self, *_: object) -> None:
         self.counts_changed.emit(self.counts())
@@ -174,7 +159,7 @@ class SessionView(QObject):
 
     def take_for_job(self, job_id: str) -> str | None:
         """The clip a finished job's result was filed into, if any."""
-        take = self.session.library.take_for_job(job_id)
+        take = self.session.clips.take_for_job(job_id)
         return take.clip_id if take is not None else None
 
     async def import_video(self, path: Path) -> str:
@@ -183,37 +168,28 @@ class SessionView(QObject):
         return take.clip_id
 
     def clip_title(self, clip_id: str) -> str:
-        return self.session.library.clip(clip_id).title
+        return self.session.clips.clip(clip_id).title
 
     def clip_exists(self, clip_id: str) -> bool:
         """A clip that is in the library with at least one take not in the trash."""
-        return self.session.library.take_counts().get(clip_id, 0) > 0
+        return self.session.clips.take_counts().get(clip_id, 0) > 0
 
     def remove_clip(self, clip_id: str) -> int:
-        """Move every take of the clip to the trash, as one step Edit → Undo brings back; the
-        library then lists the clip no more. Returns how many takes went."""
-        # engine wish: `Library.delete_clip` / `restore_clip` with nestable action brackets;
-        # the library's brackets close at the first inner `delete_take`, hence the grouping here.
-        library = self.session.library
-        takes = library.takes(clip_id)
-        with self._undo_groups.group():
-            for take in reversed(takes):  # the active one last: no needless re-activations
-                library.delete_take(take.id)
-        return len(takes)
+        return self.session.remove_clip(clip_id)
 
     def undo(self) -> None:
-        self._undo_groups.undo()
+        self.session.undo()
 
     def redo(self) -> None:
-        self._undo_groups.redo()
+        self.session.redo()
 
     @property
     def undo_label(self) -> str | None:
-        return self._undo_groups.label(self.session.undo_stack.undo_label, redo=False)
+        return self.session.undo_label
 
     @property
     def redo_label(self) -> str | None:
-        return self._undo_groups.label(self.session.undo_stack.redo_label, redo=True)
+        return self.session.redo_label
 
 
 async def importable_video(path: Path) -> str | None:
@@ -225,84 +201,3 @@ async def importable_video(path: Path) -> str | None:
     if info.first_video is None:
         return f"{path.name} has no video in it."
     return None
-
-
-class _UndoGroups:
-    """Undo steps made of several library actions (removing a clip deletes each take).
-
-    Mirrors the session's undo stack as a list of step sizes: one entry per record the stack
-    makes, except inside `group()`, where every record joins one entry. Undo and redo replay a
-    whole entry."""
-
-    def __init__(self, session: Session, changed: Callable[[], None]) -> None:
-        self._stack = session.undo_stack
-        self._changed = changed
-        self._undo: list[tuple[int, str | None]] = []  # (records, label of a group)
-        self._redo: list[tuple[int, str | None]] = []
-        self._grouping: list[int] | None = None
-        self._replaying = False
-        self._stack.changed.connect(self._on_changed)
-
-    def group(self) -> _Group:
-        return _Group(self)
-
-    def _on_changed(self) -> None:
-        if self._replaying:
-            return
-        # A record made outside undo/redo: a new step (or part of the open group).
-        if self._grouping is not None:
-            self._grouping[0] += 1
-            return
-        self._undo.append((1, None))
-        self._redo.clear()
-        self._changed()
-
-    def _open(self) -> None:
-        self._grouping = [0]
-
-    def _close(self) -> None:
-        assert self._grouping is not None
-        count, self._grouping = self._grouping[0], None
-        if count:
-            self._undo.append((count, "remove clip"))
-            self._redo.clear()
-        self._changed()
-
-    def _replay(self, source: list[tuple[int, str | None]], step: Callable[[], None]) -> None:
-        count, label = source.pop() if source else (1, None)
-        self._replaying = True
-        try:
-            for _ in range(count):
-                step()
-        finally:
-            self._replaying = False
-        target = self._redo if source is self._undo else self._undo
-        target.append((count, label))
-        self._changed()
-
-    def undo(self) -> None:
-        if self._stack.can_undo:
-            self._replay(self._undo, self._stack.undo)
-
-    def redo(self) -> None:
-        if self._stack.can_redo:
-            self._replay(self._redo, self._stack.redo)
-
-    def label(self, stack_label: str | None, *, redo: bool) -> str | None:
-        entries = self._redo if redo else self._undo
-        if stack_label is None:
-            return None
-        if entries and entries[-1][1] is not None:
-            return entries[-1][1]
-        return stack_label
-
-
-class _Group:
-    def __init__(self, groups: _UndoGroups) -> None:
-        self._groups = groups
-
-    def __enter__(self) -> None:
-        self._groups._open()
-
-    def __exit__(self, *exc: object) -> None:
-        self._groups._close()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ltxstudio.ui.shortcuts import NATIVE, Binding, Shortcuts, native, portable
+from ltxstudio.ui.shortcuts import Binding, Shortcuts, native, portable
 from ltxstudio.ui.theme import RED
 
 
@@ -223,7 +223,3 @@ class ShortcutEditor(QDialog):
         self.shortcuts.apply(self.assignment)
         self.shortcuts.save()
         self.accept()
-
-
-def key_text(sequence: QKeySequence) -> str:
-    return sequence.toString(NATIVE)

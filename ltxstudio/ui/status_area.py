@@ -66,7 +66,7 @@ class StatusArea(QObject):
         session = self.view.session
         match connection.state:
             case ConnectionState.ONLINE:
-                limit = session.runner.config.concurrency
+                limit = session.concurrency
                 self.backend_label.setText(f"{_dot(GREEN)} LTX API · {limit} at once")
                 self.backend_label.setToolTip(session.backend_name)
             case ConnectionState.OFFLINE:
@@ -90,6 +90,7 @@ class StatusArea(QObject):
         if self.view.session.simulated:
             text += " (simulated)"
         self.spend_label.setText(text)
+        self.show_connection(self.view.connection)  # "N at once" follows a live change
 
     def job_changed(self, new: Job) -> None:
         title = new.spec.title[:60]

@@ -7,7 +7,7 @@ says, followed when the OS switches while the app runs."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 from ltxstudio.jobs.model import JobState
@@ -82,13 +82,6 @@ def _dark_palette() -> QPalette:
     p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b6f76"))
     p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b6f76"))
     return p
-
-
-def is_dark(app: QGuiApplication) -> bool:
-    """Whether the palette in use is a dark one (its window darker than its text)."""
-    palette = app.palette()
-    window = palette.color(QPalette.ColorRole.Window).lightness()
-    return window < palette.color(QPalette.ColorRole.WindowText).lightness()
 
 
 class _Follower(QObject):

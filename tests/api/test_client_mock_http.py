@@ -33,7 +33,6 @@ from ltxstudio.api import (
     Processing,
     RateLimitError,
     RequestValidationError,
-    RetryNotice,
     ServerError,
     StorageError,
     SubmitOutcomeUnknown,
@@ -46,6 +45,7 @@ from ltxstudio.core.request import (
     TextToVideo,
 )
 from tests.support.media_factory import make_image, make_video
+from tests.support.retries import capture_retries, retry_notices
 
 pytestmark = pytest.mark.asyncio
 
@@ -272,9 +272,9 @@ async def test_anything_the_server_may_have_accepted_is_outcome_unknown(
 
 
 async def test_refusals_are_retried_and_waits_follow_retry_after(
-    script: Script, clock: ManualClock
+    script: Script, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    notices: list[RetryNotice] = []
+    capture_retries(caplog)
     script.on(
         "POST",
         "/v2/text-to-video",
@@ -282,7 +282,7 @@ async def test_refusals_are_retried_and_waits_follow_retry_after(
         envelope(429, "concurrency_limit_error", "Too many jobs", **{"Retry-After": "7"}),
         created("job-9"),
     )
-    async with make_client(script, clock, retry_policy=None, on_retry=notices.append) as client:
+    async with make_client(script, clock, retry_policy=None) as client:
         handle = await client.submit(t2v())
     assert (handle.endpoint, handle.id, handle.request_id) == (
         Endpoint.TEXT_TO_VIDEO,
@@ -292,7 +292,8 @@ async def test_refusals_are_retried_and_waits_follow_retry_after(
     assert script.count("POST", "/v2/text-to-video") == 3
     assert 0.5 <= clock.sleeps[0] <= 1.0  # connect error: backoff
     assert clock.sleeps[1] == 7.0  # Retry-After, exactly
-    assert isinstance(notices[1].error, ConcurrencyLimitError)  # the engine hears of it
+    notices = retry_notices(caplog)
+    assert isinstance(notices[1].error, ConcurrencyLimitError)  # logged, typed
 
 
 async def test_a_500_with_the_envelope_is_a_definite_refusal(

@@ -39,6 +39,12 @@ class InvalidRequest(LtxStudioError, ValueError):
         self.allowed = problems[0].allowed
 
 
+def title_of(prompt: str | None, endpoint: Endpoint) -> str:
+    """A request's title from its prompt: the first line, or the endpoint without one."""
+    text = (prompt or "").strip()
+    return text.splitlines()[0][:80] if text else endpoint.value
+
+
 class RequestBase:
     endpoint: ClassVar[Endpoint]
 
@@ -47,6 +53,8 @@ class RequestBase:
         # caller (a form, the CLI, a batch line, a test) gets the same typed request.
         for name in MEDIA_FIELDS:
             value = getattr(self, name, None)
+            if value is None:
+                continue  # most fields, most of the time: skip the costly ABC check below
             if value == "":
                 object.__setattr__(self, name, None)  # an empty field is no input
             elif isinstance(value, str | PathLike):
@@ -100,8 +108,7 @@ class RequestBase:
     @property
     def title(self) -> str:
         """The prompt's first line (or the endpoint), for lists and logs."""
-        prompt = self.prompt_text.strip()
-        return prompt.splitlines()[0][:80] if prompt else self.endpoint.value
+        return title_of(self.prompt_text, self.endpoint)
 
     def summary(self) -> str:
         """The request's settings with the prompt cut short (whole prompts are for DEBUG)."""

@@ -34,10 +34,6 @@ class RemoteUri:
     def __str__(self) -> str:
         return self.uri
 
-    @property
-    def inline(self) -> bool:
-        return self.uri[:5].lower() == "data:"
-
 
 MediaRef = LocalFile | RemoteUri
 

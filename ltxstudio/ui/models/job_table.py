@@ -1,4 +1,4 @@
-"""The queue as a Qt table: a pure adapter over `JobStore` events (napari's evented-list model).
+"""The queue as a Qt table: a pure adapter over `JobList` events (napari's evented-list model).
 
 Store events map one to one onto Qt's row signals: `added` → insert, `moved` → move, `removed` →
 remove, `changed(fields)` → `dataChanged` for the columns those fields feed. The model never
@@ -26,7 +26,7 @@ from PySide6.QtGui import QColor
 from ltxstudio.core.clock import Clock
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.jobs.model import Job, JobState
-from ltxstudio.jobs.store import JobStore
+from ltxstudio.jobs.view import JobList
 from ltxstudio.ui.eta import EtaBook, Timing, clock_text, elapsed_text
 from ltxstudio.ui.plain_errors import plain_reason, scrub
 from ltxstudio.ui.theme import state_colour
@@ -97,7 +97,7 @@ TICK_MS = 1000
 class JobTableModel(QAbstractTableModel):
     def __init__(
         self,
-        store: JobStore,
+        store: JobList,
         clock: Clock,
         reorder: Callable[[str, int], None] | None = None,
         eta: EtaBook | None = None,
@@ -138,7 +138,7 @@ class JobTableModel(QAbstractTableModel):
         return None
 
     @property
-    def store(self) -> JobStore:
+    def store(self) -> JobList:
         return self._store
 
     def job_at(self, row: int) -> Job:

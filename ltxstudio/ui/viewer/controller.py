@@ -12,15 +12,15 @@ from typing import Protocol
 
 from ltxstudio.core.lineage import Lineage
 from ltxstudio.core.request import EditRequest
-from ltxstudio.library.model import Take
-from ltxstudio.library.store import Library, LibraryError
+from ltxstudio.library.model import LibraryError, Take
+from ltxstudio.library.view import LibraryView
 
 __all__ = ["EditRequest", "Lineage", "ViewerController", "prompt_of"]
 
 
 class ViewerController(Protocol):
     @property
-    def library(self) -> Library: ...
+    def library(self) -> LibraryView: ...
 
     @property
     def cache_dir(self) -> Path:
@@ -28,6 +28,8 @@ class ViewerController(Protocol):
         ...
 
     def set_active_take(self, clip_id: str, take_id: str) -> None: ...
+
+    def delete_take(self, take_id: str) -> None: ...
 
     def undo(self) -> None: ...
 
@@ -38,7 +40,7 @@ class ViewerController(Protocol):
         ...
 
 
-def prompt_of(take: Take, library: Library) -> str:
+def prompt_of(take: Take, library: LibraryView) -> str:
     """The prompt that made `take`, or the nearest ancestor's (a retake may have been sent
     without one), for pre-filling an edit."""
     seen: set[str] = set()

@@ -124,7 +124,7 @@ class ViewerPanel(QWidget):
         self.takes.activate_requested.connect(self.activate_take)
         self.takes.compare_requested.connect(self._compare_with_active)
         self.takes.provenance_requested.connect(self.show_provenance)
-        self.takes.delete_requested.connect(self.library.delete_take)
+        self.takes.delete_requested.connect(self.controller.delete_take)
 
         lib = self.library
         lib.take_added.connect(self._on_take_added)

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from ltxstudio import media
 from ltxstudio.core.lineage import ExtendSegment, segment_to_json
 from ltxstudio.core.pricing import format_usd
-from ltxstudio.library.model import Take, edited_window
-from ltxstudio.library.store import Library, provenance_document
+from ltxstudio.library.model import Take, edited_window, provenance_document
+from ltxstudio.library.view import LibraryView
 from ltxstudio.ui.background import Background
 from ltxstudio.ui.keyboard_reach import own_keys
 from ltxstudio.ui.theme import ACCENT, GREY, monospace_font
@@ -177,7 +177,7 @@ class TakesStrip(QWidget):
         layout.addWidget(self.scroller)
 
     def show_takes(
-        self, library: Library, takes: list[Take], active: str | None, cache_dir: Path | None
+        self, library: LibraryView, takes: list[Take], active: str | None, cache_dir: Path | None
     ) -> None:
         self._background.cancel_all()
         for chip in self.chips:
@@ -238,7 +238,7 @@ class TakesStrip(QWidget):
 class ProvenanceDialog(QDialog):
     """Everything recorded about a take: the full request, ids, cost, files. Non-modal."""
 
-    def __init__(self, take: Take, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(self, take: Take, library: LibraryView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Provenance — %1").replace("%1", take.label))
         self.setModal(False)

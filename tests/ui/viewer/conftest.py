@@ -155,6 +155,9 @@ class Controller:
     def set_active_take(self, clip_id: str, take_id: str) -> None:
         self.library.set_active_take(clip_id, take_id)
 
+    def delete_take(self, take_id: str) -> None:
+        self.library.delete_take(take_id)
+
     def undo(self) -> None:
         self.undo_stack.undo()
 

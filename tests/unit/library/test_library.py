@@ -10,8 +10,8 @@ import pytest
 
 from ltxstudio.core.clock import ManualClock
 from ltxstudio.core.lineage import RetakeSegment
-from ltxstudio.library.model import Provenance, TakeKind
-from ltxstudio.library.store import Library, LibraryError
+from ltxstudio.library.model import LibraryError, Provenance, TakeKind
+from ltxstudio.library.store import Library
 from ltxstudio.library.undo import UndoStack
 
 
