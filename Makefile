@@ -10,12 +10,15 @@ SHARED ?= ../shared
 
 # Qt offscreen + Xvfb runtime libraries on a bare Debian 12 / Ubuntu (docs: ../shared/design/STACK-NOTES.md §2),
 # plus imagemagick for screenshots, the ffmpeg CLI (a baseline in benchmarks, odd fixtures in media tests),
-# and the validators of the desktop entry and metainfo (desktop-file-utils, appstream).
+# the validators of the desktop entry and metainfo (desktop-file-utils, appstream), and the accessibility
+# bus the screen-reader test reads the app through (dbus for dbus-run-session, at-spi2-core, python3-pyatspi
+# for the system Python: tests/ui/test_atspi.py, which skips saying why when they are missing).
 APT_PACKAGES := libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfontconfig1 libfreetype6 fonts-dejavu-core \
   libdbus-1-3 libpulse0 libgssapi-krb5-2 libxrandr2 libx11-6 libxext6 \
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-util1 \
   libxcb-render-util0 libxcb-render0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-shm0 libxcb-sync1 \
-  libxcb-xfixes0 libxcb-glx0 imagemagick ffmpeg desktop-file-utils appstream
+  libxcb-xfixes0 libxcb-glx0 imagemagick ffmpeg desktop-file-utils appstream \
+  dbus at-spi2-core python3-pyatspi
 
 # Engine tests run in a process where importing Qt fails, proving the core works without it.
 NO_QT   := LTXSTUDIO_FORBID_QT=1
@@ -68,6 +71,11 @@ sandbox: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check ltxstudio tests
 	$(BIN)/ruff format --check ltxstudio tests
+	@# Dead code in ltxstudio/ (tests count as users; see tests/vulture_whitelist.py).
+	@found=$$($(BIN)/vulture ltxstudio tests tests/vulture_whitelist.py --min-confidence 60 \
+		| grep '^ltxstudio/'); \
+	if [ -n "$$found" ]; then echo "$$found"; echo "vulture: dead code in ltxstudio/"; exit 1; fi; \
+	echo "vulture: no dead code in ltxstudio/"
 
 fmt: $(STAMP)
 	$(BIN)/ruff format ltxstudio tests

@@ -21,21 +21,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-NO_DISPLAY_MESSAGE = """\
-ltxstudio: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set), so the desktop app
-cannot open a window here.
-
-  - On a desktop, run it from a graphical session.
-  - On a server, run it on a virtual screen:   xvfb-run -a ltxstudio
-  - Or use the headless command line:         ltxstudio --help
-    e.g. start the offline LTX API sandbox:   ltxstudio sandbox
-"""
+from ltxstudio.ui.background import Background  # Qt-free: Qt loads once a display is found
+from ltxstudio.ui.display import display_problem
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from ltxstudio.session import Session, SessionOptions
+    from ltxstudio.ui.errors import ErrorPresenter
     from ltxstudio.ui.main_window import MainWindow
+    from ltxstudio.ui.selftest_dialog import SelftestDialog
     from ltxstudio.ui.settings_dialog import SettingsResult
 
 log = logging.getLogger("ltxstudio.app")
@@ -45,22 +40,13 @@ log = logging.getLogger("ltxstudio.app")
 FIRST_PAINT_ENV = "LTXSTUDIO_EXIT_ON_FIRST_PAINT"
 
 
-def has_display() -> bool:
-    """Whether Qt can open a window; QApplication aborts the process if it cannot."""
-    if os.environ.get("QT_QPA_PLATFORM"):
-        return True
-    # Only X11/Wayland need a display server; Windows and macOS always have a screen.
-    unix_desktop = sys.platform not in ("win32", "darwin")
-    return not unix_desktop or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
 def main(args: argparse.Namespace | None = None) -> int:
-    if not has_display():
-        sys.stderr.write(NO_DISPLAY_MESSAGE)
+    problem = display_problem()  # before Qt: it aborts (134) with a misleading message
+    if problem is not None:
+        sys.stderr.write(problem)
         return 2
     os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")  # FFmpeg chatter
 
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     from ltxstudio.core.logsetup import configure
@@ -91,13 +77,22 @@ def main(args: argparse.Namespace | None = None) -> int:
     collector.start()
     shell = Shell(app, on_ready=collector.freeze)
     errors = ErrorPresenter(lambda: shell.window, paths.log)
-    errors.install()
     guard.raise_requested.connect(shell.raise_window)
     try:
-        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        with asyncio.Runner(loop_factory=lambda: event_loop(app, errors)) as runner:
             return runner.run(shell.run(_options(args), files))
     finally:
         guard.release()
+
+
+def event_loop(app: QApplication, errors: ErrorPresenter) -> asyncio.AbstractEventLoop:
+    """The app's qasync loop; unexpected errors, in slots, tasks or the loop itself, go to
+    `errors`."""
+    import qasync
+
+    loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app)
+    errors.install(loop)
+    return loop
 
 
 def _options(args: argparse.Namespace | None) -> SessionOptions:
@@ -126,6 +121,8 @@ class Shell:
         self._done = asyncio.Event()
         self._reopening = False
         self.reopening: asyncio.Future[None] | None = None  # the reopen in progress, if any
+        self.background = Background()
+        self.selftest_dialog: SelftestDialog | None = None
 
     async def run(self, options: SessionOptions, files: Iterable[Path] = ()) -> int:
         self._done = asyncio.Event()
@@ -164,9 +161,13 @@ class Shell:
 
             session = await Session.open(replace(options, backend=Backend.SANDBOX))
         session.start()
+        from ltxstudio.ui import theme
+
+        theme.apply_choice(self.app, session.settings.theme)
         window = MainWindow(session)
         window.reopen_requested.connect(self._on_reopen_requested)
         window.closing.connect(self._on_window_closing)
+        window.selftest_requested.connect(self.show_selftest)
         self.session, self.window = session, window
         if os.environ.get(FIRST_PAINT_ENV):
             from ltxstudio.ui.first_paint import FirstPaint
@@ -206,9 +207,14 @@ class Shell:
             self.window.raise_()
             self.window.activateWindow()
 
+    def show_selftest(self) -> None:
+        """Help → Run self-test: a non-modal dialog over the window, running the checks."""
+        from ltxstudio.ui.selftest_dialog import show_selftest
+
+        self.selftest_dialog = show_selftest(self.window)
+
     def _on_reopen_requested(self, result: SettingsResult) -> None:
-        self.reopening = asyncio.ensure_future(self.reopen(result))
-        self.reopening.add_done_callback(_report)
+        self.reopening = self.background.run(self.reopen(result))
 
     async def reopen(self, result: SettingsResult) -> None:
         from ltxstudio.session import SessionOptions
@@ -245,10 +251,3 @@ class Shell:
             self._reopening = False
             if old is not None:
                 old.deleteLater()
-
-
-def _report(task: asyncio.Future[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        error = task.exception()
-        assert error is not None
-        sys.excepthook(type(error), error, error.__traceback__)

@@ -5,7 +5,7 @@ Public surface::
 
     async with LtxClient(api_key, base_url) as client:
         uri = await client.upload(path)                       # storage URI or data: URI
-        handle = await client.submit(ImageToVideo(...))       # v2: JobHandle(endpoint, id, ...)
+        handle = await client.submit(request)                 # a core.request model, uploaded
         async for status in client.iter_status(handle): ...   # Pending | Processing | ...
         files = await client.download_result(completed, folder, "take-1")
 
@@ -27,7 +27,6 @@ from ltxstudio.api._errors import (
     ConcurrencyLimitError,
     ContentFilteredError,
     DownloadVerificationError,
-    FieldProblem,
     InsufficientFundsError,
     InvalidRequestError,
     LimitError,
@@ -45,25 +44,12 @@ from ltxstudio.api._keycheck import KeyCheck, KeyVerdict
 from ltxstudio.api._request_loop import RetryNotice
 from ltxstudio.api._retry import CallKind, RetryPolicy
 from ltxstudio.api._transport import SANDBOX_BASE_URL, Timeouts
-from ltxstudio.api._urls import DEFAULT_BASE_URL, service_identity
-from ltxstudio.api.models import (
-    AudioToVideo,
-    Extend,
-    GenerationRequest,
-    Hdr,
-    ImageToVideo,
-    MediaFacts,
-    Placement,
-    Reframe,
-    Retake,
-    TextToVideo,
-    request_from_body,
-)
+from ltxstudio.api._urls import service_identity
 from ltxstudio.api.status import (
     Completed,
-    DownloadResult,
+    Downloaded,
     Failed,
-    JobHandle,
+    JobRef,
     JobStatus,
     Pending,
     Processing,
@@ -71,9 +57,10 @@ from ltxstudio.api.status import (
     parse_status,
 )
 from ltxstudio.api.uploads import UploadTransport
+from ltxstudio.core.catalog import API_BASE_URL
 
 __all__ = [
-    "DEFAULT_BASE_URL",
+    "API_BASE_URL",
     "RESULT_CONTAINERS",
     "SANDBOX_BASE_URL",
     "ApiConnectionError",
@@ -81,51 +68,39 @@ __all__ = [
     "ApiProtocolError",
     "ApiStatusError",
     "ApiTimeoutError",
-    "AudioToVideo",
     "AuthenticationError",
     "CallKind",
     "Completed",
     "ConcurrencyLimitError",
     "Container",
     "ContentFilteredError",
-    "DownloadResult",
     "DownloadVerificationError",
-    "Extend",
+    "Downloaded",
     "Failed",
-    "FieldProblem",
-    "GenerationRequest",
-    "Hdr",
-    "ImageToVideo",
     "InsufficientFundsError",
     "InvalidRequestError",
-    "JobHandle",
+    "JobRef",
     "JobStatus",
     "KeyCheck",
     "KeyVerdict",
     "LimitError",
     "LtxClient",
-    "MediaFacts",
     "NotFoundError",
     "PaymentDeclinedError",
     "Pending",
     "PermissionDeniedError",
-    "Placement",
     "Processing",
     "RateLimitError",
-    "Reframe",
     "RequestTooLargeError",
     "RequestValidationError",
-    "Retake",
     "RetryNotice",
     "RetryPolicy",
     "ServerError",
     "StorageError",
     "SubmitOutcomeUnknown",
-    "TextToVideo",
     "Timeouts",
     "UploadTransport",
     "is_terminal",
     "parse_status",
-    "request_from_body",
     "service_identity",
 ]

@@ -15,40 +15,36 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 
 from ltxstudio import __version__
-from ltxstudio.api._checks import MediaKind
 from ltxstudio.api._containers import RESULT_CONTAINERS, Container
 from ltxstudio.api._errors import (
     ApiConnectionError,
     ApiError,
     AuthenticationError,
-    FieldProblem,
     NotFoundError,
     RequestValidationError,
     SubmitOutcomeUnknown,
 )
 from ltxstudio.api._keycheck import KEY_CHECK_JOB_ID, KeyCheck, KeyVerdict
 from ltxstudio.api._logging import install_httpx_url_filter, log, redact_body
-from ltxstudio.api._request_loop import Call, RequestLoop, RetryNotice
+from ltxstudio.api._request_loop import Call, RequestLoop
 from ltxstudio.api._retry import CallKind, RetryPolicy
 from ltxstudio.api._transport import SANDBOX_BASE_URL, ASGIApp, InProcessTransport, Timeouts
-from ltxstudio.api._urls import DEFAULT_BASE_URL, check_transport_url, normalise_base_url
+from ltxstudio.api._urls import check_transport_url, normalise_base_url
 from ltxstudio.api.downloads import (
-    ProgressCallback,
     download,
 )
-from ltxstudio.api.models import GenerationRequest
 from ltxstudio.api.status import (
     Completed,
-    DownloadResult,
+    Downloaded,
     Failed,
-    JobHandle,
+    JobRef,
     JobStatus,
     is_terminal,
     parse_status,
@@ -60,13 +56,16 @@ from ltxstudio.api.uploads import (
     choose_transport,
     data_uri,
     describe,
-    is_remote_reference,
     upload_file,
 )
 from ltxstudio.core import catalog
-from ltxstudio.core.catalog import Endpoint
+from ltxstudio.core.catalog import API_BASE_URL, Endpoint
 from ltxstudio.core.clock import Clock, SystemClock
 from ltxstudio.core.logsetup import RedactSecrets
+from ltxstudio.core.remote import Progress, ResultKey
+from ltxstudio.core.request import FieldProblem, InvalidRequest, Request
+from ltxstudio.core.request.checks import MediaKind
+from ltxstudio.core.request.media import is_remote_reference
 
 
 class LtxClient:
@@ -84,7 +83,6 @@ class LtxClient:
         timeouts: Timeouts | None = None,
         retry_policy: RetryPolicy | None = None,
         rng: random.Random | None = None,
-        on_retry: Callable[[RetryNotice], None] | None = None,
         auto_data_uri_max: int = AUTO_DATA_URI_MAX,
     ) -> None:
         if not api_key.strip():
@@ -96,7 +94,7 @@ class LtxClient:
         if poll_interval <= 0:
             raise ValueError("poll_interval must be positive")
         if base_url is None:
-            base_url = SANDBOX_BASE_URL if asgi_app is not None else DEFAULT_BASE_URL
+            base_url = SANDBOX_BASE_URL if asgi_app is not None else API_BASE_URL
         self.base_url = normalise_base_url(base_url)
         RedactSecrets.register(api_key)  # second line of defence for any log handler
         install_httpx_url_filter()
@@ -122,7 +120,6 @@ class LtxClient:
             clock=self.clock,
             policy=retry_policy or RetryPolicy(),
             rng=self._rng,
-            on_retry=on_retry,
         )
 
     def __repr__(self) -> str:
@@ -143,16 +140,23 @@ class LtxClient:
 
     # ------------------------------------------------------------------ v2 jobs
 
-    def handle_for(self, endpoint: Endpoint | str, job_id: str) -> JobHandle:
+    def handle_for(self, endpoint: Endpoint | str, job_id: str) -> JobRef:
         """Rebuild a handle from a stored `(endpoint, id)`, e.g. after a restart."""
         if not job_id or not job_id.strip():
             raise ValueError("a job id is a non-empty string")
-        return JobHandle(Endpoint(endpoint), job_id)
+        return JobRef(Endpoint(endpoint), job_id)
 
-    async def submit(self, request: GenerationRequest) -> JobHandle:
-        """`POST /v2/<endpoint>` once. Raises `SubmitOutcomeUnknown` when it may have been
-        accepted without our knowing; any other error means the job was not created."""
-        body = request.to_body()
+    async def submit(self, request: Request) -> JobRef:
+        """`POST /v2/<endpoint>` once. Raises `RequestValidationError` before any network call
+        when the request cannot succeed (or still holds a local file), `SubmitOutcomeUnknown`
+        when it may have been accepted without our knowing; any other error means the job was
+        not created."""
+        try:
+            body = request.to_body()
+        except InvalidRequest as exc:
+            raise RequestValidationError(exc.problems) from None
+        except ValueError as exc:  # a local file left in it: the caller must upload first
+            raise RequestValidationError([FieldProblem("media", str(exc))]) from None
         endpoint = request.endpoint
         log.debug("submit %s body=%s", endpoint.value, redact_body(body))
         call = Call(
@@ -165,7 +169,7 @@ class LtxClient:
             endpoint=endpoint.value,
         )
 
-        async def accepted(response: httpx.Response) -> JobHandle:
+        async def accepted(response: httpx.Response) -> JobRef:
             await response.aread()
             request_id = response.headers.get("x-request-id")
             try:
@@ -184,11 +188,11 @@ class LtxClient:
                     request_id=request_id,
                 ) from None
             log.info("submitted %s job=%s request_id=%s", endpoint.value, job_id, request_id or "-")
-            return JobHandle(endpoint, job_id, created_at, request_id)
+            return JobRef(endpoint, job_id, created_at, request_id)
 
         return await self._loop.run(call, accepted)
 
-    async def status(self, handle: JobHandle) -> JobStatus:
+    async def status(self, handle: JobRef) -> JobStatus:
         """One `GET /v2/<endpoint>/<id>` (retried on transient failures)."""
         path = f"/v2/{handle.endpoint.value}/{_path_segment(handle.id)}"
         call = Call(
@@ -214,7 +218,7 @@ class LtxClient:
         return await self._loop.run(call, read)
 
     async def iter_status(
-        self, handle: JobHandle, *, interval: float | None = None
+        self, handle: JobRef, *, interval: float | None = None
     ) -> AsyncIterator[JobStatus]:
         """Yield every polled status, `interval` (default 5 s) plus up to a second of jitter
         apart (contract §5), ending with the terminal one. Errors after the call's retries
@@ -227,7 +231,7 @@ class LtxClient:
                 return
             await self.clock.sleep(wait + self._rng.uniform(0, catalog.POLL_JITTER_SECONDS))
 
-    async def poll(self, handle: JobHandle, *, interval: float | None = None) -> Completed | Failed:
+    async def poll(self, handle: JobRef, *, interval: float | None = None) -> Completed | Failed:
         """Wait until the job is completed or failed."""
         async for status in self.iter_status(handle, interval=interval):
             if isinstance(status, Completed | Failed):
@@ -278,7 +282,7 @@ class LtxClient:
         source: Path | str,
         *,
         transport: UploadTransport = "auto",
-        progress: ProgressCallback | None = None,
+        progress: Progress | None = None,
     ) -> str:
         """A URI the API can fetch for `source`: URLs and URIs pass through; a local file is
         uploaded or inlined as a data: URI (see `ltxstudio.api.uploads`)."""
@@ -313,10 +317,10 @@ class LtxClient:
         url: str,
         dest: Path,
         *,
-        progress: ProgressCallback | None = None,
+        progress: Progress | None = None,
         expected: Container | None = None,
         job_id: str | None = None,
-    ) -> DownloadResult:
+    ) -> Downloaded:
         """Fetch a result URL to `dest` (`.part`, resume, verify, atomic rename).
         `expected` None sniffs MP4/ZIP; `Container.ANY` checks only the size."""
         try:
@@ -340,20 +344,18 @@ class LtxClient:
         folder: Path,
         name: str,
         *,
-        progress: ProgressCallback | None = None,
+        progress: Progress | None = None,
         job_id: str | None = None,
-    ) -> dict[str, DownloadResult]:
-        """Download every entry of a completed job's result map into `folder`: `video_url` →
-        `<name>.mp4`, `exr_frames_url` → `<name>.exr.zip`, other keys → `<name>.<key>`."""
-        out: dict[str, DownloadResult] = {}
+    ) -> dict[ResultKey, Downloaded]:
+        """Download every entry of a completed job's result map into `folder`: the video to
+        `<name>.mp4`, HDR's EXR frames to `<name>.exr.zip`."""
+        out: dict[ResultKey, Downloaded] = {}
         for key, url in completed.result.items():
-            container = RESULT_CONTAINERS.get(key, Container.ANY)
-            suffix = {Container.MP4: ".mp4", Container.ZIP: ".exr.zip"}.get(container, f".{key}")
             out[key] = await self.download(
                 url,
-                folder / f"{name}{suffix}",
+                folder / f"{name}{key.suffix}",
                 progress=progress,
-                expected=container,
+                expected=RESULT_CONTAINERS[key],
                 job_id=job_id,
             )
         return out

@@ -14,6 +14,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Final, assert_never
 
+from ltxstudio.core.remote import ResultKey
+
 
 class Container(StrEnum):
     MP4 = "mp4"
@@ -21,10 +23,10 @@ class Container(StrEnum):
     ANY = "any"  # no structural check (an unknown result key); size is still verified
 
 
-#: Result keys whose container is known (API-NOTES §3.6, §3.9).
-RESULT_CONTAINERS: Final[dict[str, Container]] = {
-    "video_url": Container.MP4,
-    "exr_frames_url": Container.ZIP,
+#: What each kind of result is (API-NOTES §3.6, §3.9).
+RESULT_CONTAINERS: Final[dict[ResultKey, Container]] = {
+    ResultKey.VIDEO: Container.MP4,
+    ResultKey.EXR_FRAMES: Container.ZIP,
 }
 
 _MAX_BOXES: Final = 100_000

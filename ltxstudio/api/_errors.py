@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: the error taxonomy and its one wire-to-class mapping read as one.
 """Everything the client raises, keyed by the API's `error.type` so callers catch by meaning.
 
 ::
@@ -46,6 +47,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
 from ltxstudio.core.remote import ApiFailure, FailureKind
+from ltxstudio.core.request import FieldProblem, InvalidRequest
 
 
 class ApiError(ApiFailure):
@@ -89,33 +91,18 @@ class ApiError(ApiFailure):
         return text
 
 
-@dataclass(frozen=True)
-class FieldProblem:
-    """One reason a request spec is invalid: the field, why, and what would be accepted."""
-
-    field: str
-    message: str
-    allowed: tuple[Any, ...] = ()
-
-
-class RequestValidationError(ApiError, ValueError):
+class RequestValidationError(InvalidRequest, ApiError):
     """A request that cannot succeed, caught before any network call.
 
-    `field` and `allowed` describe the first problem; `problems` lists them all. It is also a
-    `ValueError`, which is what the job engine treats as "this request will never work".
+    The client's face of `core.request.InvalidRequest` (so one `except` catches both): `field`
+    and `allowed` describe the first problem; `problems` lists them all. It is a `ValueError`,
+    which is what the job engine treats as "this request will never work".
     """
 
     kind = FailureKind.INVALID_REQUEST
 
     def __init__(self, problems: Sequence[FieldProblem]) -> None:
-        if not problems:
-            raise ValueError("RequestValidationError needs at least one problem")
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(f"{first.field}: {first.message}{more}")
-        self.problems = tuple(problems)
-        self.field = first.field
-        self.allowed = first.allowed
+        super().__init__(list(problems))  # InvalidRequest, then ApiError with its message
 
 
 class ApiConnectionError(ApiError):

@@ -55,8 +55,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class RetryNotice:
-    """Told to `on_retry` before each wait: the engine shows it and reacts (e.g. to
-    `ConcurrencyLimitError` by lowering its concurrency)."""
+    """One wait before a retry, as the `retry` attribute of the INFO record the client logs
+    for it (logger `ltxstudio.api`): what a log handler or a test reads, typed."""
 
     kind: CallKind
     attempt: int
@@ -115,7 +115,6 @@ class RequestLoop:
         clock: Clock,
         policy: RetryPolicy,
         rng: random.Random,
-        on_retry: Callable[[RetryNotice], None] | None = None,
     ) -> None:
         self._http = http
         self._auth = f"Bearer {api_key}"
@@ -126,7 +125,6 @@ class RequestLoop:
         self.clock = clock
         self.policy = policy
         self._rng = rng
-        self._on_retry = on_retry
 
     def __repr__(self) -> str:
         return f"RequestLoop(base_url={self.base_url!r})"
@@ -241,9 +239,13 @@ class RequestLoop:
             )
             match decision.verdict:
                 case Verdict.RETRY:
-                    log.info("%s: retrying in %.2f s%s", where, decision.delay, _job(call))
-                    self._notify(
-                        RetryNotice(call.kind, attempt, decision.delay, error, call.job_id)
+                    notice = RetryNotice(call.kind, attempt, decision.delay, error, call.job_id)
+                    log.info(
+                        "%s: retrying in %.2f s%s",
+                        where,
+                        decision.delay,
+                        _job(call),
+                        extra={"retry": notice},
                     )
                     await self.clock.sleep(decision.delay)
                 case Verdict.FAIL:
@@ -254,14 +256,6 @@ class RequestLoop:
                     raise self.outcome_unknown(call, error) from error
                 case _:
                     assert_never(decision.verdict)
-
-    def _notify(self, notice: RetryNotice) -> None:
-        if self._on_retry is None:
-            return
-        try:
-            self._on_retry(notice)
-        except Exception:  # noqa: BLE001 - an observer must not abort the request it watches
-            log.exception("on_retry observer failed")
 
     def outcome_unknown(self, call: Call, cause: ApiError) -> SubmitOutcomeUnknown:
         unknown = SubmitOutcomeUnknown(

@@ -72,7 +72,6 @@ __all__ = [
     "decide",
     "parse_retry_after",
     "retry_delay",
-    "should_retry",
 ]
 
 
@@ -168,11 +167,6 @@ def _classify_submit(outcome: Outcome) -> Verdict:
     if status >= 500:
         return Verdict.UNKNOWN
     return Verdict.FAIL
-
-
-def should_retry(kind: CallKind, outcome: Outcome, attempt: int, policy: RetryPolicy) -> bool:
-    """Whether attempt number `attempt` (1 = the first) may be followed by another."""
-    return classify(kind, outcome) is Verdict.RETRY and attempt < policy.attempts_for(kind)
 
 
 def backoff_bounds(attempt: int, policy: RetryPolicy) -> tuple[float, float]:

@@ -45,7 +45,6 @@ class Timeouts:
 
     connect: float = 10.0
     submit: float = 120.0  # v2 POST (LTX Desktop uses 120 s)
-    sync_generation: float = 1200.0  # v1 POST: the answer is the finished video (§12.22)
     poll: float = 60.0
     upload_slot: float = 60.0  # /v1/upload has been seen taking > 30 s under load
     upload_put: float = 300.0

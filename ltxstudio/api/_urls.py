@@ -9,12 +9,9 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Final
 from urllib.parse import SplitResult, urlsplit
 
 from ltxstudio.core.catalog import API_BASE_URL, LEGACY_API_BASE_URL
-
-DEFAULT_BASE_URL: Final = API_BASE_URL
 
 
 def is_loopback_host(host: str) -> bool:

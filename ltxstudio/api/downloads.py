@@ -24,7 +24,6 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, Final
 
@@ -36,13 +35,15 @@ from ltxstudio.api._logging import log
 from ltxstudio.api._request_loop import Call, RequestLoop
 from ltxstudio.api._retry import CallKind
 from ltxstudio.api._urls import redact_url
-from ltxstudio.api.status import DownloadResult
+from ltxstudio.api.status import Downloaded
 from ltxstudio.core import failpoints
 from ltxstudio.core.fsutil import fsync_dir
-from ltxstudio.core.remote import FailureKind
 
 #: `(done_bytes, total_bytes or None)`; called from the event loop, keep it cheap.
-ProgressCallback = Callable[[int, int | None], None]
+from ltxstudio.core.remote import (
+    FailureKind,
+    Progress,
+)
 
 _CONTENT_RANGE: Final = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 
@@ -182,7 +183,7 @@ class PartFile:
 
 
 async def stream_body(
-    response: httpx.Response, part: PartFile, total: int | None, progress: ProgressCallback | None
+    response: httpx.Response, part: PartFile, total: int | None, progress: Progress | None
 ) -> None:
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding not in ("", "identity"):
@@ -212,11 +213,11 @@ async def download(
     dest: Path,
     *,
     http_timeout: httpx.Timeout,
-    progress: ProgressCallback | None = None,
+    progress: Progress | None = None,
     expected: Container | None = None,
     job_id: str | None = None,
     partials: dict[Path, str] | None = None,
-) -> DownloadResult:
+) -> Downloaded:
     """Download `url` to `dest` (see the module docstring). `expected` None = sniff MP4/ZIP.
 
     `partials` (dest → ETag) holds the partial downloads kept for resuming from another URL of
@@ -294,7 +295,7 @@ async def download(
     except BaseException:
         part.discard()
         raise
-    return DownloadResult(dest, part.size, sha256, content_type[0])
+    return Downloaded(dest, part.size, sha256, content_type[0])
 
 
 def _resumed_total(response: httpx.Response, offset: int) -> int | None:

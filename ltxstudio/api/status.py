@@ -6,7 +6,7 @@ rather than being guessed at (a silent "success" on a new status would lose a pa
 silent "failure" would drop one). The job engine keeps such a job resumable. The types live in
 `core.remote`, the vocabulary the client and the job engine share without importing each other.
 
-A `JobHandle` is all it takes to find a job again: `(endpoint, id)`. Persist those two before
+A `JobRef` is all it takes to find a job again: `(endpoint, id)`. Persist those two before
 anything else; after a restart `LtxClient.handle_for(endpoint, id)` rebuilds the handle.
 """
 
@@ -26,14 +26,11 @@ from ltxstudio.core.remote import (
     JobStatus,
     Pending,
     Processing,
+    ResultKey,
 )
 
-#: The client's name for core's `JobRef`: `(endpoint, id, created_at, request_id)`.
-JobHandle = JobRef
-#: The client's name for core's `Downloaded`: a verified file under its final name.
-DownloadResult = Downloaded
-
 _KNOWN: Final = ("pending", "processing", "completed", "failed")
+_RESULT_KEYS: Final = frozenset(k.value for k in ResultKey)
 
 
 def is_terminal(status: JobStatus) -> bool:
@@ -83,9 +80,12 @@ def parse_status(body: Any, *, request_id: str | None = None) -> JobStatus:
             isinstance(k, str) and isinstance(v, str) and v for k, v in result.items()
         ):
             raise bad("a completed job needs a result map of label -> URL")
-        if not result:
-            raise bad("a completed job has an empty result map")
-        return Completed(MappingProxyType(dict(result)), completed_at)
+        known = {ResultKey(k): v for k, v in result.items() if k in _RESULT_KEYS}
+        if not known:
+            # A key we do not know could be a paid result we would not collect: say so loudly
+            # (the job stays resumable) rather than finish the job with nothing.
+            raise bad(f"a completed job with no result we know: {', '.join(result) or 'none'}")
+        return Completed(MappingProxyType(known), completed_at)
     if wire == "failed":
         error = body.get("error")
         if not isinstance(error, Mapping):
@@ -106,10 +106,8 @@ def parse_status(body: Any, *, request_id: str | None = None) -> JobStatus:
 
 __all__ = [
     "Completed",
-    "DownloadResult",
     "Downloaded",
     "Failed",
-    "JobHandle",
     "JobRef",
     "JobStatus",
     "Pending",

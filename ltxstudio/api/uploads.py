@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import math
-import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,20 +27,15 @@ from typing import Any, Final, Literal
 
 import httpx
 
-from ltxstudio.api._checks import MediaKind
-from ltxstudio.api._errors import (
-    ApiProtocolError,
-    FieldProblem,
-    RequestValidationError,
-    StorageError,
-)
+from ltxstudio.api._errors import ApiProtocolError, RequestValidationError, StorageError
 from ltxstudio.api._logging import log
 from ltxstudio.api._request_loop import Call, RequestLoop
 from ltxstudio.api._retry import CallKind
 from ltxstudio.api._urls import check_transport_url
-from ltxstudio.api.downloads import ProgressCallback
 from ltxstudio.core import catalog
-from ltxstudio.core.remote import FailureKind
+from ltxstudio.core.remote import FailureKind, Progress
+from ltxstudio.core.request import FieldProblem
+from ltxstudio.core.request.checks import MediaKind
 
 UploadTransport = Literal["auto", "upload", "data"]
 TRANSPORTS: Final = ("auto", "upload", "data")
@@ -67,8 +61,6 @@ SUFFIXES: Final[dict[str, tuple[MediaKind, str]]] = {
     ".opus": ("audio", "audio/ogg"),
 }
 
-_SCHEME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
-
 
 @dataclass(frozen=True)
 class UploadSlot:
@@ -78,11 +70,6 @@ class UploadSlot:
     storage_uri: str
     expires_at: str
     required_headers: Mapping[str, str]
-
-
-def is_remote_reference(source: str) -> bool:
-    """True for URLs and URIs (two or more letters before the colon; `C:\\…` is a path)."""
-    return bool(_SCHEME.match(source)) and not source.lower().startswith("file:")
 
 
 def describe(path: Path) -> tuple[MediaKind, str]:
@@ -182,7 +169,7 @@ async def upload_file(
     size: int,
     slot_timeout: httpx.Timeout,
     put_timeout: httpx.Timeout,
-    progress: ProgressCallback | None = None,
+    progress: Progress | None = None,
 ) -> str:
     """`POST /v1/upload`, then PUT the file to the slot; returns the `storage_uri`."""
 
@@ -221,7 +208,7 @@ async def _put(
     mime: str,
     size: int,
     put_timeout: httpx.Timeout,
-    progress: ProgressCallback | None,
+    progress: Progress | None,
 ) -> None:
     """PUT the file to the slot's signed URL, with the headers its signature requires."""
 

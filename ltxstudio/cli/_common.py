@@ -13,7 +13,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 
 from ltxstudio import __version__
 from ltxstudio.core.catalog import API_BASE_URL, LEGACY_API_BASE_URL
@@ -21,12 +21,13 @@ from ltxstudio.core.errors import UserFacingError
 from ltxstudio.core.logsetup import configure
 from ltxstudio.core.pricing import format_usd
 from ltxstudio.core.remote import FailureKind
-from ltxstudio.jobs.model import Job, JobState
-from ltxstudio.jobs.runner import HoldReason
-from ltxstudio.session import BadInput, NoApiKey, Session, SessionOptions
-from ltxstudio.settings import secrets
+from ltxstudio.jobs.model import Job, JobLine, JobState
+from ltxstudio.jobs.queue_state import HoldReason
 from ltxstudio.settings.model import Backend
 from ltxstudio.settings.paths import app_paths
+
+if TYPE_CHECKING:
+    from ltxstudio.session import Session
 
 OK, BAD_INPUT, API_ERROR, UNKNOWN_OUTCOME = 0, 2, 3, 4
 #: Connection refusals of one job (each after the client's own retries) before a headless command
@@ -97,6 +98,10 @@ def run_async(main: Callable[[], Awaitable[int]]) -> int:
 
 
 async def _guarded(main: Callable[[], Awaitable[int]]) -> int:
+    # The session is imported when a command opens one, not to build the parser (`jobs list`
+    # and `--help` stay fast).
+    from ltxstudio.session import BadInput, NoApiKey
+
     try:
         return await main()
     except BadInput as exc:
@@ -121,6 +126,8 @@ async def opened_session(
     start: bool = True,
 ) -> AsyncIterator[Session]:
     """A session for one command; `start` runs the queue (off for actions that only edit it)."""
+    from ltxstudio.session import Session, SessionOptions
+
     paths = app_paths()
     configure(paths.log, console=bool(getattr(args, "verbose", False)), name="ltxstudio-cli")
     options = SessionOptions(
@@ -146,11 +153,6 @@ async def opened_session(
         await session.aclose()
 
 
-def key_source() -> str:
-    key = secrets.load_key()
-    return key.source.value if key else "none"
-
-
 # ------------------------------------------------------------------ output
 
 
@@ -158,12 +160,12 @@ def short(job: Job) -> str:
     return job.id[:8]
 
 
-def job_line(job: Job) -> str:
-    model = str(job.spec.params.get("model", "-"))
-    note = f"  {job.note}" if job.note else ""
+def job_line(job: Job | JobLine) -> str:
+    line = job if isinstance(job, JobLine) else JobLine.of(job)
+    note = f"  {line.note}" if line.note else ""
     return (
-        f"{short(job)}  {job.state.label:<12} {job.spec.endpoint.value:<22} {model:<13} "
-        f"{format_usd(job.estimate_usd):>8}  {job.spec.title[:40]}{note}"
+        f"{line.id[:8]}  {line.state.label:<12} {line.endpoint.value:<22} "
+        f"{line.model or '-':<13} {format_usd(line.estimate_usd):>8}  {line.title[:40]}{note}"
     )
 
 

@@ -15,7 +15,7 @@ import json
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ltxstudio.cli._common import (
     BAD_INPUT,
@@ -27,20 +27,14 @@ from ltxstudio.cli._common import (
     usd,
     wait_for,
 )
-from ltxstudio.core.catalog import Model, Resolution
+from ltxstudio.core.catalog import ExtendMode, Model, Resolution, RetakeMode
 from ltxstudio.core.pricing import format_usd
-from ltxstudio.session import Session
+from ltxstudio.core.request import Extend, Hdr, Placement, Reframe, Request, Retake, media_ref
+from ltxstudio.session.forms import Mode, generation_request
 from ltxstudio.session.preflight import destination_problems
-from ltxstudio.session.requests import (
-    ExtendRequest,
-    GenerateRequest,
-    HdrRequest,
-    Mode,
-    ReframeRequest,
-    Request,
-    RetakeRequest,
-)
-from ltxstudio.session.session import Submission
+
+if TYPE_CHECKING:
+    from ltxstudio.session import Session
 
 
 def register(subparsers: Any) -> None:
@@ -76,29 +70,30 @@ def parse_line(data: dict[str, Any]) -> Request:
             case "generate":
                 return _generate(data)
             case "retake":
-                return RetakeRequest(
-                    str(data["video"]),
-                    float(data["start"]),
-                    float(data["duration"]),
-                    data.get("mode", "replace_audio_and_video"),
-                    data.get("prompt"),
+                return Retake(
+                    video_uri=media_ref(str(data["video"])),
+                    start_time=float(data["start"]),
+                    duration=float(data["duration"]),
+                    mode=RetakeMode(data.get("mode", RetakeMode.AUDIO_AND_VIDEO.value)),
+                    prompt=data.get("prompt"),
                 )
             case "extend":
-                return ExtendRequest(
-                    str(data["video"]),
-                    float(data["duration"]),
-                    data.get("mode", "end"),
-                    data.get("context"),
-                    data.get("prompt"),
+                context = data.get("context")
+                return Extend(
+                    video_uri=media_ref(str(data["video"])),
+                    duration=float(data["duration"]),
+                    mode=ExtendMode(data.get("mode", ExtendMode.END.value)),
+                    context=float(context) if context is not None else None,
+                    prompt=data.get("prompt"),
                 )
             case "hdr":
-                return HdrRequest(str(data["video"]))
+                return Hdr(video_uri=media_ref(str(data["video"])))
             case "reframe":
                 anchor = data.get("anchor")
-                return ReframeRequest(
-                    str(data["video"]),
-                    Resolution.parse(str(data["resolution"])),
-                    {"anchor": anchor} if anchor else None,
+                return Reframe(
+                    video_uri=media_ref(str(data["video"])),
+                    resolution=Resolution.parse(str(data["resolution"])),
+                    placement=Placement(anchor=anchor) if anchor else None,
                 )
             case _:
                 raise LineError(
@@ -110,7 +105,7 @@ def parse_line(data: dict[str, Any]) -> Request:
         raise LineError(str(exc)) from None
 
 
-def _generate(data: dict[str, Any]) -> GenerateRequest:
+def _generate(data: dict[str, Any]) -> Request:
     values: dict[str, Any] = {"mode": Mode(data["mode"]), "prompt": str(data.get("prompt", ""))}
     if "model" in data:
         values["model"] = Model(data["model"])
@@ -126,7 +121,7 @@ def _generate(data: dict[str, Any]) -> GenerateRequest:
         if key in data:
             values[key] = data[key]
     values["generate_audio"] = not data.get("no_audio", False) and data.get("generate_audio", True)
-    return GenerateRequest(**values)
+    return generation_request(**values)
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -172,6 +167,8 @@ def _read(path: Path) -> list[tuple[int, Request, Path]] | int:
 
 
 async def _run(session: Session, lines: list[tuple[int, Request, Path]], out: Path) -> int:
+    from ltxstudio.session.session import Submission  # with the session: not to build the parser
+
     # Check every line first: one bad line must not leave half a batch queued and paid for.
     problems = [str(p) for p in destination_problems(None, session.library.root)]
     total = Decimal(0)
@@ -190,11 +187,12 @@ async def _run(session: Session, lines: list[tuple[int, Request, Path]], out: Pa
     submissions = []
     for _number, request, name in lines:
         target = name if name.is_absolute() else out / name
-        if isinstance(request, GenerateRequest):
-            submissions.append(Submission(request, target))
-        else:
-            take = await session.take_for_file(Path(request.video))
-            submissions.append(session.edit_submission(request, take, target))
+        match request:
+            case Retake() | Extend() | Hdr() | Reframe():
+                take = await session.take_for_file(Path(str(request.video_uri)))
+                submissions.append(session.edit_submission(request, take, target))
+            case _:
+                submissions.append(Submission(request, target))
     jobs = await session.submit_many(submissions)  # all journaled at once, then dispatched
     progress = Progress(session, jobs)
     try:

@@ -23,8 +23,9 @@ from ltxstudio.cli._common import (
 )
 from ltxstudio.cli.generate_cmd import resolution
 from ltxstudio.core import catalog
+from ltxstudio.core.catalog import ExtendMode, RetakeMode
 from ltxstudio.core.pricing import format_usd
-from ltxstudio.session.requests import ExtendRequest, HdrRequest, ReframeRequest, RetakeRequest
+from ltxstudio.core.request import EditRequest, Extend, Hdr, Placement, Reframe, Retake, media_ref
 
 
 def seconds(text: str) -> float:
@@ -78,10 +79,7 @@ def register(subparsers: Any) -> None:
         )
 
 
-Edit = RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest
-
-
-def _run(args: argparse.Namespace, request: Edit) -> int:
+def _run(args: argparse.Namespace, request: EditRequest) -> int:
     async def main() -> int:
         async with opened_session(args) as session:
             take = await session.take_for_file(args.video)
@@ -102,17 +100,38 @@ def _run(args: argparse.Namespace, request: Edit) -> int:
 
 
 def _retake(args: argparse.Namespace) -> int:
-    return _run(args, RetakeRequest("", args.start, args.duration, args.mode, args.prompt))
+    return _run(
+        args,
+        Retake(
+            video_uri=media_ref(args.video),
+            start_time=args.start,
+            duration=args.duration,
+            mode=RetakeMode(args.mode),
+            prompt=args.prompt,
+        ),
+    )
 
 
 def _extend(args: argparse.Namespace) -> int:
-    return _run(args, ExtendRequest("", args.duration, args.mode, args.context, args.prompt))
+    return _run(
+        args,
+        Extend(
+            video_uri=media_ref(args.video),
+            duration=args.duration,
+            mode=ExtendMode(args.mode),
+            context=args.context,
+            prompt=args.prompt,
+        ),
+    )
 
 
 def _hdr(args: argparse.Namespace) -> int:
-    return _run(args, HdrRequest(""))
+    return _run(args, Hdr(video_uri=media_ref(args.video)))
 
 
 def _reframe(args: argparse.Namespace) -> int:
-    placement = {"anchor": args.anchor} if args.anchor else None
-    return _run(args, ReframeRequest("", args.resolution, placement))
+    placement = Placement(anchor=args.anchor) if args.anchor else None
+    return _run(
+        args,
+        Reframe(video_uri=media_ref(args.video), resolution=args.resolution, placement=placement),
+    )

@@ -20,8 +20,9 @@ from ltxstudio.cli._common import (
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.pricing import format_usd
+from ltxstudio.core.request import GenerationRequest
+from ltxstudio.session.forms import Mode, generation_request
 from ltxstudio.session.preflight import BadInput, preflight
-from ltxstudio.session.requests import GenerateRequest, Mode
 
 
 def resolution(text: str) -> Resolution:
@@ -70,7 +71,7 @@ def add_generation_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def request_from(args: argparse.Namespace) -> GenerateRequest:
+def request_from(args: argparse.Namespace) -> GenerationRequest:
     mode = Mode(args.mode)
     values: dict[str, Any] = {"mode": mode, "prompt": args.prompt}
     if args.model:
@@ -88,7 +89,7 @@ def request_from(args: argparse.Namespace) -> GenerateRequest:
             values[name] = str(getattr(args, name))
     values["generate_audio"] = not args.no_audio
     values["camera_motion"] = args.camera_motion
-    return GenerateRequest(**values)
+    return generation_request(**values)
 
 
 def register(subparsers: Any) -> None:

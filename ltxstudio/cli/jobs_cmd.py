@@ -26,7 +26,9 @@ from ltxstudio.cli._common import (
     wait_for,
 )
 from ltxstudio.core.clock import SystemClock
+from ltxstudio.core.request import codec
 from ltxstudio.jobs.journal import Journal
+from ltxstudio.jobs.journal_codec import spec_to_json
 from ltxstudio.jobs.model import Job, JobState
 from ltxstudio.jobs.store import JobStore
 from ltxstudio.settings.paths import app_paths
@@ -77,11 +79,12 @@ def find(store: JobStore, prefix: str) -> Job:
 
 
 def _list(args: argparse.Namespace) -> int:
-    store = _journal()
-    wanted = set(args.state or [])
-    for job in store:
-        if not wanted or job.state.value in wanted:
-            print(job_line(job))
+    journal = Journal(app_paths().journal)
+    try:
+        lines = journal.lines(JobState(s) for s in args.state or ())
+    finally:
+        journal.close()
+    sys.stdout.writelines(job_line(line) + "\n" for line in lines)
     return OK
 
 
@@ -94,11 +97,13 @@ def _show(args: argparse.Namespace) -> int:
         return BAD_INPUT
     data = asdict(job)
     data["estimate_usd"] = str(job.estimate_usd)
-    if job.prepared:
-        data["prepared"] = {
-            k: (v[:60] + "…" if isinstance(v, str) and v.startswith("data:") else v)
-            for k, v in job.prepared.items()
-        }
+    data["spec"] = spec_to_json(job.spec)
+    if job.prepared is not None:
+        prepared = codec.encode(job.prepared)
+        for ref in prepared["media"].values():  # a data: URI can be megabytes
+            if ref.get("uri", "").startswith("data:"):
+                ref["uri"] = ref["uri"][:60] + "…"
+        data["prepared"] = prepared
     print(json.dumps(data, indent=2, default=str))
     return OK
 

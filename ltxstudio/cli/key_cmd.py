@@ -14,7 +14,6 @@ from typing import Any
 
 from ltxstudio.cli._common import API_ERROR, BAD_INPUT, OK, add_version, run_async
 from ltxstudio.core.errors import UserFacingError
-from ltxstudio.session.keycheck import KeyVerdict, check_key, target_base_url
 from ltxstudio.settings import secrets
 
 
@@ -67,6 +66,8 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from ltxstudio.session.keycheck import KeyVerdict, check_key, target_base_url  # the client
+
     key = secrets.load_key()
     if key is None:
         print(

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ltxstudio.cli._common import add_version
-from ltxstudio.sandbox.server import add_arguments, run_from_args
+from ltxstudio.sandbox.arguments import add_arguments
 
 
 def register(subparsers: Any) -> None:
@@ -27,4 +27,6 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ltxstudio.sandbox.server import run_from_args  # uvicorn and the render stack: on use
+
     return run_from_args(args)

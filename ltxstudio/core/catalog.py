@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: the contract's whole matrix in one table, audited as one.
 """What the LTX API accepts, as data: endpoints, models, resolutions, fps, durations, media limits.
 
 This is the one table both sides read: the client's pre-flight checks and the sandbox's
@@ -210,8 +211,25 @@ CAMERA_MOTIONS: Final = (
     "static",
     "focus_shift",
 )
-RETAKE_MODES: Final = ("replace_audio_and_video", "replace_video", "replace_audio")
-EXTEND_MODES: Final = ("end", "start")
+
+
+class RetakeMode(StrEnum):
+    """What a retake regenerates inside its window."""
+
+    AUDIO_AND_VIDEO = "replace_audio_and_video"
+    VIDEO = "replace_video"
+    AUDIO = "replace_audio"
+
+
+class ExtendMode(StrEnum):
+    """Which end of the input an extension is added to."""
+
+    END = "end"
+    START = "start"
+
+
+RETAKE_MODES: Final = tuple(m.value for m in RetakeMode)
+EXTEND_MODES: Final = tuple(m.value for m in ExtendMode)
 HDR_COLORSPACES: Final = ("acescg", "acescct", "srgb_linear", "aces2065-1")
 REFRAME_ANCHORS: Final = (
     "center",

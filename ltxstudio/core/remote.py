@@ -19,8 +19,16 @@ from ltxstudio.core.errors import LtxStudioError
 Progress = Callable[[int, int | None], None]
 
 
-def no_progress(done: int, total: int | None) -> None:
-    """A progress callback that ignores progress."""
+class ResultKey(StrEnum):
+    """What a completed job's result map holds (contract §3): a video, or HDR's EXR frames."""
+
+    VIDEO = "video_url"
+    EXR_FRAMES = "exr_frames_url"
+
+    @property
+    def suffix(self) -> str:
+        """The file name ending a downloaded result gets."""
+        return ".mp4" if self is ResultKey.VIDEO else ".exr.zip"
 
 
 @dataclass(frozen=True)
@@ -69,22 +77,6 @@ class FailureKind(StrEnum):
     #: own format). Says nothing about the key: ask the API for a fresh URL, or upload again.
     STORAGE_REFUSED = "storage_refused"
 
-    @property
-    def transient(self) -> bool:
-        """Worth trying the same call again later."""
-        return self in _TRANSIENT
-
-
-_TRANSIENT = frozenset(
-    {
-        FailureKind.RATE_LIMITED,
-        FailureKind.CONCURRENCY_LIMITED,
-        FailureKind.SERVER,
-        FailureKind.TIMEOUT,
-        FailureKind.CONNECTION,
-    }
-)
-
 
 @dataclass(frozen=True)
 class Pending:
@@ -98,8 +90,8 @@ class Processing:
 
 @dataclass(frozen=True)
 class Completed:
-    #: label → signed URL (`video_url`; HDR: `exr_frames_url`, maybe `video_url` too).
-    result: Mapping[str, str]
+    #: What the job made → its signed URL (`video_url`; HDR: `exr_frames_url`).
+    result: Mapping[ResultKey, str]
     completed_at: str | None = None
 
 

@@ -24,146 +24,23 @@ import logging
 import os
 import socket
 import sqlite3
-from collections.abc import Callable, Iterable
-from dataclasses import asdict
-from decimal import Decimal
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.fsutil import fsync_sqlite
-from ltxstudio.core.remote import FailureInfo, FailureKind, JobRef
-from ltxstudio.jobs.model import Job, JobOutput, JobSpec, JobState
-
-SCHEMA_VERSION = 2
-_E4 = Decimal(10_000)
+from ltxstudio.jobs.journal_codec import (
+    COLUMNS,
+    LINE_SELECT,
+    SELECT,
+    job_to_row,
+    row_to_job,
+    row_to_line,
+)
+from ltxstudio.jobs.journal_migrations import MIGRATIONS, SCHEMA_VERSION, statements
+from ltxstudio.jobs.model import Job, JobLine, JobState
 
 log = logging.getLogger("ltxstudio.jobs")
-
-_SCHEMA_V1 = """
-CREATE TABLE jobs (
-    id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL,
-    state TEXT NOT NULL,
-    spec TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL,
-    estimate_e4 INTEGER NOT NULL,
-    backend TEXT NOT NULL,
-    approved INTEGER NOT NULL DEFAULT 0,
-    remote_endpoint TEXT,
-    remote_id TEXT,
-    remote_created_at TEXT,
-    remote_request_id TEXT,
-    submitted_at REAL,
-    finished_at REAL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_retry_at REAL,
-    error TEXT,
-    note TEXT NOT NULL DEFAULT '',
-    prepared TEXT,
-    result_urls TEXT NOT NULL DEFAULT '{}',
-    outputs TEXT NOT NULL DEFAULT '[]',
-    timings TEXT NOT NULL DEFAULT '{}',
-    retry_of TEXT,
-    lease_owner TEXT,
-    lease_until REAL
-);
-CREATE INDEX jobs_by_state ON jobs(state);
-CREATE INDEX jobs_by_submitted ON jobs(submitted_at);
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-
-#: Fields the 2026-09 contract dropped, per endpoint: sending them now is a 400 (A2V's
-#: `guidance_scale`), ignored (reframe's `model`) or undocumented (HDR's `output_colorspace`),
-#: so a stored request loses them on load.
-_DROPPED_FIELDS: dict[str, tuple[str, ...]] = {
-    "audio-to-video": ("guidance_scale",),
-    "video-to-video-reframe": ("model",),
-    "video-to-video-hdr": ("output_colorspace",),
-}
-
-
-def _to_v2_only(db: sqlite3.Connection) -> None:
-    """Schema 1 → 2: the v1 generation routes were retired on 2026-10-26, so a job journaled
-    for v1 is moved to v2 (a queued one is submitted there; one whose v1 answer was already on
-    disk just finishes), and fields the contract dropped leave stored requests. Also records
-    when a body was prepared (uploads live 24 h); older rows have no such time."""
-    db.execute("ALTER TABLE jobs ADD COLUMN prepared_at REAL")
-    moved = cleaned = 0
-    rows = db.execute("SELECT id, state, spec, prepared FROM jobs").fetchall()
-    for job_id, state, spec_text, prepared_text in rows:
-        spec = json.loads(spec_text)
-        prepared = json.loads(prepared_text) if prepared_text else None
-        changed = "surface" in spec
-        if spec.pop("surface", "v2") == "v1":
-            moved += 1
-            changed = True
-            log.info("journal: job %s (%s) was for the retired v1 route; now v2", job_id, state)
-        for name in _DROPPED_FIELDS.get(spec.get("endpoint", ""), ()):
-            for body in (spec.get("params", {}), prepared or {}):
-                if name in body:
-                    del body[name]
-                    changed = True
-                    cleaned += 1
-        if changed:
-            db.execute(
-                "UPDATE jobs SET spec = ?, prepared = ? WHERE id = ?",
-                (json.dumps(spec), json.dumps(prepared) if prepared is not None else None, job_id),
-            )
-    if moved or cleaned:
-        log.warning(
-            "journal migrated to v2 only: %d job(s) moved off the retired v1 routes, %d field(s) "
-            "the 2026-09 contract dropped removed",
-            moved,
-            cleaned,
-        )
-
-
-#: user_version → what takes the schema to the next version (an SQL script, or a function for
-#: what SQL cannot say).
-MIGRATIONS: dict[int, str | Callable[[sqlite3.Connection], None]] = {
-    0: _SCHEMA_V1,
-    1: _to_v2_only,
-}
-
-_COLUMNS = [
-    "id",
-    "seq",
-    "state",
-    "spec",
-    "created_at",
-    "updated_at",
-    "estimate_e4",
-    "backend",
-    "approved",
-    "remote_endpoint",
-    "remote_id",
-    "remote_created_at",
-    "remote_request_id",
-    "submitted_at",
-    "finished_at",
-    "attempts",
-    "next_retry_at",
-    "error",
-    "note",
-    "prepared",
-    "result_urls",
-    "outputs",
-    "timings",
-    "retry_of",
-    "prepared_at",
-]
-
-#: Reading: the plain columns as they are, and the JSON ones joined into one JSON array per row,
-#: decoded with one call instead of six (opening a long-used journal is mostly JSON decoding).
-_JSON_COLUMNS = ("spec", "prepared", "result_urls", "outputs", "timings", "error")
-_PLAIN_COLUMNS = [c for c in _COLUMNS if c not in _JSON_COLUMNS]
-_JSON_ARRAY = (
-    "'[' || spec || ',' || COALESCE(prepared, 'null') || ',' || result_urls || ',' || outputs"
-    " || ',' || timings || ',' || COALESCE(error, 'null') || ']'"
-)
-_SELECT = f"SELECT {', '.join(_PLAIN_COLUMNS)}, {_JSON_ARRAY} FROM jobs"
 
 
 class LeaseConflict(RuntimeError):
@@ -217,7 +94,7 @@ class Journal:
                 if callable(step):
                     step(self._db)
                 else:
-                    for statement in _statements(step):
+                    for statement in statements(step):
                         self._db.execute(statement)
                 version += 1
                 self._db.execute(f"PRAGMA user_version={version}")
@@ -228,15 +105,22 @@ class Journal:
     # ---------------------------------------------------------------- jobs
 
     def load_all(self) -> list[Job]:
-        rows = self._db.execute(f"{_SELECT} ORDER BY seq")
+        rows = self._db.execute(f"{SELECT} ORDER BY seq")
         return [row_to_job(row) for row in rows]
 
+    def lines(self, states: Iterable[JobState] = ()) -> list[JobLine]:
+        """Every job (or those in `states`) as a listing line, in queue order."""
+        wanted = [s.value for s in states]
+        where = f"WHERE state IN ({', '.join('?' for _ in wanted)})" if wanted else ""
+        rows = self._db.execute(f"{LINE_SELECT} {where} ORDER BY seq", wanted)
+        return [row_to_line(row) for row in rows]
+
     def load(self, job_id: str) -> Job | None:
-        row = self._db.execute(f"{_SELECT} WHERE id = ?", (job_id,)).fetchone()
+        row = self._db.execute(f"{SELECT} WHERE id = ?", (job_id,)).fetchone()
         return row_to_job(row) if row else None
 
     def load_updated_since(self, since: float) -> list[Job]:
-        rows = self._db.execute(f"{_SELECT} WHERE updated_at > ? ORDER BY seq", (since,))
+        rows = self._db.execute(f"{SELECT} WHERE updated_at > ? ORDER BY seq", (since,))
         return [row_to_job(row) for row in rows]
 
     def ids(self) -> set[str]:
@@ -246,16 +130,16 @@ class Journal:
         return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM jobs").fetchone()[0])
 
     def insert(self, jobs: Iterable[Job]) -> None:
-        placeholders = ", ".join("?" for _ in _COLUMNS)
+        placeholders = ", ".join("?" for _ in COLUMNS)
         with self._transaction():
             self._db.executemany(
-                f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({placeholders})",
+                f"INSERT INTO jobs ({', '.join(COLUMNS)}) VALUES ({placeholders})",
                 [job_to_row(j) for j in jobs],
             )
 
     def save(self, job: Job, now: float) -> None:
         """Write the whole row; refused (LeaseConflict) if another live process holds it."""
-        assignments = ", ".join(f"{c} = ?" for c in _COLUMNS[1:])
+        assignments = ", ".join(f"{c} = ?" for c in COLUMNS[1:])
         cursor = self._db.execute(
             f"UPDATE jobs SET {assignments} WHERE id = ? AND {_FREE_FOR_ME}",
             (*job_to_row(job)[1:], job.id, self.owner, now),
@@ -335,14 +219,6 @@ class Journal:
                 (job_id, self.owner),
             )
 
-    def leased_elsewhere(self, now: float) -> set[str]:
-        rows = self._db.execute(
-            "SELECT id, lease_owner FROM jobs "
-            f"WHERE lease_owner IS NOT NULL AND NOT ({_FREE_FOR_ME})",
-            (self.owner, now),
-        )
-        return {job_id for job_id, owner in rows if not owner_is_dead(owner)}
-
     # ---------------------------------------------------------------- meta
 
     def get_meta(self, key: str) -> Any:
@@ -376,120 +252,3 @@ class _Tx:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
-
-
-def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
-
-
-# -------------------------------------------------------------------- row codec
-
-
-def job_to_row(job: Job) -> tuple[Any, ...]:
-    remote = job.remote
-    return (
-        job.id,
-        job.seq,
-        job.state.value,
-        json.dumps(spec_to_json(job.spec)),
-        job.created_at,
-        job.updated_at,
-        int(job.estimate_usd * _E4),
-        job.backend,
-        int(job.approved),
-        remote.endpoint.value if remote else None,
-        remote.id if remote else None,
-        remote.created_at if remote else None,
-        remote.request_id if remote else None,
-        job.submitted_at,
-        job.finished_at,
-        job.attempts,
-        job.next_retry_at,
-        json.dumps(asdict(job.error)) if job.error else None,
-        job.note,
-        json.dumps(job.prepared) if job.prepared is not None else None,
-        json.dumps(dict(job.result_urls)),
-        json.dumps([asdict(o) for o in job.outputs]),
-        json.dumps(dict(job.timings)),
-        job.retry_of,
-        job.prepared_at,
-    )
-
-
-def row_to_job(row: tuple[Any, ...]) -> Job:
-    """A job from a row of `_SELECT` (the plain columns, then the JSON ones as one array)."""
-    (
-        job_id,
-        seq,
-        state,
-        created_at,
-        updated_at,
-        estimate_e4,
-        backend,
-        approved,
-        remote_endpoint,
-        remote_id,
-        remote_created_at,
-        remote_request_id,
-        submitted_at,
-        finished_at,
-        attempts,
-        next_retry_at,
-        note,
-        retry_of,
-        prepared_at,
-        encoded,
-    ) = row
-    spec, prepared, result_urls, outputs, timings, error = json.loads(encoded)
-    remote = (
-        JobRef(Endpoint(remote_endpoint), remote_id, remote_created_at, remote_request_id)
-        if remote_id
-        else None
-    )
-    failure = None
-    if error is not None:
-        failure = FailureInfo(FailureKind(error.pop("kind")), **error)
-    return Job(
-        id=job_id,
-        seq=seq,
-        spec=spec_from_json(spec),
-        state=JobState(state),
-        created_at=created_at,
-        updated_at=updated_at,
-        estimate_usd=Decimal(estimate_e4) / _E4,
-        backend=backend,
-        approved=bool(approved),
-        remote=remote,
-        submitted_at=submitted_at,
-        finished_at=finished_at,
-        attempts=attempts,
-        next_retry_at=next_retry_at,
-        error=failure,
-        note=note,
-        prepared=prepared,
-        prepared_at=prepared_at,
-        result_urls=result_urls,
-        outputs=tuple(JobOutput(**o) for o in outputs),
-        timings=timings,
-        retry_of=retry_of,
-    )
-
-
-def spec_to_json(spec: JobSpec) -> dict[str, Any]:
-    return {
-        "endpoint": spec.endpoint.value,
-        "params": dict(spec.params),
-        "media": dict(spec.media),
-        "output_path": spec.output_path,
-        "lineage": dict(spec.lineage),
-    }
-
-
-def spec_from_json(data: dict[str, Any]) -> JobSpec:
-    return JobSpec(
-        endpoint=Endpoint(data["endpoint"]),
-        params=data.get("params", {}),
-        media=data.get("media", {}),
-        output_path=data.get("output_path"),
-        lineage=data.get("lineage", {}),
-    )

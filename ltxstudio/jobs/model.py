@@ -1,9 +1,9 @@
 """Jobs as data: the states a generation goes through and the one table of legal transitions.
 
 A `Job` is a frozen record; the store replaces it on every change, so a view can never hold a
-half-updated job. `JobSpec` is what the user asked for, before any upload: the API fields, the
-local media, where the result should go, and an opaque `lineage` the session uses to attach the
-result to a clip (the engine never looks inside it).
+half-updated job. `JobSpec` is what the user asked for, before any upload: the typed request (its
+media still local files), where the result should go, and the `Lineage` the session files the
+result by (the engine carries it without looking inside).
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ltxstudio.core.catalog import Endpoint
-from ltxstudio.core.remote import FailureInfo, JobRef
+from ltxstudio.core.lineage import Lineage
+from ltxstudio.core.remote import FailureInfo, JobRef, ResultKey
+from ltxstudio.core.request import Request, codec
 
 
 class JobState(StrEnum):
@@ -124,25 +126,76 @@ def check_transition(job_id: str, old: JobState, new: JobState) -> None:
 
 @dataclass(frozen=True)
 class JobSpec:
-    """What to generate. `params` are the API's own fields (prompt, model, duration, …);
-    `media` maps an API field (`image_uri`, `audio_uri`, …) to a local path or a URI."""
+    """What to generate: the request as the user made it (local files still local)."""
 
-    endpoint: Endpoint
-    params: Mapping[str, Any]
-    media: Mapping[str, str] = field(default_factory=dict)
+    request: Request
     #: Where the user wants the result (CLI `-o`); None = only the library.
     output_path: str | None = None
-    #: Opaque to the engine: how the session links the result to a clip and take.
-    lineage: Mapping[str, Any] = field(default_factory=dict)
+    #: How the session files the result: a new clip, or a new take of a clip.
+    lineage: Lineage = field(default_factory=Lineage)
+
+    @classmethod
+    def journaled(
+        cls, request: Mapping[str, Any], output_path: str | None, lineage: Lineage
+    ) -> JobSpec:
+        """A spec read back from the journal whose request (in `codec`'s encoding) is decoded
+        on first use: a history of 10 000 jobs opens without decoding 10 000 requests, and a
+        screen decodes only the rows it shows. It is a plain `JobSpec` in every other way."""
+        spec = object.__new__(cls)
+        spec.__dict__.update(_encoded=request, output_path=output_path, lineage=lineage)
+        return spec
+
+    if not TYPE_CHECKING:  # hidden from mypy, so a typo on a spec stays a type error
+
+        def __getattr__(self, name: str) -> Any:
+            encoded = self.__dict__.get("_encoded")
+            if name != "request" or encoded is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            request = codec.decode(encoded)
+            self.__dict__["request"] = request
+            del self.__dict__["_encoded"]
+            return request
+
+    @property
+    def endpoint(self) -> Endpoint:
+        encoded = self.__dict__.get("_encoded")
+        return Endpoint(encoded["endpoint"]) if encoded is not None else self.request.endpoint
 
     @property
     def title(self) -> str:
-        prompt = str(self.params.get("prompt") or "").strip()
-        return prompt.splitlines()[0][:80] if prompt else self.endpoint.value
+        return self.request.title
+
+
+@dataclass(frozen=True)
+class JobLine:
+    """A job as one line of a listing (`ltxstudio jobs list`): read straight from the journal's
+    columns, so listing a long history decodes no request."""
+
+    id: str
+    state: JobState
+    endpoint: Endpoint
+    model: str | None
+    estimate_usd: Decimal
+    title: str
+    note: str
+
+    @classmethod
+    def of(cls, job: Job) -> JobLine:
+        model = getattr(job.spec.request, "model", None)
+        return cls(
+            job.id,
+            job.state,
+            job.spec.endpoint,
+            str(model) if model else None,
+            job.estimate_usd,
+            job.spec.title,
+            job.note,
+        )
 
 
 @dataclass(frozen=True)
 class JobOutput:
+    key: ResultKey
     path: str
     size: int
     sha256: str
@@ -168,11 +221,11 @@ class Job:
     error: FailureInfo | None = None
     #: A sentence for the user on terminal and waiting states ("expired after 24 h", …).
     note: str = ""
-    #: After uploads: the request body with media replaced by URIs (re-used on a requeue).
-    prepared: Mapping[str, Any] | None = None
+    #: After uploads: the request with its media as URIs (re-used on a requeue).
+    prepared: Request | None = None
     #: When `prepared` was made: its storage URIs die 24 h after their upload.
     prepared_at: float | None = None
-    result_urls: Mapping[str, str] = field(default_factory=dict)
+    result_urls: Mapping[ResultKey, str] = field(default_factory=dict)
     outputs: tuple[JobOutput, ...] = ()
     #: Seconds spent per phase (upload, submit, queue, render, download).
     timings: Mapping[str, float] = field(default_factory=dict)
@@ -180,6 +233,25 @@ class Job:
     progress: float | None = None
     #: A retry of this job (an explicit new submission) points back at it.
     retry_of: str | None = None
+
+    @classmethod
+    def with_journaled_prepared(cls, job: Job, prepared: object) -> Job:
+        """`job` whose `prepared` (in `codec`'s encoding, or `True` for "exactly the spec's
+        request") is decoded on first use, like `JobSpec.journaled`'s request."""
+        if prepared is not None:
+            del job.__dict__["prepared"]
+            job.__dict__["_prepared"] = prepared
+        return job
+
+    if not TYPE_CHECKING:  # hidden from mypy, so a typo on a job stays a type error
+
+        def __getattr__(self, name: str) -> Any:
+            if name != "prepared" or "_prepared" not in self.__dict__:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            encoded = self.__dict__.pop("_prepared")
+            prepared = self.spec.request if encoded is True else codec.decode(encoded)
+            self.__dict__["prepared"] = prepared
+            return prepared
 
     @property
     def charged(self) -> bool:
@@ -189,3 +261,9 @@ class Job:
         if self.state is JobState.FAILED and not self.outputs:
             return False  # the API does not bill generations it failed or refused
         return not (self.state is JobState.CANCELLED and self.remote is None)
+
+
+# `prepared` is looked up through `Job.__getattr__` when a journaled job has not decoded it yet;
+# the dataclass left its default (None) on the class, where the lookup would find it first. The
+# generated __init__ holds its own copy of the default, so removing the class attribute is safe.
+del Job.prepared

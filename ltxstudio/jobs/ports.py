@@ -1,19 +1,19 @@
 """What the job engine needs from the outside world, as Protocols.
 
 `jobs` never imports `ltxstudio.api`: the session adapts the client to `GenerationBackend` (it
-builds typed requests from a `JobSpec` and uploads its media). Failures arrive as
+uploads a request's local media and sends the typed request). Failures arrive as
 `core.remote.ApiFailure` subclasses whose `kind` tells the runner what to do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.remote import Downloaded, JobRef, JobStatus, Progress
-from ltxstudio.jobs.model import Job, JobSpec
+from ltxstudio.core.request import Request
+from ltxstudio.jobs.model import Job
 
 
 class GenerationBackend(Protocol):
@@ -22,11 +22,11 @@ class GenerationBackend(Protocol):
         """Identity of the API a job is bound to: "sandbox" or the live base URL."""
         ...
 
-    async def prepare(self, spec: JobSpec, progress: Progress) -> Mapping[str, Any]:
-        """Upload local media; return the request body with every media field as a URI."""
+    async def prepare(self, request: Request, progress: Progress) -> Request:
+        """Upload local media; the same request with every media input as a `RemoteUri`."""
         ...
 
-    async def submit(self, endpoint: Endpoint, body: Mapping[str, Any]) -> JobRef:
+    async def submit(self, request: Request) -> JobRef:
         """POST /v2/<endpoint> once. Raises ApiFailure; OUTCOME_UNKNOWN when it may have been
         accepted."""
         ...

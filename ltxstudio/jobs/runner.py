@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: the queue's one owner; dispatch, controls, applied outcomes.
 """The queue runner: which job runs next, how many at once, and when the whole queue waits.
 
 - **Concurrency** follows the account: at most `limit` jobs between upload and the end of
@@ -21,76 +22,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
+from typing import assert_never
 
-from ltxstudio.core.catalog import DEFAULT_CONCURRENCY, POLL_INTERVAL_SECONDS, POLL_JITTER_SECONDS
 from ltxstudio.core.clock import Clock
 from ltxstudio.core.events import Signal
-from ltxstudio.core.remote import ApiFailure, FailureKind
 from ltxstudio.jobs.model import ACTIVE, Job, JobState
-from ltxstudio.jobs.pipeline import UNKNOWN_NOTE, Pipeline
+from ltxstudio.jobs.notes import UNKNOWN_NOTE
+from ltxstudio.jobs.outcome import Accepted, Continue, Ended, Held, Outcome, Refused
+from ltxstudio.jobs.pipeline import Pipeline
 from ltxstudio.jobs.ports import Finalizer, GenerationBackend
+from ltxstudio.jobs.queue_state import (
+    ConcurrencyLimit,
+    Hold,
+    HoldReason,
+    QueueGate,
+    QueueStatus,
+    RunnerConfig,
+)
+from ltxstudio.jobs.spend import spent_since, start_of_day
 from ltxstudio.jobs.store import JobStore
 
 log = logging.getLogger("ltxstudio.jobs")
-
-RAISE_AFTER = 3  # clean submits before a lowered concurrency limit goes up by one
-
-
-class HoldReason(StrEnum):
-    USER = "user"
-    FUNDS = "funds"
-    AUTH = "auth"
-    DISK = "disk"  # results cannot be written here (disk full, read-only): LTX keeps them 24 h
-
-
-@dataclass(frozen=True)
-class Hold:
-    reason: HoldReason
-    message: str
-    required_amount: float | None = None
-    required_unit: str | None = None
-
-
-@dataclass(frozen=True)
-class QueueGate:
-    """Submissions wait after LTX said its queue is full: until `not_before`, and until one of
-    `waiting_on` (our jobs that were pending then) has left `pending`."""
-
-    not_before: float
-    waiting_on: frozenset[str]
-
-
-@dataclass(frozen=True)
-class RunnerConfig:
-    concurrency: int = DEFAULT_CONCURRENCY
-    poll_interval: float = POLL_INTERVAL_SECONDS
-    #: Up to this much is added to each poll wait at random (contract §5: every 5–6 s).
-    poll_jitter: float = POLL_JITTER_SECONDS
-    lease_ttl: float = 30.0
-    daily_budget_usd: Decimal | None = None
-    #: How long `stop()` lets in-flight submits finish before cancelling them (then unknown).
-    submit_grace: float = 15.0
-
-
-@dataclass(frozen=True)
-class QueueStatus:
-    hold: Hold | None
-    limit: int
-    max_limit: int
-    running: int
-    waiting: int
-    spent_today_usd: Decimal
-    daily_budget_usd: Decimal | None
-    #: Why queued jobs wait although nothing holds the queue (LTX's queue is full), or None.
-    throttled: str | None = None
 
 
 class Runner:
@@ -100,27 +58,24 @@ class Runner:
         backend: GenerationBackend,
         clock: Clock,
         results_dir: Path,
-        config: RunnerConfig = RunnerConfig(),
+        config: RunnerConfig | None = None,
         finalize: Finalizer | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.store = store
         self.backend = backend
         self.clock = clock
-        self.results_dir = results_dir
-        self.config = config
-        self.finalize = finalize
-        self.limit = config.concurrency
+        self.config = config or RunnerConfig()
+        self._limit = ConcurrencyLimit(self.config.concurrency)
         self.queue_changed: Signal[[QueueStatus]] = Signal("queue.changed")
         self._hold: Hold | None = None
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._stopping = False
-        self._clean_submits = 0
         self._last_renewal = float("-inf")
         self._gate: QueueGate | None = None
         self._rng = rng or random.Random()
-        self._pipeline = Pipeline(self)
+        self._pipeline = Pipeline(store, backend, clock, results_dir, self.poll_delay, finalize)
         store.changed.connect(self._on_job_changed)
         stored = store.journal.get_meta("hold")
         if stored and stored.get("reason") == HoldReason.USER:
@@ -132,6 +87,11 @@ class Runner:
     def hold(self) -> Hold | None:
         return self._hold
 
+    @property
+    def limit(self) -> int:
+        """How many jobs may be in flight now (at most the configured concurrency)."""
+        return self._limit.current
+
     def status(self) -> QueueStatus:
         jobs = list(self.store)
         return QueueStatus(
@@ -140,20 +100,9 @@ class Runner:
             max_limit=self.config.concurrency,
             running=len(self._tasks),
             waiting=sum(j.state in (JobState.QUEUED, JobState.AWAITING_APPROVAL) for j in jobs),
-            spent_today_usd=self.spent_since(self._start_of_today()),
+            spent_today_usd=spent_since(jobs, start_of_day(self.clock.time())),
             daily_budget_usd=self.config.daily_budget_usd,
-            throttled=self._throttle_reason(),
-        )
-
-    def spent_since(self, since: float, jobs: Iterable[Job] | None = None) -> Decimal:
-        """Estimated spend of jobs the API may have billed since `since` (epoch seconds)."""
-        return sum(
-            (
-                j.estimate_usd
-                for j in (jobs if jobs is not None else self.store)
-                if j.charged and (j.submitted_at or 0) >= since
-            ),
-            Decimal(0),
+            throttled=self._gate.reason(self.clock.time()) if self._gate else None,
         )
 
     def active_ids(self) -> set[str]:
@@ -174,7 +123,7 @@ class Runner:
     def set_concurrency(self, limit: int) -> None:
         """The user's maximum; it also resets what refusals had lowered."""
         self.config = replace(self.config, concurrency=max(1, limit))
-        self.limit = self.config.concurrency
+        self._limit.set_maximum(limit)
         self._emit()
         self.wake()
 
@@ -182,6 +131,10 @@ class Runner:
         self.config = replace(self.config, daily_budget_usd=budget)
         self._emit()
         self.wake()
+
+    def set_poll_interval(self, seconds: float) -> None:
+        """From the next poll of every job on (a poll already waiting keeps its time)."""
+        self.config = replace(self.config, poll_interval=seconds)
 
     def approve(self, job_id: str) -> None:
         job = self.store.get(job_id)
@@ -306,49 +259,48 @@ class Runner:
             self.store.changed.disconnect(on_change)
             self.queue_changed.disconnect(on_change)
 
-    # ------------------------------------------------------------------ called by the pipeline
+    def poll_delay(self) -> float:
+        """Seconds until the next status poll: the interval plus jitter, so many clients (and
+        many jobs of one) do not poll in lockstep."""
+        return self.config.poll_interval + self._rng.uniform(0.0, self.config.poll_jitter)
 
-    def submit_accepted(self) -> None:
-        self._clean_submits += 1
-        if self.limit < self.config.concurrency and self._clean_submits >= RAISE_AFTER:
-            self.limit += 1
-            self._clean_submits = 0
+    # ------------------------------------------------------------------ the pipeline's outcomes
+
+    def _apply(self, job_id: str, outcome: Outcome) -> None:
+        """The one place a step's outcome changes the queue: holds, the limit, LTX's gate."""
+        match outcome:
+            case Continue():
+                pass  # the job goes on to its next step; nothing about the queue changed
+            case Accepted():
+                self._submit_accepted()
+            case Refused(hold=hold, lower_concurrency=lower, queue_full_for=queue_full_for):
+                if hold is not None:
+                    self._set_hold(hold)
+                if lower:
+                    self._concurrency_refused(job_id)
+                if queue_full_for is not None:
+                    self._queue_full(queue_full_for)
+            case Held(hold=hold):
+                self._set_hold(hold)
+            case Ended(hold=hold):
+                if hold is not None:
+                    self._set_hold(hold)
+            case _:
+                assert_never(outcome)
+
+    def _submit_accepted(self) -> None:
+        if self._limit.accepted():
             log.info("concurrency raised back to %d", self.limit)
             self._emit()
 
-    def concurrency_refused(self, job_id: str) -> None:
+    def _concurrency_refused(self, job_id: str) -> None:
+        before = self.limit
         others = sum(1 for i in self._tasks if i != job_id and self.store.get(i).state.remote)
-        new_limit = max(1, min(self.limit, others))
-        self._clean_submits = 0
-        if new_limit != self.limit:
-            log.info("LTX refused for concurrency: limit %d → %d", self.limit, new_limit)
-            self.limit = new_limit
+        if self._limit.refused(others):
+            log.info("LTX refused for concurrency: limit %d → %d", before, self.limit)
             self._emit()
 
-    def hold_for_funds(self, failure: ApiFailure) -> None:
-        amount = failure.details.get("required_amount")
-        unit = failure.details.get("required_unit")
-        self.hold_for_funds_message(
-            failure.message,
-            failure.kind,
-            float(amount) if isinstance(amount, int | float) else None,
-            str(unit) if unit else None,
-        )
-
-    def hold_for_funds_message(
-        self,
-        message: str,
-        kind: FailureKind,
-        amount: float | None = None,
-        unit: str | None = None,
-    ) -> None:
-        """A 402 (on a submit, or in a failed job's status): nothing more is sent until the
-        user resumes. A declined payment says so; insufficient funds give the amount."""
-        if kind is FailureKind.PAYMENT_DECLINED:
-            message = f"the payment method was declined: {message}"
-        self._set_hold(Hold(HoldReason.FUNDS, message, amount, unit))
-
-    def queue_full(self, retry_after: float) -> None:
+    def _queue_full(self, retry_after: float) -> None:
         """LTX refused a submit because its queue of waiting jobs is full (see the module)."""
         pending = frozenset(
             j.id for j in self.store.in_state(JobState.PENDING) if j.id in self._tasks
@@ -361,17 +313,6 @@ class Runner:
         )
         self._emit()
 
-    def poll_delay(self) -> float:
-        """Seconds until the next status poll: the interval plus jitter, so many clients (and
-        many jobs of one) do not poll in lockstep."""
-        return self.config.poll_interval + self._rng.uniform(0.0, self.config.poll_jitter)
-
-    def hold_for_auth(self, failure: ApiFailure) -> None:
-        self._set_hold(Hold(HoldReason.AUTH, f"the API key was refused: {failure.message}"))
-
-    def hold_for_disk(self, message: str) -> None:
-        self._set_hold(Hold(HoldReason.DISK, message))
-
     # ------------------------------------------------------------------ internals
 
     def _dispatch(self) -> None:
@@ -379,12 +320,12 @@ class Runner:
             return
         now = self.clock.time()
         if self._gate is not None:
-            if not self._gate_open(now):
+            if not self._gate.is_open(now, self._is_pending):
                 return
             self._gate = None
             self._emit()
         budget = self.config.daily_budget_usd
-        spent = self.spent_since(self._start_of_today()) if budget is not None else Decimal(0)
+        spent = spent_since(self.store, start_of_day(now)) if budget is not None else Decimal(0)
         for job in self.store.in_state(JobState.QUEUED):
             if len(self._running_slots()) >= self.limit:
                 return
@@ -424,7 +365,12 @@ class Runner:
 
     async def _run_one(self, job: Job) -> None:
         try:
-            await self._pipeline.drive(job)
+            for step in self._pipeline.steps_for(job.state):
+                outcome = await step(job)
+                self._apply(job.id, outcome)
+                if not isinstance(outcome, Continue | Accepted):
+                    break
+                job = outcome.job
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -443,28 +389,11 @@ class Runner:
             self.store.journal.renew(self.clock.time(), self.config.lease_ttl)
             self._last_renewal = now
 
-    def _gate_open(self, now: float) -> bool:
-        gate = self._gate
-        if gate is None:
-            return True
-        if now < gate.not_before:
-            return False
-        # Open once any job we waited on has left `pending` (rendering, ended, or removed).
-        return not gate.waiting_on or any(not self._is_pending(i) for i in gate.waiting_on)
-
     def _is_pending(self, job_id: str) -> bool:
         try:
             return self.store.get(job_id).state is JobState.PENDING
         except KeyError:
             return False
-
-    def _throttle_reason(self) -> str | None:
-        gate = self._gate
-        if gate is None:
-            return None
-        wait = max(0.0, gate.not_before - self.clock.time())
-        after = " and one of ours starts rendering" if gate.waiting_on else ""
-        return f"LTX's queue for your organisation is full: next submit in {wait:.0f} s{after}"
 
     def _on_job_changed(self, index: int, old: Job, new: Job, fields: frozenset[str]) -> None:
         gate = self._gate
@@ -512,7 +441,3 @@ class Runner:
 
     def _emit(self) -> None:
         self.queue_changed.emit(self.status())
-
-    def _start_of_today(self) -> float:
-        local = dt.datetime.fromtimestamp(self.clock.time()).astimezone()
-        return local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()

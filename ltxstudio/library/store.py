@@ -21,14 +21,22 @@ import sqlite3
 import threading
 import time
 import uuid
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ltxstudio.core.clock import Clock
 from ltxstudio.core.events import Signal
 from ltxstudio.core.fsutil import atomic_writer, fsync_dir, fsync_sqlite
-from ltxstudio.library.model import Clip, Provenance, Take, TakeKind
+from ltxstudio.library.model import (
+    Clip,
+    LibraryError,
+    Provenance,
+    Take,
+    TakeKind,
+    provenance_document,
+    provenance_from_json,
+    provenance_to_json,
+)
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -41,10 +49,6 @@ CREATE TABLE takes (id TEXT PRIMARY KEY, clip_id TEXT NOT NULL REFERENCES clips(
                     job_id TEXT UNIQUE);
 CREATE INDEX takes_by_clip ON takes(clip_id)
 """
-
-
-class LibraryError(ValueError):
-    pass
 
 
 class Library:
@@ -308,20 +312,6 @@ def write_export(source: Path, dest: Path, document: dict[str, Any]) -> tuple[Pa
     return dest, sidecar
 
 
-def provenance_document(take: Take) -> dict[str, Any]:
-    return {
-        "format": "ltxstudio.take/1",
-        "take_id": take.id,
-        "clip_id": take.clip_id,
-        "kind": take.kind.value,
-        "sha256": take.sha256,
-        "size": take.size,
-        "created_at": take.created_at,
-        "simulated": take.provenance.simulated,
-        "provenance": asdict(take.provenance),
-    }
-
-
 _TAKE_COLUMNS = "id, clip_id, kind, path, sha256, size, created_at, provenance, extras, deleted"
 
 
@@ -334,7 +324,7 @@ def _row(take: Take) -> tuple[Any, ...]:
         take.sha256,
         take.size,
         take.created_at,
-        json.dumps(asdict(take.provenance)),
+        json.dumps(provenance_to_json(take.provenance)),
         json.dumps(list(take.extras)),
         int(take.deleted),
     )
@@ -350,7 +340,7 @@ def _take(row: tuple[Any, ...]) -> Take:
         sha,
         size,
         created,
-        Provenance(**json.loads(prov)),
+        provenance_from_json(json.loads(prov), TakeKind(kind)),
         tuple(json.loads(extras)),
         bool(deleted),
     )

@@ -22,7 +22,9 @@ class BackendInfo:
     gpl_encoders: tuple[str, ...]
 
     def summary(self) -> str:
-        return f"PyAV {self.pyav} (FFmpeg {self.ffmpeg})"
+        """For the About dialog and the self-test: the build's licence as it really is."""
+        gpl = f"; GPL encoders: {', '.join(self.gpl_encoders)}" if self.gpl_encoders else ""
+        return f"PyAV {self.pyav} (FFmpeg {self.ffmpeg}, {self.ffmpeg_licence}{gpl})"
 
 
 def backend_info() -> BackendInfo:

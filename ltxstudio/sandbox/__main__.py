@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ltxstudio.sandbox.server import add_arguments, run_from_args
+from ltxstudio.sandbox.arguments import add_arguments
+from ltxstudio.sandbox.server import run_from_args
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,7 +31,6 @@ from ltxstudio.sandbox.storage_errors import (
 )
 
 STORAGE_PREFIX = "/_sandbox/storage"
-BUCKETS = ("uploads", "results")
 
 
 @dataclass

@@ -1,21 +1,17 @@
 """The job engine's port, implemented with the API client.
 
-`jobs` knows specs and bodies; the client knows typed requests. This adapter uploads a spec's
-local media, turns the body back into a typed request (validated once more by the client), and
-passes the client's answers through unchanged: they already speak `core.remote`.
+`jobs` holds typed requests; this adapter uploads a request's local files (or inlines them as
+`data:` URIs) and sends the uploaded request. The client's answers pass through unchanged: they
+already speak `core.remote`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from ltxstudio.api import LtxClient, UploadTransport
-from ltxstudio.api.models import request_from_body
-from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.remote import Downloaded, JobRef, JobStatus, Progress
-from ltxstudio.jobs.model import JobSpec
+from ltxstudio.core.request import InvalidRequest, MediaRef, RemoteUri, Request
 
 
 class ClientBackend:
@@ -28,17 +24,19 @@ class ClientBackend:
     def name(self) -> str:
         return self._name
 
-    async def prepare(self, spec: JobSpec, progress: Progress) -> Mapping[str, Any]:
-        body = dict(spec.params)
-        for field, source in spec.media.items():
-            body[field] = await self.client.upload(
-                source, transport=self.transport, progress=progress
-            )
-        request_from_body(spec.endpoint, body)  # never journal a body that cannot be sent
-        return body
+    async def prepare(self, request: Request, progress: Progress) -> Request:
+        uploaded: dict[str, MediaRef] = {}
+        for field, local in request.local_files().items():
+            uri = await self.client.upload(local.path, transport=self.transport, progress=progress)
+            uploaded[field] = RemoteUri(uri)
+        prepared = request.with_media(uploaded)
+        problems = prepared.problems()
+        if problems:  # never journal a request that cannot be sent (a data: URI over its cap)
+            raise InvalidRequest(problems)
+        return prepared
 
-    async def submit(self, endpoint: Endpoint, body: Mapping[str, Any]) -> JobRef:
-        return await self.client.submit(request_from_body(endpoint, body))
+    async def submit(self, request: Request) -> JobRef:
+        return await self.client.submit(request)
 
     async def status(self, ref: JobRef) -> JobStatus:
         return await self.client.status(ref)

@@ -15,21 +15,22 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-from collections.abc import Mapping
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ltxstudio.core.fsutil import atomic_writer
+from ltxstudio.core.remote import ResultKey
+from ltxstudio.core.request import Request
 from ltxstudio.jobs.model import Job, JobOutput
-from ltxstudio.library.model import Provenance, Take, TakeKind
-from ltxstudio.library.store import Library, provenance_document, write_export
+from ltxstudio.library.model import Provenance, Take, provenance_document, provenance_to_json
+from ltxstudio.library.store import Library, write_export
 
 
-def _summarise(body: Mapping[str, Any] | None) -> dict[str, Any]:
+def _summarise(request: Request | None) -> dict[str, Any]:
     """The request as sent, minus inline media (a data: URI can be megabytes)."""
     out: dict[str, Any] = {}
-    for key, value in (body or {}).items():
+    body = request.to_body() if request is not None else {}
+    for key, value in body.items():
         if isinstance(value, str) and value.startswith("data:"):
             out[key] = f"{value.split(',', 1)[0]},… ({len(value):,} characters)"
         else:
@@ -39,20 +40,21 @@ def _summarise(body: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def provenance_of(job: Job, parent_take_id: str | None) -> Provenance:
     lineage = job.spec.lineage
+    model = getattr(job.spec.request, "model", None)
     return Provenance(
         endpoint=job.spec.endpoint.value,
         request=_summarise(job.prepared),
         backend=job.backend,
-        model=str(job.spec.params.get("model")) if job.spec.params.get("model") else None,
+        model=str(model) if model else None,
         job_id=job.id,
         remote_id=job.remote.id if job.remote else None,
         request_id=job.remote.request_id if job.remote else None,
         estimate_usd=str(job.estimate_usd),
         parent_take_id=parent_take_id,
-        segment=dict(lineage.get("segment", {})),
+        segment=lineage.segment,
         submitted_at=job.submitted_at,
         completed_at=job.finished_at,
-        inputs=dict(job.spec.media),
+        inputs={field: str(ref) for field, ref in job.spec.request.media().items()},
     )
 
 
@@ -66,14 +68,14 @@ class Filer:
         await self.export(job, take)
 
     def file(self, job: Job) -> Take | None:
-        outputs = {Path(o.path).stem: o for o in job.outputs}
-        video, frames = outputs.get("video_url"), outputs.get("exr_frames_url")
+        outputs = {o.key: o for o in job.outputs}
+        video, frames = outputs.get(ResultKey.VIDEO), outputs.get(ResultKey.EXR_FRAMES)
         lineage = job.spec.lineage
-        parent = lineage.get("parent_take_id")
+        parent = lineage.parent_take_id
         take = self.library.take_for_job(job.id)
         if take is None and video is not None:
-            kind = TakeKind(lineage.get("kind", TakeKind.GENERATED.value))
-            clip_id = lineage.get("clip_id")
+            kind = lineage.kind
+            clip_id = lineage.clip_id
             if clip_id is None:
                 clip_id = self.library.add_clip(job.spec.title, clip_id=job.id).id
             take = self.library.add_take(
@@ -94,7 +96,7 @@ class Filer:
         sidecar = self.library.root / next(e for e in take.extras if e.endswith(name))
         with atomic_writer(sidecar.with_name(sidecar.name + ".json")) as out:
             document = {"format": "ltxstudio.hdr/1", "sha256": frames.sha256, "size": frames.size}
-            document["provenance"] = asdict(provenance_of(job, take_id))
+            document["provenance"] = provenance_to_json(provenance_of(job, take_id))
             out.write(json.dumps(document, indent=2).encode())
 
     async def export(self, job: Job, take: Take | None) -> None:
@@ -103,7 +105,7 @@ class Filer:
         if not target:
             return
         dest = Path(target)
-        frames = next((o for o in job.outputs if Path(o.path).stem == "exr_frames_url"), None)
+        frames = next((o for o in job.outputs if o.key is ResultKey.EXR_FRAMES), None)
         if take is not None and not dest.name.endswith(".zip"):
             source, document = self.library.path_of(take), provenance_document(take)
             await asyncio.to_thread(write_export, source, dest, document)

@@ -13,14 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from ltxstudio import media
-from ltxstudio.api import MediaFacts
 from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.errors import UserFacingError
 from ltxstudio.core.pricing import UnpricedError, quote
+from ltxstudio.core.request import FieldProblem, MediaFacts, Request
 from ltxstudio.media import MediaError, MediaInfo, Role, Transport
-from ltxstudio.session.requests import FieldProblem, GenerateRequest, Request
-
-REMOTE_PREFIXES = ("https://", "http://", "data:", "ltx://")
 
 _VIDEO_ROLE = {
     Endpoint.RETAKE: Role.RETAKE_SOURCE,
@@ -87,11 +84,9 @@ async def preflight(request: Request, transport: Transport = Transport.UPLOAD) -
     infos: dict[str, MediaInfo] = {}
     fixable = False
     model = getattr(request, "model", None)
-    resolution = request.resolution if isinstance(request, GenerateRequest) else None
-    for api_field, source in request.media().items():
-        if source.startswith(REMOTE_PREFIXES):
-            continue  # already a URI the API fetches; the client checks its form
-        path = Path(source)
+    resolution = getattr(request, "resolution", None)
+    for api_field, local in request.local_files().items():
+        path = Path(local.path)
         role = role_for(request.endpoint, api_field)
         label = role.value.replace("-", " ")
         try:

@@ -10,52 +10,37 @@ anything.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from ltxstudio.api import LtxClient, service_identity
-from ltxstudio.core.catalog import LEGACY_API_BASE_URL, POLL_INTERVAL_SECONDS
-from ltxstudio.core.clock import Clock, SystemClock
 from ltxstudio.core.errors import UserFacingError
 from ltxstudio.core.events import Signal
-from ltxstudio.jobs.journal import Journal
-from ltxstudio.jobs.model import Job, JobSpec, JobState
-from ltxstudio.jobs.runner import Runner, RunnerConfig
+from ltxstudio.core.lineage import Lineage
+from ltxstudio.core.request import EditRequest, GenerationRequest, LocalFile, Request
+from ltxstudio.jobs.model import ACTIVE, Job, JobSpec, JobState
+from ltxstudio.jobs.queue_state import Hold, QueueStatus
+from ltxstudio.jobs.spend import spent_since
 from ltxstudio.jobs.store import JobStore
-from ltxstudio.library.model import Provenance, Take, TakeKind
-from ltxstudio.library.store import Library
+from ltxstudio.jobs.view import JobList
+from ltxstudio.library.model import Take
 from ltxstudio.library.undo import UndoStack
-from ltxstudio.sandbox.asgi import create_app, sandbox_of
-from ltxstudio.sandbox.config import SandboxConfig
-from ltxstudio.sandbox.service import Sandbox
-from ltxstudio.session.backend import ClientBackend
-from ltxstudio.session.filing import Filer
+from ltxstudio.library.view import LibraryView
 from ltxstudio.session.fixing import fix_inputs
 from ltxstudio.session.history import Presets, PromptHistory
+from ltxstudio.session.importing import import_file
 from ltxstudio.session.lineage import edit_lineage
+from ltxstudio.session.opening import SANDBOX, Parts, SessionOptions, open_parts, poll_interval
 from ltxstudio.session.preflight import BadInput, Preflight, destination_problems, preflight
-from ltxstudio.session.requests import (
-    ExtendRequest,
-    FieldProblem,
-    GenerateRequest,
-    HdrRequest,
-    ReframeRequest,
-    Request,
-    RetakeRequest,
-)
-from ltxstudio.settings import secrets, store
-from ltxstudio.settings.model import Backend, Settings
-from ltxstudio.settings.paths import AppPaths, app_paths
+from ltxstudio.session.undo_groups import UndoGroups
+from ltxstudio.settings import store
+from ltxstudio.settings.model import Settings
 
 log = logging.getLogger("ltxstudio.session")
-
-SANDBOX = "sandbox"
 
 R = TypeVar("R", bound=Request)
 
@@ -64,32 +49,13 @@ R = TypeVar("R", bound=Request)
 SIMULATED_TOP_UP_USD = Decimal(25)
 
 
-class NoApiKey(UserFacingError):
-    pass
-
-
-@dataclass(frozen=True)
-class SessionOptions:
-    """What the caller decides over the stored settings (CLI flags, tests)."""
-
-    backend: Backend | None = None
-    base_url: str | None = None
-    api_key: secrets.ApiKey | None = None
-    concurrency: int | None = None
-    daily_budget_usd: Decimal | None = None
-    clock: Clock = field(default_factory=SystemClock)
-    paths: AppPaths | None = None
-    #: The in-process sandbox's configuration (balance, faults, …); None = defaults.
-    sandbox: SandboxConfig | None = None
-
-
 @dataclass(frozen=True)
 class Submission:
     """One request to queue, where its result goes, and how it joins the library."""
 
     request: Request
     output_path: Path | None = None
-    lineage: dict[str, Any] | None = None
+    lineage: Lineage | None = None
 
 
 @dataclass(frozen=True)
@@ -102,114 +68,73 @@ class DrainSummary:
 
 
 class Session:
-    def __init__(
-        self,
-        *,
-        settings: Settings,
-        paths: AppPaths,
-        clock: Clock,
-        key: secrets.ApiKey | None,
-        backend_name: str,
-        client: LtxClient,
-        journal: Journal,
-        runner: Runner,
-        library: Library,
-        sandbox: Sandbox | None = None,
-    ) -> None:
-        self.settings = settings
-        self.paths = paths
-        self.clock = clock
-        self.key = key
-        self.backend_name = backend_name
-        self.client = client
-        self.journal = journal
-        self.runner = runner
-        self.store = runner.store
-        self.library = library
-        self.sandbox = sandbox  # the in-process emulator, when that is the backend
-        self.undo_stack = UndoStack(library)
-        self.history = PromptHistory(paths.data / "prompt-history.json")
-        self.presets = Presets(paths.config / "presets.json")
-        self.started_at = clock.time()
+    """The façade the GUI and the CLI use: queries and commands over the engine's parts.
+
+    The UI reads the queue through `jobs` (a read-only `JobList`) and the library through
+    `clips` (a read-only `LibraryView`), and changes anything only through the commands below;
+    import-linter keeps it from importing the runner, the store or the journal."""
+
+    def __init__(self, parts: Parts) -> None:
+        self.settings = parts.settings
+        self.paths = parts.paths
+        self.clock = parts.clock
+        self.key = parts.key
+        self.backend_name = parts.backend_name
+        self.client = parts.client
+        self.journal = parts.journal
+        self.runner = parts.runner
+        self.store = parts.runner.store
+        self.library = parts.library
+        self.sandbox = parts.sandbox  # the in-process emulator, when that is the backend
+        self.undo_stack = UndoStack(parts.library)
+        self.undo_groups = UndoGroups(self.undo_stack)
+        self.history = PromptHistory(self.paths.data / "prompt-history.json")
+        self.presets = Presets(self.paths.config / "presets.json")
         self.drained: Signal[[DrainSummary]] = Signal("session.drained")
+        #: The runner's status changed (a hold, the limit, today's spend).
+        self.queue_changed: Signal[[QueueStatus]] = parts.runner.queue_changed
+        #: What Edit → Undo / Redo would do changed.
+        self.undo_changed: Signal[[]] = self.undo_groups.changed
+        #: Jobs this start re-attaches: those an earlier run left with LTX working on them.
+        self.resumed = sum(
+            1
+            for job in self.store
+            if job.backend == self.backend_name
+            and job.state in (JobState.PENDING, JobState.PROCESSING, JobState.DOWNLOADING)
+        )
         self._task: asyncio.Task[None] | None = None
         self._since_drain: set[str] = set()
         self.store.changed.connect(self._on_job_changed)
 
-    # ------------------------------------------------------------------ opening
-
     @classmethod
     async def open(cls, options: SessionOptions | None = None) -> Session:
-        options = options or SessionOptions()
-        paths = options.paths or app_paths()
-        loaded = store.load(paths.settings_file)
-        for warning in loaded.warnings:
-            log.warning("settings: %s", warning)
-        settings = loaded.settings
-        clock = options.clock
-        key = options.api_key or secrets.load_key()
-        choice = options.backend or settings.backend
-        use_sandbox = choice is Backend.SANDBOX or (
-            choice is Backend.AUTO and key is None and not options.base_url
-        )
-        if use_sandbox:
-            # The simulated API keeps its jobs and results on disk, like the real one keeps them
-            # 24 h: a job re-attached after a restart is still there.
-            sandbox = options.sandbox or SandboxConfig(
-                clock=clock, state_dir=paths.data / "sandbox", speed=settings.sandbox_speed
-            )
-            app = create_app(sandbox)
-            emulator: Sandbox | None = sandbox_of(app)
-            client = LtxClient(sandbox.api_key, asgi_app=app, clock=clock)
-            name = SANDBOX
-        else:
-            emulator = None
-            if key is None:
-                raise NoApiKey(
-                    "no LTX API key found",
-                    hint="run `ltxstudio key set`, set LTX_API_KEY, or use the sandbox",
-                )
-            url = options.base_url or store.base_url_override() or settings.base_url
-            # A refused URL (plain http to another host) or an unusable key is bad input: say
-            # so before anything is sent, rather than end in a traceback.
-            try:
-                name = service_identity(url)
-            except ValueError as exc:
-                raise BadInput([FieldProblem("API base URL", str(exc))]) from None
-            try:
-                client = LtxClient(key.value, base_url=url, clock=clock)
-            except ValueError as exc:
-                raise BadInput([FieldProblem("API key", str(exc))]) from None
-        journal = Journal(paths.journal)
-        if name != SANDBOX:
-            # Jobs sent to the legacy host belong to the same service (contract §1).
-            journal.rename_backend(LEGACY_API_BASE_URL, name)
-        jobs = JobStore(journal, clock)
-        library_root = Path(settings.library_dir) if settings.library_dir else paths.default_library
-        library = Library(paths.library_db, library_root, clock)
-        config = RunnerConfig(
-            concurrency=options.concurrency or settings.concurrency,
-            # The live API asks for polls at least 5 s apart (contract §5); the sandbox's
-            # simulated jobs may be polled faster.
-            poll_interval=settings.poll_interval
-            if use_sandbox
-            else max(POLL_INTERVAL_SECONDS, settings.poll_interval),
-            daily_budget_usd=options.daily_budget_usd or settings.daily_budget_usd,
-        )
-        backend = ClientBackend(client, name)
-        runner = Runner(jobs, backend, clock, paths.data / "results", config, Filer(library))
-        return cls(
-            settings=settings,
-            paths=paths,
-            clock=clock,
-            key=key,
-            backend_name=name,
-            client=client,
-            journal=journal,
-            runner=runner,
-            library=library,
-            sandbox=emulator,
-        )
+        return cls(open_parts(options or SessionOptions()))
+
+    def needs_reopen(self, new: Settings) -> bool:
+        """Whether `new` settings take a new session: another backend, API or library folder
+        (or the sandbox's speed). Everything else applies live (`apply_settings`)."""
+        old = self.settings
+        return (new.backend, new.base_url, new.library_dir) != (
+            old.backend,
+            old.base_url,
+            old.library_dir,
+        ) or (self.simulated and new.sandbox_speed != old.sandbox_speed)
+
+    def apply_settings(self, new: Settings) -> None:
+        """Save `new` and apply it to this session now: the queue's concurrency, the daily
+        budget and the poll interval change at once; notifications and the theme are read by
+        the UI from `settings`. Raises ValueError for settings that need a new session."""
+        if self.needs_reopen(new):
+            raise ValueError("these settings need the session to be reopened")
+        store.save(self.paths.settings_file, new)
+        old, self.settings = self.settings, new
+        if new.concurrency != old.concurrency:
+            self.runner.set_concurrency(new.concurrency)
+        if new.daily_budget_usd != old.daily_budget_usd:
+            self.runner.set_budget(new.daily_budget_usd)
+        if new.poll_interval != old.poll_interval:
+            self.runner.set_poll_interval(poll_interval(new, simulated=self.simulated))
+        log.info("settings applied live")
 
     @property
     def simulated(self) -> bool:
@@ -250,7 +175,7 @@ class Session:
         request: Request,
         *,
         output_path: Path | None = None,
-        lineage: dict[str, Any] | None = None,
+        lineage: Lineage | None = None,
     ) -> Job:
         """Queue `request` after its preflight; raises `BadInput` before anything is spent."""
         (job,) = await self.submit_many([Submission(request, output_path, lineage)])
@@ -277,33 +202,31 @@ class Session:
         return jobs
 
     def _spec(self, sub: Submission) -> JobSpec:
-        request = sub.request
         return JobSpec(
-            endpoint=request.endpoint,
-            params=request.params(),
-            media={k: _absolute(v) for k, v in request.media().items()},
+            request=sub.request,
             output_path=_absolute(str(sub.output_path)) if sub.output_path else None,
-            lineage=sub.lineage or {},
+            lineage=sub.lineage or Lineage(),
         )
 
     def edit_submission(
         self,
-        request: RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest,
+        request: EditRequest,
         take: Take,
         output_path: Path | None = None,
     ) -> Submission:
         """A retake, extension, HDR or reframe of `take`, ready to submit: the result joins
         the take's clip, with the segment recorded in its provenance."""
         lineage = edit_lineage(request, take)
-        request = replace(request, video=str(self.library.path_of(take)))
-        return Submission(request, output_path, lineage)
+        # The take's own file in the library, whatever path the caller knew it by.
+        source = LocalFile(str(self.library.path_of(take).absolute()))
+        return Submission(request.with_media({"video_uri": source}), output_path, lineage)
 
-    async def generate(self, request: GenerateRequest, *, output_path: Path | None = None) -> Job:
+    async def generate(self, request: GenerationRequest, *, output_path: Path | None = None) -> Job:
         return await self.submit(request, output_path=output_path)
 
     async def edit(
         self,
-        request: RetakeRequest | ExtendRequest | HdrRequest | ReframeRequest,
+        request: EditRequest,
         take: Take,
         *,
         output_path: Path | None = None,
@@ -314,25 +237,33 @@ class Session:
 
     async def take_for_file(self, path: Path) -> Take:
         """The library take this file is (by content), importing it as a new clip if none is."""
-        digest = await asyncio.to_thread(_sha256, path)
-        found = self.library.takes_with_sha(digest)
-        if found:
-            return found[-1]
-        staged = await asyncio.to_thread(self.library.stage, path)  # the copy, off the loop
-        try:
-            clip = self.library.add_clip(path.stem)
-            provenance = Provenance(
-                endpoint="import", request={"source": str(path)}, backend="local"
-            )
-            take = self.library.add_take(
-                clip.id, staged, kind=TakeKind.IMPORTED, provenance=provenance, sha256=digest
-            )
-        finally:
-            staged.unlink(missing_ok=True)
-        await asyncio.to_thread(self.library.sync)
-        return take
+        return await import_file(self.library, path)
 
     # ------------------------------------------------------------------ queue
+
+    @property
+    def jobs(self) -> JobList:
+        """Every job of the journal, in queue order, with its events (read-only)."""
+        return self.store
+
+    def queue_status(self) -> QueueStatus:
+        return self.runner.status()
+
+    @property
+    def hold(self) -> Hold | None:
+        return self.runner.hold
+
+    @property
+    def concurrency(self) -> int:
+        return self.runner.config.concurrency
+
+    def running_remote(self) -> int:
+        """Jobs LTX is working on for this backend now: they go on if the app quits."""
+        return sum(1 for j in self.store if j.backend == self.backend_name and j.state in ACTIVE)
+
+    def sync_jobs(self) -> bool:
+        """Pick up what another process (the CLI) changed in the shared journal."""
+        return self.store.sync()
 
     def cancel(self, job_id: str) -> Job:
         return self.runner.cancel(job_id)
@@ -379,29 +310,42 @@ class Session:
         """Until these jobs are terminal, or stuck behind a hold or an approval."""
         return await self.runner.drain(j if isinstance(j, str) else j.id for j in jobs)
 
-    def spent_today(self) -> Decimal:
-        return self.runner.status().spent_today_usd
-
-    def spent_this_session(self) -> Decimal:
-        return self.runner.spent_since(self.started_at)
-
     # ------------------------------------------------------------------ library
+
+    @property
+    def clips(self) -> LibraryView:
+        """The clips and takes, their files and their events (read-only)."""
+        return self.library
 
     def set_active_take(self, clip_id: str, take_id: str) -> None:
         self.library.set_active_take(clip_id, take_id)
 
+    def delete_take(self, take_id: str) -> None:
+        """To the trash; Edit → Undo brings it back."""
+        self.library.delete_take(take_id)
+
+    def remove_clip(self, clip_id: str) -> int:
+        """Every take of the clip to the trash, as one step Undo brings back; the library then
+        lists the clip no more. Returns how many takes went."""
+        takes = self.library.takes(clip_id)
+        with self.undo_groups.group("remove clip"):
+            for take in reversed(takes):  # the active one last: no needless re-activations
+                self.library.delete_take(take.id)
+        return len(takes)
+
     def undo(self) -> None:
-        self.undo_stack.undo()
+        self.undo_groups.undo()
 
     def redo(self) -> None:
-        self.undo_stack.redo()
+        self.undo_groups.redo()
 
-    def job_for_take(self, take: Take) -> Job | None:
-        job_id = take.provenance.job_id
-        try:
-            return self.store.get(job_id) if job_id else None
-        except KeyError:
-            return None
+    @property
+    def undo_label(self) -> str | None:
+        return self.undo_groups.undo_label
+
+    @property
+    def redo_label(self) -> str | None:
+        return self.undo_groups.redo_label
 
     # ------------------------------------------------------------------ internals
 
@@ -417,7 +361,7 @@ class Session:
             DrainSummary(
                 completed=sum(j.state is JobState.COMPLETED for j in finished),
                 failed=sum(j.state is not JobState.COMPLETED for j in finished),
-                spent_usd=self.runner.spent_since(0, finished),
+                spent_usd=spent_since(finished, 0),
             )
         )
 
@@ -435,11 +379,3 @@ def _known(store: JobStore, job_id: str) -> bool:
     except KeyError:
         return False
     return True
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

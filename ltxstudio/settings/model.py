@@ -15,14 +15,11 @@ from typing import Any
 from ltxstudio.core.catalog import (
     API_BASE_URL,
     DEFAULT_CONCURRENCY,
-    LEGACY_API_BASE_URL,
     POLL_INTERVAL_SECONDS,
 )
 
 SCHEMA_VERSION = 2
 #: The production host; the legacy one keeps working, and was the default of schema 1.
-DEFAULT_BASE_URL = API_BASE_URL
-LEGACY_BASE_URL = LEGACY_API_BASE_URL
 
 
 class Backend(StrEnum):
@@ -40,7 +37,7 @@ class Theme(StrEnum):
 @dataclass(frozen=True)
 class Settings:
     backend: Backend = Backend.AUTO
-    base_url: str = DEFAULT_BASE_URL
+    base_url: str = API_BASE_URL
     concurrency: int = DEFAULT_CONCURRENCY
     poll_interval: float = POLL_INTERVAL_SECONDS
     #: Daily spending cap in USD; a job that would cross it waits for approval. None = no cap.

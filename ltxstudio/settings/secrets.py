@@ -1,5 +1,8 @@
 """The API key: OS keyring, or `LTX_API_KEY` for headless runs and CI. Never a file.
 
+keyring is imported inside the functions that use it: its backend discovery (entry points) costs
+more than all the rest of a command like `ltxstudio jobs list`, which never needs a key.
+
 Resolution order: `LTX_API_KEY` (an explicit per-process choice wins), then the keyring. When the
 platform has no usable keyring (headless Linux raises `NoKeyringError`, a locked collection
 `KeyringLocked`/`InitError`), saving fails loudly with a sentence the UI can show, and the caller
@@ -11,9 +14,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from enum import StrEnum
-
-import keyring
-import keyring.errors
 
 from ltxstudio.core.errors import UserFacingError
 
@@ -46,17 +46,23 @@ class KeyringUnavailable(UserFacingError):
 
 def backend_name() -> str:
     """A human name for the keyring backend in use (for settings and the self-test)."""
+    import keyring.errors
+
     kr = keyring.get_keyring()
     return f"{type(kr).__module__}.{type(kr).__name__}"
 
 
 def keyring_usable() -> bool:
+    import keyring.errors
+
     kr = keyring.get_keyring()
     return float(getattr(kr, "priority", 0)) > 0 and "fail" not in type(kr).__module__
 
 
 def load_key() -> ApiKey | None:
     """The key to use now, or None (then the app runs on the sandbox)."""
+    import keyring.errors
+
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
         return ApiKey(env, KeySource.ENVIRONMENT)
@@ -68,6 +74,8 @@ def load_key() -> ApiKey | None:
 
 
 def save_key(value: str) -> ApiKey:
+    import keyring.errors
+
     value = value.strip()
     if not value:
         raise UserFacingError("the API key is empty")
@@ -86,6 +94,8 @@ def save_key(value: str) -> ApiKey:
 
 def clear_key() -> bool:
     """Remove the stored key; True if one was there."""
+    import keyring.errors
+
     try:
         if keyring.get_password(SERVICE, USERNAME) is None:
             return False

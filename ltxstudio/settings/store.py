@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ltxstudio.core.catalog import API_BASE_URL, LEGACY_API_BASE_URL
 from ltxstudio.core.fsutil import atomic_write_text
 from ltxstudio.settings.model import (
-    DEFAULT_BASE_URL,
-    LEGACY_BASE_URL,
     SCHEMA_VERSION,
     Settings,
     from_json,
@@ -36,9 +35,9 @@ def _v1_to_v2(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         notes.append(
             "the API surface setting was v1 (synchronous), retired on 2026-10-26: using v2"
         )
-    if data.get("base_url") == LEGACY_BASE_URL:
-        out["base_url"] = DEFAULT_BASE_URL
-        notes.append(f"API base URL {LEGACY_BASE_URL} (the old default) is now {DEFAULT_BASE_URL}")
+    if data.get("base_url") == LEGACY_API_BASE_URL:
+        out["base_url"] = API_BASE_URL
+        notes.append(f"API base URL {LEGACY_API_BASE_URL} (the old default) is now {API_BASE_URL}")
     out["schema_version"] = 2
     return out, notes
 

@@ -1,19 +1,23 @@
 """The one place unexpected errors are shown: logged with their traceback, then presented in a
 non-modal panel (the app keeps running) with "Copy details" and "Open log folder".
 
-qasync reports exceptions from `asyncSlot`s to `sys.excepthook`, so installing this hook covers
-slots, timers and callbacks alike. A `UserFacingError` is shown as its sentence, without an
-apology or a traceback.
+qasync reports exceptions from `asyncSlot`s to `sys.excepthook`, and so does `ui.background` for
+the tasks it starts, so installing this hook covers slots, tasks, timers and callbacks alike. What
+the event loop itself catches (a callback that raised, a task whose error nobody retrieved) comes
+here through the loop's exception handler. A `UserFacingError` is shown as its sentence, without
+an apology or a traceback.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -32,8 +36,21 @@ class ErrorPresenter:
         self._open: list[QMessageBox] = []
         self.shown: list[str] = []  # what the user saw (tests read it)
 
-    def install(self) -> None:
+    def install(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         sys.excepthook = self.excepthook
+        if loop is not None:
+            loop.set_exception_handler(self.loop_exception)
+
+    def loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """The event loop's exception handler: errors are presented like any other. A
+        cancellation is not an error, and a context without an exception is asyncio talking
+        about itself: both go to asyncio's own handler, which logs them."""
+        error = context.get("exception")
+        if not isinstance(error, Exception):
+            loop.default_exception_handler(context)
+            return
+        log.error("event loop: %s", context.get("message") or "unhandled exception")
+        self.excepthook(type(error), error, error.__traceback__)
 
     def excepthook(
         self, kind: type[BaseException], error: BaseException, tb: TracebackType | None

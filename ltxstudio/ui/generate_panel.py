@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: one form whose controls constrain each other through the catalog.
 """The generate dock: mode, prompt, media, the catalog-driven controls, the estimate, Generate.
 
 Every control is filled from `core.catalog` for the current mode and model, so an impossible
@@ -11,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -28,16 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ltxstudio.api import MediaFacts
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Endpoint, Model, Resolution, Tier
 from ltxstudio.core.pricing import CostBasis, Quote, UnpricedError, format_usd, quote
+from ltxstudio.core.request import AudioToVideo, GenerationRequest, MediaFacts
+from ltxstudio.session.forms import Mode, generation_request
 from ltxstudio.session.history import Presets
-from ltxstudio.session.requests import GenerateRequest, Mode
+from ltxstudio.ui.keyboard_reach import own_keys
 from ltxstudio.ui.media_picker import AUDIO_FILTER, IMAGE_FILTER, Inspector, MediaPicker
 from ltxstudio.ui.prompt_editor import PromptEditor
 
-Estimator = Callable[[GenerateRequest, MediaFacts | None], Quote]
+Estimator = Callable[[GenerationRequest, MediaFacts | None], Quote]
 
 _MODE_LABEL = {Mode.TEXT: "Text", Mode.IMAGE: "Image", Mode.AUDIO: "Audio"}
 _CAMERA_LABEL = {m: m.replace("_", " ") for m in catalog.CAMERA_MOTIONS}
@@ -49,8 +51,25 @@ def resolution_label(res: Resolution) -> str:
     return f"{name} {'9:16 portrait' if res.portrait else '16:9'} ({res.width}×{res.height})"
 
 
+class ModeButtons(QObject):
+    """Three toggle buttons of which one is on; each its own Tab stop (see `GeneratePanel`)."""
+
+    buttonToggled = Signal(object, bool)  # the button, whether it is now checked
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._buttons: list[QAbstractButton] = []
+
+    def addButton(self, button: QAbstractButton) -> None:
+        self._buttons.append(button)
+        button.toggled.connect(lambda on, b=button: self.buttonToggled.emit(b, on))
+
+    def buttons(self) -> list[QAbstractButton]:
+        return list(self._buttons)
+
+
 class GeneratePanel(QWidget):
-    generate_requested = Signal(object)  # GenerateRequest
+    generate_requested = Signal(object)  # GenerationRequest
 
     def __init__(
         self,
@@ -67,7 +86,9 @@ class GeneratePanel(QWidget):
         self._presets = presets
         self._filling = False
 
-        self.mode_group = QButtonGroup(self)
+        # Exclusive by hand: Tab skips the unchecked buttons of any QButtonGroup (arrows move
+        # between them, which nothing on screen says), so these three are in none.
+        self.mode_group = ModeButtons(self)
         mode_row = QHBoxLayout()
         mode_row.addWidget(QLabel(self.tr("Make video from")))
         for mode in Mode:
@@ -76,6 +97,8 @@ class GeneratePanel(QWidget):
             button.setCheckable(True)
             button.setAccessibleName(self.tr("%1 to video").replace("%1", _MODE_LABEL[mode]))
             button.setProperty("mode", mode.value)
+            button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # all three, not the checked one
+            own_keys(button, (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter), press=True)
             self.mode_group.addButton(button)
             mode_row.addWidget(button)
         mode_row.addStretch(1)
@@ -87,6 +110,14 @@ class GeneratePanel(QWidget):
             self.tr("Last frame (optional)"), IMAGE_FILTER, image_inspector
         )
         self.audio = MediaPicker(self.tr("Soundtrack (2–20 s)"), AUDIO_FILTER, audio_inspector)
+        # The last frame is optional and rarely used: one line until asked for, so the rest of
+        # the form (and the soundtrack's Convert fix) stays in view on a 1280×800 screen.
+        self.add_last_frame = QToolButton()
+        self.add_last_frame.setObjectName("addLastFrame")
+        self.add_last_frame.setText(self.tr("+ Last frame (optional)"))
+        self.add_last_frame.setAccessibleName(self.tr("Add a last frame"))
+        self.add_last_frame.setCheckable(True)
+        self.add_last_frame.setAutoRaise(True)
 
         self.model = QComboBox()
         self.model.setAccessibleName(self.tr("Model"))
@@ -100,7 +131,14 @@ class GeneratePanel(QWidget):
         self.camera.setAccessibleName(self.tr("Camera motion"))
         self.audio_on = QCheckBox(self.tr("Generate audio"))
         self.audio_on.setChecked(True)
+        for combo in (self.model, self.resolution, self.fps, self.duration, self.camera):
+            # Shrink with the dock instead of widening the panel past it (long labels elide).
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("Model"), self.model)
         form.addRow(self.tr("Resolution"), self.resolution)
         form.addRow(self.tr("FPS"), self.fps)
@@ -143,6 +181,7 @@ class GeneratePanel(QWidget):
         layout.addLayout(mode_row)
         layout.addWidget(self.prompt)
         layout.addWidget(self.image)
+        layout.addWidget(self.add_last_frame)
         layout.addWidget(self.last_frame)
         layout.addWidget(self.audio)
         layout.addLayout(form)
@@ -150,6 +189,9 @@ class GeneratePanel(QWidget):
         layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        # The form fits the dock's width; only the height may scroll.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the controls in it
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
         # The price and the Generate button never scroll out of sight, whatever the window size.
@@ -177,13 +219,15 @@ class GeneratePanel(QWidget):
         self.prompt.lint_changed.connect(lambda _l: self._update())
         for picker in (self.image, self.last_frame, self.audio):
             picker.changed.connect(self._update)
+        self.last_frame.changed.connect(self._show_last_frame_if_set)
+        self.add_last_frame.toggled.connect(lambda _on: self._layout_for(self.mode, self._model()))
         self._refill("mode")
 
     # ------------------------------------------------------------------ reading the form
 
     @property
     def mode(self) -> Mode:
-        button = self.mode_group.checkedButton()
+        button = next((b for b in self.mode_group.buttons() if b.isChecked()), None)
         return Mode(button.property("mode")) if button is not None else Mode.TEXT
 
     def set_mode(self, mode: Mode) -> None:
@@ -191,46 +235,50 @@ class GeneratePanel(QWidget):
             if button.property("mode") == mode.value:
                 button.setChecked(True)
 
-    def request(self) -> GenerateRequest:
+    def request(self) -> GenerationRequest:
+        """The request the form stands for now (the one `generation_request` builds)."""
         mode = self.mode
-        return GenerateRequest(
-            mode=mode,
-            prompt=self.prompt.text(),
-            model=Model(self.model.currentData()),
-            resolution=self.resolution.currentData(),
-            fps=self.fps.currentData() or catalog.DEFAULT_FPS,
-            duration=self.duration.currentData(),
+        return generation_request(
+            mode,
+            self.prompt.text(),
+            Model(self.model.currentData()),
+            self.resolution.currentData(),
+            self.fps.currentData(),
+            self.duration.currentData(),
             generate_audio=self.audio_on.isChecked(),
             camera_motion=self.camera.currentData() if self.camera.isEnabled() else None,
-            image=str(self.image.path) if self.image.path and mode is not Mode.TEXT else None,
-            last_frame=(
-                str(self.last_frame.path)
-                if self.last_frame.path and mode is not Mode.TEXT
-                else None
-            ),
-            audio=str(self.audio.path) if self.audio.path and mode is Mode.AUDIO else None,
+            image=self.image.path if mode is not Mode.TEXT else None,
+            last_frame=self.last_frame.path if mode is not Mode.TEXT else None,
+            audio=self.audio.path if mode is Mode.AUDIO else None,
         )
 
     def blocking_reason(self) -> str | None:
         req = self.request()
-        if not req.prompt.strip() and not (req.mode is Mode.AUDIO and req.image):
+        # With an image, audio-to-video needs no prompt; everything else does.
+        prompt_optional = isinstance(req, AudioToVideo) and req.image_uri is not None
+        if not req.prompt_text.strip() and not prompt_optional:
             return self.tr("Write a prompt to generate.")
         problems = req.problems()
         if problems:
             return str(problems[0])
         prompt_error = self.prompt.blocking_problem()
-        if prompt_error and not (req.mode is Mode.AUDIO and req.image):
+        if prompt_error and not prompt_optional:
             return prompt_error
         pickers = {
             Mode.TEXT: (),
             Mode.IMAGE: (self.image, self.last_frame),
             Mode.AUDIO: (self.image, self.last_frame, self.audio),
         }
-        for picker in pickers[req.mode]:
+        for picker in pickers[self.mode]:
             issue = picker.blocking_issue()
             if issue and picker.path is not None:
                 return f"{picker.accessibleName()}: {issue}"
         return None
+
+    def stop(self) -> None:
+        """The window is closing: stop the pickers' background work."""
+        for picker in (self.image, self.last_frame, self.audio):
+            picker.stop()
 
     def trigger_generate(self) -> None:
         if self.blocking_reason() is None:
@@ -239,16 +287,16 @@ class GeneratePanel(QWidget):
     # ------------------------------------------------------------------ presets
 
     def preset_values(self) -> dict[str, Any]:
-        req = self.request()
+        resolution = self.resolution.currentData()
         return {
-            "mode": req.mode.value,
-            "prompt": req.prompt,
-            "model": req.model.value,
-            "resolution": str(req.resolution) if req.resolution else None,
-            "fps": req.fps,
-            "duration": req.duration,
-            "generate_audio": req.generate_audio,
-            "camera_motion": req.camera_motion,
+            "mode": self.mode.value,
+            "prompt": self.prompt.text(),
+            "model": self.model.currentData(),
+            "resolution": str(resolution) if resolution else None,
+            "fps": self.fps.currentData(),
+            "duration": self.duration.currentData(),
+            "generate_audio": self.audio_on.isChecked(),
+            "camera_motion": self.camera.currentData() if self.camera.isEnabled() else None,
         }
 
     def apply_values(self, values: dict[str, Any]) -> None:
@@ -304,9 +352,17 @@ class GeneratePanel(QWidget):
 
     # ------------------------------------------------------------------ catalog-driven filling
 
-    def _on_mode_toggled(self, _button: object, checked: bool) -> None:
-        if checked:
-            self._refill("mode")
+    def _on_mode_toggled(self, button: QAbstractButton, checked: bool) -> None:
+        if not checked:
+            if not any(b.isChecked() for b in self.mode_group.buttons()):
+                button.setChecked(True)  # one mode is always chosen
+            return
+        for other in self.mode_group.buttons():
+            if other is not button and other.isChecked():
+                other.blockSignals(True)
+                other.setChecked(False)
+                other.blockSignals(False)
+        self._refill("mode")
 
     def _refill(self, changed: str) -> None:
         if self._filling:
@@ -364,6 +420,13 @@ class GeneratePanel(QWidget):
         self.note.setText(" ".join(notes))
         self._update()
 
+    def _model(self) -> Model:
+        return Model(self.model.currentData())
+
+    def _show_last_frame_if_set(self) -> None:
+        if self.last_frame.path is not None and not self.add_last_frame.isChecked():
+            self.add_last_frame.setChecked(True)
+
     def _layout_for(self, mode: Mode, model: Model) -> None:
         # The soundtrack sets the length and carries the sound; fps and camera apply to every
         # mode (audio-to-video gained both on 2026-08-19, contract §3).
@@ -373,13 +436,14 @@ class GeneratePanel(QWidget):
         self.image.setVisible(mode is not Mode.TEXT)
         title = self.tr("First frame") if mode is Mode.IMAGE else self.tr("Image (optional)")
         self.image.title.setText(f"<b>{title}</b>")
-        self.last_frame.setVisible(mode is not Mode.TEXT)
+        self.add_last_frame.setVisible(mode is not Mode.TEXT)
+        self.last_frame.setVisible(mode is not Mode.TEXT and self.add_last_frame.isChecked())
         self.last_frame.setToolTip(
             self.tr("The video ends on this frame; in audio mode it needs an image too")
         )
         self.audio.setVisible(mode is Mode.AUDIO)
         # With pickers on screen the prompt gives up height, so every control stays in view.
-        self.prompt.edit.setMaximumHeight(220 if mode is Mode.TEXT else 140)
+        self.prompt.edit.setMaximumHeight(220 if mode is Mode.TEXT else 96)
         # LTX Desktop offers camera motion only on Pro models; its effect on Fast is unknown.
         pro = model.is_pro
         self.camera.setEnabled(pro)
@@ -389,20 +453,22 @@ class GeneratePanel(QWidget):
         if self._filling:
             return
         req = self.request()
+        audio_mode = isinstance(req, AudioToVideo)
         self.prompt.set_context(
-            camera_motion=req.camera_motion, audio=req.generate_audio or req.mode is Mode.AUDIO
+            camera_motion=req.camera_motion,
+            audio=audio_mode or getattr(req, "generate_audio", True),
         )
         seconds = self.audio.inspection.seconds if self.audio.inspection else None
         facts = MediaFacts(duration=seconds) if seconds is not None else None
         try:
-            if req.mode is Mode.AUDIO and seconds is None:
+            if isinstance(req, AudioToVideo) and seconds is None:
                 rate = quote(CostBasis(Endpoint.AUDIO_TO_VIDEO, 1, req.model, req.resolution))
                 text = self.tr("%1 per second of audio").replace("%1", format_usd(rate.usd))
                 priced = rate
             else:
                 priced = self._estimate(req, facts)
                 text = format_usd(priced.usd)
-                if req.duration is None and req.mode is not Mode.AUDIO:
+                if not audio_mode and getattr(req, "duration", 6) is None:
                     text = self.tr("up to %1").replace("%1", text)
             if not priced.published:
                 text = self.tr("≈ %1\n(rate not published)").replace("%1", text)
@@ -421,7 +487,18 @@ class GeneratePanel(QWidget):
         reason = self.blocking_reason()
         self.generate_button.setEnabled(reason is None)
         self.generate_button.setToolTip(reason or self.tr("Queue this generation (Ctrl+Enter)"))
-        self.reason.setText(reason or "")
+        self.reason.setText(self._short_reason(reason))
+
+    def _short_reason(self, reason: str | None) -> str:
+        """Under the button: a file's problem is shown (with its fix) on the file, above; here
+        a pointer to it is enough (the whole sentence twice pushed the fix out of view)."""
+        if reason is None:
+            return ""
+        for picker in (self.image, self.last_frame, self.audio):
+            name = picker.accessibleName()
+            if reason.startswith(f"{name}: ") and picker.isVisible():
+                return self.tr("%1: see the problem above.").replace("%1", name)
+        return reason
 
 
 def _select(combo: QComboBox, value: Any) -> bool:

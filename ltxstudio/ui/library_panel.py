@@ -2,7 +2,10 @@
 
 `ClipListModel` adapts the Qt-free `Library`: it re-reads on the library's events (clip added,
 take added/activated/deleted). Posters come from a `PosterSource` that decodes off the UI
-thread and calls back; until then a placeholder is painted.
+thread and calls back; until then a placeholder is painted. A clip whose every take is in the
+trash is not listed (it was removed; Edit → Undo brings it back), never a "0 takes" shell.
+
+Keyboard: Enter opens the clip, Delete removes it, the Menu key or Shift+F10 open its menu.
 """
 
 from __future__ import annotations
@@ -12,21 +15,25 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
+    QPoint,
     QSize,
     QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QImage, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListView,
+    QMenu,
     QPushButton,
     QStackedLayout,
     QVBoxLayout,
@@ -34,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from ltxstudio.library.model import Clip, Take
-from ltxstudio.library.store import Library
+from ltxstudio.library.view import LibraryView
 
 ClipIdRole = Qt.ItemDataRole.UserRole + 1
 CreatedRole = Qt.ItemDataRole.UserRole + 2
@@ -61,7 +68,7 @@ class PosterSource(Protocol):
 
 
 class ClipListModel(QAbstractListModel):
-    def __init__(self, library: Library, posters: PosterSource | None = None) -> None:
+    def __init__(self, library: LibraryView, posters: PosterSource | None = None) -> None:
         super().__init__()
         self._library = library
         self._posters = posters
@@ -83,15 +90,12 @@ class ClipListModel(QAbstractListModel):
     def reload(self) -> None:
         self._reload_due = False
         self.beginResetModel()
-        self._clips = self._library.clips()
         self._counts = self._library.take_counts()
+        self._clips = [c for c in self._library.clips() if self._counts.get(c.id, 0) > 0]
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._clips)
-
-    def clip_at(self, row: int) -> Clip:
-        return self._clips[row]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._clips):
@@ -172,6 +176,7 @@ class ClipFilter(QSortFilterProxyModel):
 class LibraryPanel(QWidget):
     clip_activated = Signal(str)  # clip id, on double-click or Enter
     example_chosen = Signal(str)  # an example prompt from the empty state
+    remove_requested = Signal(str)  # clip id: Delete, or Remove clip in its menu
 
     def __init__(self, model: ClipListModel) -> None:
         super().__init__()
@@ -186,6 +191,9 @@ class LibraryPanel(QWidget):
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.sort = QComboBox()
         self.sort.setAccessibleName(self.tr("Sort clips"))
+        # On Linux a combo is named by its label (AT-SPI reads its own name as its value).
+        self.sort_label = QLabel(self.tr("S&ort"))
+        self.sort_label.setBuddy(self.sort)
         for label in ClipFilter.SORTS:
             self.sort.addItem(self.tr(label))
         self.sort.currentIndexChanged.connect(self.proxy.set_sort)
@@ -201,7 +209,14 @@ class LibraryPanel(QWidget):
         self.view.setWordWrap(True)
         self.view.setUniformItemSizes(True)
         self.view.setAccessibleName(self.tr("Clips"))
+        self.view.setAccessibleDescription(
+            self.tr("Enter: open the clip. Delete: remove it. Menu key: its actions.")
+        )
         self.view.activated.connect(self._on_activated)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.installEventFilter(self)
+        self.menu: QMenu | None = None
 
         self.empty = QWidget()
         empty_layout = QVBoxLayout(self.empty)
@@ -221,6 +236,7 @@ class LibraryPanel(QWidget):
         self._stack.addWidget(self.view)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.sort_label)
         top.addWidget(self.sort)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -235,6 +251,45 @@ class LibraryPanel(QWidget):
 
     def _on_activated(self, index: QModelIndex) -> None:
         self.clip_activated.emit(index.data(ClipIdRole))
+
+    def current_clip(self) -> str | None:
+        index = self.view.currentIndex()
+        return index.data(ClipIdRole) if index.isValid() and self.view.isVisible() else None
+
+    def menu_for(self, index: QModelIndex) -> QMenu | None:
+        if not index.isValid():
+            return None
+        clip_id = index.data(ClipIdRole)
+        menu = QMenu(self)
+        menu.setAccessibleName(self.tr("Clip actions"))
+        menu.addAction(self.tr("Open"), lambda: self.clip_activated.emit(clip_id))
+        remove = menu.addAction(
+            self.tr("Remove clip (to the trash)"), lambda: self.remove_requested.emit(clip_id)
+        )
+        remove.setShortcut(Qt.Key.Key_Delete)  # shown; the list's own Delete does it
+        self.menu = menu
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = self.menu_for(self.view.indexAt(pos))
+        if menu is not None:
+            menu.popup(self.view.viewport().mapToGlobal(pos))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key, shift = event.key(), event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+            index = self.view.currentIndex()
+            if key == Qt.Key.Key_Delete and index.isValid():
+                self.remove_requested.emit(index.data(ClipIdRole))
+                return True
+            if key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10 and shift):
+                menu = self.menu_for(index)
+                if menu is not None:
+                    where = self.view.visualRect(index).center()
+                    menu.popup(self.view.viewport().mapToGlobal(where))
+                return True
+        return super().eventFilter(watched, event)
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -8,57 +8,59 @@ store and library events. Slots that await the session are qasync `asyncSlot`s o
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QIcon,
-    QKeySequence,
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QDockWidget,
-    QLabel,
+    QApplication,
     QMainWindow,
     QWidget,
 )
 
-from ltxstudio.api import MediaFacts
 from ltxstudio.core.pricing import Quote, quote
-from ltxstudio.jobs.model import Job
-from ltxstudio.jobs.runner import QueueStatus
+from ltxstudio.core.request import GenerationRequest, MediaFacts
+from ltxstudio.jobs.queue_state import QueueStatus
 from ltxstudio.media import Role
 from ltxstudio.session import BadInput, Session
-from ltxstudio.session.keycheck import KeyCheck, check_key, target_base_url
-from ltxstudio.session.requests import GenerateRequest, Mode
-from ltxstudio.settings import secrets
+from ltxstudio.ui import theme
 from ltxstudio.ui.about_dialog import show_about
 from ltxstudio.ui.asyncslot import async_slot
+from ltxstudio.ui.draft import DraftKeeper
+from ltxstudio.ui.duplicate_guard import DuplicateGuard
 from ltxstudio.ui.generate_panel import GeneratePanel
+from ltxstudio.ui.intake import Intake
+from ltxstudio.ui.keyboard_reach import TabOrder
+from ltxstudio.ui.layout_store import LayoutStore, SettingsLayout
 from ltxstudio.ui.library_panel import ClipListModel, LibraryPanel
 from ltxstudio.ui.media_bridge import Posters, inspector
 from ltxstudio.ui.models.job_table import JobTableModel
 from ltxstudio.ui.queue_panel import QueuePanel
-from ltxstudio.ui.session_controller import build_viewer, clip_menu
+from ltxstudio.ui.quit_guard import ask_before_quitting
+from ltxstudio.ui.session_controller import build_viewer
+from ltxstudio.ui.session_view import SessionView
 from ltxstudio.ui.settings_dialog import (
-    KeyState,
     SettingsDialog,
     SettingsResult,
     key_check_sentence,
+    key_checker,
+    key_state,
 )
+from ltxstudio.ui.shortcut_dialogs import KeyboardHelp, ShortcutEditor
 from ltxstudio.ui.status_area import StatusArea
 from ltxstudio.ui.viewer import ViewerPanel
+from ltxstudio.ui.wheel_guard import guard_wheels
+from ltxstudio.ui.window_menus import build_menus
+from ltxstudio.ui.window_parts import BOTTOM, LEFT, RIGHT, empty_viewer, fit_docks, make_dock
 
 log = logging.getLogger("ltxstudio.ui")
-
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif"}
-AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".flac"}
-VIDEO_SUFFIXES = {".mp4", ".mov", ".mkv", ".webm", ".avi"}
 
 
 class MainWindow(QMainWindow):
@@ -66,21 +68,40 @@ class MainWindow(QMainWindow):
     reopen_requested = Signal(object)  # SettingsResult
     #: The window was closed: the app closes the session, then quits.
     closing = Signal()
+    #: Help → Run self-test: the app opens the self-test (which builds a window of its own).
+    selftest_requested = Signal()
+
+    # Built by `window_menus.build_menus`.
+    import_action: QAction
+    quit_action: QAction
+    undo_action: QAction
+    redo_action: QAction
+    remove_clip_action: QAction
+    settings_action: QAction
+    generate_action: QAction
+    pause_action: QAction
+    keyboard_help_action: QAction
 
     def __init__(
         self,
         session: Session,
         *,
         viewer: bool = True,
+        layout: LayoutStore | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.view = SessionView(session, self)  # every read of the session's parts goes here
+        self._layout = layout or SettingsLayout()
         self.setObjectName("mainWindow")
         self.setWindowTitle("LTX Studio Desktop" + (" — Sandbox" if session.simulated else ""))
         self.setWindowIcon(QIcon.fromTheme("io.github.ltxstudio.LtxStudio"))
         self.setAcceptDrops(True)
         self.resize(1600, 1000)
         self.setDockNestingEnabled(True)
+        # The generate dock runs down to the status bar: the queue under the viewer only, so
+        # the form keeps its height on a 1280×800 screen (issue 14, item 14).
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
         work = session.paths.cache / "converted"
         self.generate = GeneratePanel(
@@ -91,28 +112,33 @@ class MainWindow(QMainWindow):
             audio_inspector=inspector(Role.SOUNDTRACK, work),
         )
         self.generate.last_frame._inspector = inspector(Role.LAST_FRAME, work)
-        self.jobs_model = JobTableModel(session.store, session.clock, reorder=session.move)
+        guard_wheels(self.generate)  # the wheel scrolls the panel, not the combo under it
+        self.jobs_model = JobTableModel(session.jobs, session.clock, reorder=session.move)
         self.queue = QueuePanel(self.jobs_model, session)
-        self.posters = Posters(session.library.path_of, session.paths.cache)
-        self.clips_model = ClipListModel(session.library, self.posters)
+        self.queue.count_backend(session.backend_name)
+        self.posters = Posters(session.clips.path_of, session.paths.cache)
+        self.clips_model = ClipListModel(session.clips, self.posters)
         self.library = LibraryPanel(self.clips_model)
         self.viewer_panel: ViewerPanel | None = None
         if viewer:
-            self.viewer_panel, self.edits = build_viewer(session)
-        self.viewer = self.viewer_panel or self._empty_viewer()
+            self.viewer_panel, self.edits = build_viewer(session, self.view.undo, self.view.redo)
+        self.viewer = self.viewer_panel or empty_viewer(self)
 
         self.setCentralWidget(self.viewer)
-        self.library_dock = self._dock(
-            "Library", self.library, Qt.DockWidgetArea.LeftDockWidgetArea
-        )
-        self.generate_dock = self._dock(
-            "Generate", self.generate, Qt.DockWidgetArea.RightDockWidgetArea
-        )
-        self.queue_dock = self._dock("Queue", self.queue, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.library_dock = make_dock(self, "Library", self.library, LEFT)
+        self.generate_dock = make_dock(self, "Generate", self.generate, RIGHT)
+        self.queue_dock = make_dock(self, "Queue", self.queue, BOTTOM)
+        self.tab_order = TabOrder(self._regions)
         self._fit_on_show = True  # until a saved layout is restored
+        self._quit_confirmed = False
 
-        self._make_actions()
-        self.status = StatusArea(self.statusBar(), session, self.windowIcon())
+        self.duplicates = DuplicateGuard(session.clock)
+        self.intake = Intake(self, self.view, self.generate, self._on_clip_activated, self.say)
+        self.shortcuts = build_menus(self)
+        self.view.undo_changed.connect(self._update_undo)
+        self._update_undo()
+        self.status = StatusArea(self.statusBar(), self.view, self.windowIcon())
+        self.announcer = self.status.announcer
         self.backend_label = self.status.backend_label
         self.spend_label = self.status.spend_label
         self.status.connect_button.clicked.connect(self.open_settings)
@@ -124,106 +150,56 @@ class MainWindow(QMainWindow):
         self.generate.generate_requested.connect(self._on_generate_requested)
         self.library.example_chosen.connect(self.generate.prompt.set_text)
         self.library.clip_activated.connect(self._on_clip_activated)
+        self.library.remove_requested.connect(self.remove_clip)
         self.queue.open_job_requested.connect(self._on_open_job)
-        session.runner.queue_changed.connect(self._on_queue_changed)
-        session.store.changed.connect(self._on_job_changed)
+        self.view.status_changed.connect(self._on_queue_changed)
+        self.view.counts_changed.connect(self.queue.show_counts)
         session.drained.connect(self.status.drained)
         # Another process (the CLI) may change the shared journal; look every 2 s.
         self._sync = QTimer(self)
         self._sync.setInterval(2000)
         self._sync.timeout.connect(self._on_sync_tick)
         self._sync.start()
-        self._on_queue_changed(session.runner.status())
+        self._on_queue_changed(self.view.status())
         self._restore_layout()
+        self.draft = DraftKeeper(self.generate, self._layout, self._open_clip_id, self)
+        self._restore_draft()
+        # Tab in reading order; again whenever controls appear (takes, a mode's pickers).
+        if self.viewer_panel is not None:
+            self.viewer_panel.takes.rebuilt.connect(self.tab_order.apply)
+        self.generate.mode_group.buttonToggled.connect(lambda *_: self.tab_order.apply())
+        self.generate.add_last_frame.toggled.connect(lambda _on: self.tab_order.apply())
+        self.status.resumed(self.view.resumed)
 
     # ------------------------------------------------------------------ building
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(self.tr(title), self)
-        dock.setObjectName(f"{title.lower()}Dock")
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _empty_viewer(self) -> QWidget:
-        label = QLabel(self.tr("Generate a clip or drop a video here"))
-        label.setObjectName("emptyViewer")
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setStyleSheet("font-size: 16px; color: palette(mid);")
-        return label
-
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: str | QKeySequence | QKeySequence.StandardKey | None = None,
-    ) -> QAction:
-        action = QAction(self.tr(text), self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
-    def _make_actions(self) -> None:
-        bar = self.menuBar()
-        file = bar.addMenu(self.tr("&File"))
-        self.import_action = self._action("Import media…", self._import_media, "Ctrl+O")
-        file.addAction(self.import_action)
-        file.addSeparator()
-        file.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
-
-        edit = bar.addMenu(self.tr("&Edit"))
-        self.undo_action = self._action("Undo take switch", self.session.undo, "Ctrl+Z")
-        self.redo_action = self._action("Redo take switch", self.session.redo, "Ctrl+Shift+Z")
-        edit.addAction(self.undo_action)
-        edit.addAction(self.redo_action)
-        edit.addSeparator()
-        self.settings_action = self._action("Settings…", self.open_settings, "Ctrl+,")
-        edit.addAction(self.settings_action)
-        self.session.undo_stack.changed.connect(self._update_undo)
-        self._update_undo()
-
-        view = bar.addMenu(self.tr("&View"))
-        for dock in (self.library_dock, self.generate_dock, self.queue_dock):
-            view.addAction(dock.toggleViewAction())
-        view.addAction(
-            self._action("Search library", lambda: self.library.search.setFocus(), "Ctrl+F")
-        )
-        view.addAction(self._action("Reset layout", self._reset_layout))
-
-        if self.viewer_panel is not None:
-            clip = bar.addMenu(self.tr("&Clip"))
-            for item in clip_menu(self.viewer_panel):
-                clip.addAction(item) if item is not None else clip.addSeparator()
-
-        generate = bar.addMenu(self.tr("&Generate"))
-        self.generate_action = self._action(
-            "Generate", self.generate.trigger_generate, "Ctrl+Return"
-        )
-        self._action("Generate (keypad Enter)", self.generate.trigger_generate, "Ctrl+Enter")
-        generate.addAction(self.generate_action)
-
-        queue = bar.addMenu(self.tr("&Queue"))
-        self.pause_action = self._action("Pause / resume queue", self._toggle_pause, "Ctrl+P")
-        queue.addAction(self.pause_action)
-
-        help_menu = bar.addMenu(self.tr("&Help"))
-        help_menu.addAction(self._action("Run self-test…", self._selftest))
-        help_menu.addAction(self._action("About LTX Studio Desktop", self._about))
+    def _regions(self) -> list[QWidget]:
+        """The window in reading order, for Tab."""
+        return [
+            self.library_dock,
+            self.viewer,
+            self.generate_dock,
+            self.queue_dock,
+            self.statusBar(),
+        ]
 
     # ------------------------------------------------------------------ actions
 
-    def _estimate(self, request: GenerateRequest, facts: MediaFacts | None) -> Quote:
+    def _estimate(self, request: GenerationRequest, facts: MediaFacts | None) -> Quote:
         return quote(request.cost_basis(facts))
 
+    def _on_generate_requested(self, request: GenerationRequest) -> None:
+        if self.duplicates.asking:
+            return  # the question about this very request is on screen
+        ago = self.duplicates.seconds_since_same(request)
+        if ago is not None:
+            self.duplicates.ask(self, ago, lambda: self._queue_generation(request))
+            return
+        self._queue_generation(request)
+
     @async_slot(object)
-    async def _on_generate_requested(self, request: GenerateRequest) -> None:
+    async def _queue_generation(self, request: GenerationRequest) -> None:
+        self.duplicates.queued(request)
         self.generate.generate_button.setEnabled(False)
         try:
             job = await self.session.generate(request)
@@ -234,113 +210,125 @@ class MainWindow(QMainWindow):
             self.generate.generate_button.setEnabled(self.generate.blocking_reason() is None)
         self.status.show_queued(job)
 
+    @property
+    def as_window(self) -> QMainWindow:
+        return self
+
     def open_settings(self) -> None:
-        key = self.session.key
-        state = KeyState(
-            stored=key is not None,
-            source=key.source.value if key else "none",
-            keyring_usable=secrets.keyring_usable(),
-            keyring_name=secrets.backend_name(),
-        )
         dialog = SettingsDialog(
-            self, self.session.settings, state, self._apply_settings, self._check_key
+            self,
+            self.session.settings,
+            key_state(self.session.key),
+            self._apply_settings,
+            key_checker(self.session.key),
+            edit_keys=self.edit_shortcuts,
         )
         dialog.setObjectName("settingsDialog")
         dialog.open()
         self.settings_dialog = dialog
 
     def _apply_settings(self, result: SettingsResult) -> None:
-        self.reopen_requested.emit(result)
-
-    async def _check_key(self, typed: str | None, base_url: str) -> KeyCheck | None:
-        """The API's verdict on the typed key, else on the key in use (None: no key, sandbox)."""
-        key = typed or (self.session.key.value if self.session.key else None)
-        if key is None:
-            return None
-        return await check_key(key, target_base_url(base_url or None))
+        """Concurrency, budget, poll interval, notifications and theme apply live; another
+        backend, API, key or library folder reopens the session (the window with it)."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_choice(app, result.settings.theme)  # now, not at the next start
+        key_changed = result.new_key is not None or result.remove_key
+        if key_changed or self.session.needs_reopen(result.settings):
+            self.reopen_requested.emit(result)
+            return
+        self.session.apply_settings(result.settings)
+        self.say(self.tr("Settings applied."))
 
     @async_slot()
     async def report_key_check(self) -> None:
         """After a key was saved: tell at once whether LTX takes it, not at the first job."""
-        found = await self._check_key(None, self.session.settings.base_url)
+        found = await key_checker(self.session.key)(None, self.session.settings.base_url)
         if found is not None:
             self.statusBar().showMessage(key_check_sentence(found), 15000)
 
-    def _toggle_pause(self) -> None:
-        if self.session.runner.hold is None:
+    def toggle_pause(self) -> None:
+        if self.view.status().hold is None:
             self.session.pause()
         else:
             self.session.resume()
 
-    def _import_media(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        dialog = QFileDialog(self, self.tr("Import media"))
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(lambda name: self.take_in(Path(name)))
-        dialog.open()
+    def import_media(self) -> None:
+        self.intake.choose()
 
     def take_in(self, path: Path) -> None:
-        """A dropped or imported file goes where it makes sense."""
-        suffix = path.suffix.lower()
-        if suffix in IMAGE_SUFFIXES:
-            if self.generate.mode is Mode.TEXT:
-                self.generate.set_mode(Mode.IMAGE)
-            self.generate.image.set_path(path)
-        elif suffix in AUDIO_SUFFIXES:
-            self.generate.set_mode(Mode.AUDIO)
-            self.generate.audio.set_path(path)
-        elif suffix in VIDEO_SUFFIXES:
-            self._open_video(path)
-        else:
-            self.statusBar().showMessage(
-                self.tr("Not a file LTX can use: %1").replace("%1", path.name), 5000
-            )
+        """A dropped, imported or opened file goes where it makes sense."""
+        self.intake.take_in(path)
 
-    @async_slot(object)
-    async def _open_video(self, path: Path) -> None:
-        take = await self.session.take_for_file(path)
-        self._on_clip_activated(take.clip_id)
+    def say(self, message: str) -> None:
+        """A sentence in the status bar, and for assistive technology."""
+        self.statusBar().showMessage(message, 10000)
+        self.announcer.announce(message)
 
-    def _about(self) -> None:
+    def remove_current_clip(self) -> None:
+        """Edit → Remove clip: the clip selected in the library, else the one in the viewer."""
+        clip_id = self.library.current_clip() or self._open_clip_id()
+        if clip_id is not None and self.view.clip_exists(clip_id):
+            self.remove_clip(clip_id)
+
+    def remove_clip(self, clip_id: str) -> None:
+        self.intake.remove_clip(clip_id, self.view.clip_title(clip_id))
+
+    def show_keyboard_help(self) -> KeyboardHelp:
+        self.keyboard_help = KeyboardHelp(self.shortcuts, self)
+        self.keyboard_help.open()
+        return self.keyboard_help
+
+    def edit_shortcuts(self) -> ShortcutEditor:
+        self.shortcut_editor = ShortcutEditor(self.shortcuts, self)
+        self.shortcut_editor.open()
+        return self.shortcut_editor
+
+    def about(self) -> None:
         self.about_dialog = show_about(self)
-
-    def _selftest(self) -> None:
-        from ltxstudio.ui.selftest_dialog import show_selftest  # it imports this module
-
-        self.selftest_dialog = show_selftest(self)
 
     # ------------------------------------------------------------------ events
 
     def _on_clip_activated(self, clip_id: str) -> None:
         if self.viewer_panel is not None:
             self.viewer_panel.show_clip(clip_id)
+            self.draft.changed()
+
+    def _open_clip_id(self) -> str | None:
+        panel = self.viewer_panel
+        return panel.clip.id if panel is not None and panel.clip is not None else None
+
+    def _restore_draft(self) -> None:
+        clip_id = self.draft.restore()
+        if clip_id is not None and self.view.clip_exists(clip_id):
+            self._on_clip_activated(clip_id)
 
     def _on_edit_refused(self, reason: str) -> None:
         self.statusBar().showMessage(self.tr("Not queued: %1").replace("%1", reason), 10000)
 
     def _on_open_job(self, job_id: str) -> None:
-        take = self.session.library.take_for_job(job_id)
-        if take is not None:
-            self._on_clip_activated(take.clip_id)
+        clip_id = self.view.take_for_job(job_id)
+        if clip_id is not None:
+            self._on_clip_activated(clip_id)
 
     def _on_queue_changed(self, status: QueueStatus) -> None:
         self.queue.show_status(status)
         self.status.show_queue(status)
 
-    def _on_job_changed(self, index: int, old: Job, new: Job, fields: frozenset[str]) -> None:
-        if "state" in fields:
-            self._on_queue_changed(self.session.runner.status())
-            self.status.job_changed(new)
-
     def _on_sync_tick(self) -> None:
-        if self.session.store.sync():
-            self._on_queue_changed(self.session.runner.status())
+        if self.view.sync():
+            self._on_queue_changed(self.view.status())
 
     def _update_undo(self) -> None:
-        stack = self.session.undo_stack
-        self.undo_action.setEnabled(stack.can_undo)
-        self.redo_action.setEnabled(stack.can_redo)
+        undo, redo = self.view.undo_label, self.view.redo_label
+        self.undo_action.setEnabled(undo is not None)
+        self.redo_action.setEnabled(redo is not None)
+        self.undo_action.setText(
+            self.tr("Undo %1").replace("%1", undo) if undo else self.tr("Undo")
+        )
+        self.redo_action.setText(
+            self.tr("Redo %1").replace("%1", redo) if redo else self.tr("Redo")
+        )
 
     # ------------------------------------------------------------------ window
 
@@ -355,42 +343,57 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def _restore_layout(self) -> None:
-        ui = QSettings()
-        geometry = ui.value("window/geometry")
-        state = ui.value("window/state")
-        if isinstance(geometry, QByteArray):
+        geometry, state = self._layout.load()
+        if geometry is not None:
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray) and self.restoreState(state):
+        if state is not None and self.restoreState(state):
             self._fit_on_show = False
 
-    def _reset_layout(self) -> None:
+    def reset_layout(self) -> None:
         for dock in (self.library_dock, self.generate_dock, self.queue_dock):
             dock.setFloating(False)
             dock.show()
         self.fit_docks()
 
     def fit_docks(self) -> None:
-        """Docks in proportion to the window, so the viewer keeps room for its picture on a
-        small screen too (first launch, and View → Reset layout)."""
-        width, height = self.width(), self.height()
-        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        sides = [round(width * 0.19), round(width * 0.26)]
-        self.resizeDocks([self.library_dock, self.generate_dock], sides, horizontal)
-        self.resizeDocks([self.queue_dock], [round(height * 0.22)], vertical)
+        fit_docks(self, self.library_dock, self.generate_dock, self.queue_dock)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._fit_on_show:
             self._fit_on_show = False
             self.fit_docks()
+        self.tab_order.apply()
+
+    def request_quit(self) -> None:
+        """File → Quit: say what happens to running jobs first (they go on at the service)."""
+        running = self.view.running_remote()
+        if running and not self._quit_confirmed:
+            self.quit_question = ask_before_quitting(
+                self, running, self.session.simulated, self._quit_now
+            )
+            return
+        self.close()
+
+    def _quit_now(self) -> None:
+        self._quit_confirmed = True
+        self.close()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        ui = QSettings()
-        ui.setValue("window/geometry", self.saveGeometry())
-        ui.setValue("window/state", self.saveState())
+        # The window's own close button (a spontaneous event) is the user asking to quit too;
+        # a programmatic close (a logout, SIGTERM, a settings reopen) does not ask.
+        if event.spontaneous() and self.view.running_remote() and not self._quit_confirmed:
+            event.ignore()
+            self.request_quit()
+            return
+        self._layout.save(self.saveGeometry(), self.saveState())
+        self.draft.save()
+        self.intake.close()
+        self.generate.stop()
         self._sync.stop()
         self.posters.close()
         if self.viewer_panel is not None:
+            self.viewer_panel.takes.rebuilt.disconnect(self.tab_order.apply)
             self.viewer_panel.shutdown()  # its players' backends die while the loop still runs
         super().closeEvent(event)
         self.closing.emit()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from ltxstudio import media
 from ltxstudio.library.model import Take
 from ltxstudio.media import Lane, MediaError, Role, Transport
+from ltxstudio.ui.background import Background
 from ltxstudio.ui.images import to_qimage
 from ltxstudio.ui.media_picker import Inspection, Inspector, Issue
 from ltxstudio.ui.theme import ACCENT
@@ -87,20 +87,17 @@ class Posters:
         self._path = library_path
         self._cache = cache_dir
         self._pending: set[str] = set()
-        self._tasks: set[asyncio.Future[None]] = set()  # a fire-and-forget task needs an owner
+        self._background = Background()
 
     def close(self) -> None:
         """Stop loading: the window that shows the posters is going away."""
-        for task in list(self._tasks):
-            task.cancel()
+        self._background.cancel_all()
 
     def poster(self, take: Take, size: QSize, ready: Callable[[QImage], None]) -> QImage | None:
         if take.id in self._pending:
             return None
         self._pending.add(take.id)
-        task = asyncio.ensure_future(self._load(take, size, ready))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._background.run(self._load(take, size, ready))
         return None
 
     async def _load(self, take: Take, size: QSize, ready: Callable[[QImage], None]) -> None:

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ltxstudio.ui.background import Background
 from ltxstudio.ui.theme import AMBER, RED
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff *.gif)"
 AUDIO_FILTER = "Audio (*.wav *.mp3 *.m4a *.aac *.ogg *.opus *.flac)"
-VIDEO_FILTER = "Video (*.mp4 *.mov *.mkv *.webm *.avi)"
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class Inspection:
 
 
 Inspector = Callable[[Path], Awaitable[Inspection]]
+_FILE = "file"  # the picker's background slot
 
 
 class MediaPicker(QFrame):
@@ -62,13 +63,15 @@ class MediaPicker(QFrame):
         self.setAccessibleName(title)
         self._filter = file_filter
         self._inspector = inspector
-        self._task: asyncio.Task[None] | None = None
+        # One slot for the file's inspection and its fix: a new file stops either.
+        self._background = Background()
         self.path: Path | None = None
         self.inspection: Inspection | None = None
 
         self.title = QLabel(f"<b>{title}</b>")
+        self.title.setWordWrap(True)
         self.preview = QLabel()
-        self.preview.setFixedSize(96, 54)
+        self.preview.setFixedSize(80, 45)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setStyleSheet("background: palette(base); border-radius: 4px;")
         self.name = QLabel(self.tr("Drop a file here or choose one"))
@@ -76,6 +79,7 @@ class MediaPicker(QFrame):
         self.name.setWordWrap(True)
         self.summary = QLabel()
         self.summary.setObjectName("pickerSummary")
+        self.summary.setWordWrap(True)
         self.issues = QLabel()
         self.issues.setObjectName("pickerIssues")
         self.issues.setWordWrap(True)
@@ -84,6 +88,7 @@ class MediaPicker(QFrame):
         self.fix_button.clicked.connect(self._apply_fix)
         self.choose = QToolButton()
         self.choose.setText(self.tr("Choose…"))
+        self.choose.setAccessibleName(self.tr("Choose %1").replace("%1", title))
         self.choose.clicked.connect(self._choose)
         self.clear = QToolButton()
         self.clear.setText("✕")
@@ -92,9 +97,14 @@ class MediaPicker(QFrame):
         self.clear.clicked.connect(lambda: self.set_path(None))
         self.clear.hide()
 
+        # Title and buttons on one row, the picture beside the text under them: the buttons no
+        # longer sit in a third column a narrow dock cut off.
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.choose)
+        head.addWidget(self.clear)
         text = QVBoxLayout()
         text.setSpacing(2)
-        text.addWidget(self.title)
         text.addWidget(self.name)
         text.addWidget(self.summary)
         text.addWidget(self.issues)
@@ -102,21 +112,20 @@ class MediaPicker(QFrame):
         fix_row.addWidget(self.fix_button)
         fix_row.addStretch(1)
         text.addLayout(fix_row)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.addWidget(self.preview)
-        layout.addLayout(text, 1)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.choose)
-        buttons.addWidget(self.clear)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        body = QHBoxLayout()
+        body.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignTop)
+        body.addLayout(text, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(4)
+        layout.addLayout(head)
+        layout.addLayout(body)
 
     # ------------------------------------------------------------------ state
 
     def blocking_issue(self) -> str | None:
         if self.inspection is None:
-            pending = self._task is not None and not self._task.done()
+            pending = self._background.busy(_FILE)
             return self.tr("still checking the file") if pending else None
         for issue in self.inspection.issues:
             if issue.blocking:
@@ -133,12 +142,10 @@ class MediaPicker(QFrame):
         self.issues.clear()
         self.fix_button.hide()
         self.preview.clear()
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        self._background.cancel(_FILE)
         if path is not None and self._inspector is not None:
             self.summary.setText(self.tr("checking…"))
-            self._task = asyncio.ensure_future(self._inspect(path))
+            self._background.run(self._inspect(path), _FILE)
         self.changed.emit()
 
     async def _inspect(self, path: Path) -> None:
@@ -175,6 +182,11 @@ class MediaPicker(QFrame):
             self.fix_button.setText(fix.fix_label or self.tr("Fix"))
         self.changed.emit()
 
+    def stop(self) -> None:
+        """No more inspection or conversion: the window is closing (a result arriving after
+        the widgets are gone would find nothing to show it in)."""
+        self._background.cancel_all()
+
     def _apply_fix(self) -> None:
         if self.inspection is None:
             return
@@ -183,7 +195,7 @@ class MediaPicker(QFrame):
             return
         self.fix_button.setEnabled(False)
         self.summary.setText(self.tr("converting…"))
-        self._task = asyncio.ensure_future(self._run_fix(fix.fix))
+        self._background.run(self._run_fix(fix.fix), _FILE)
 
     async def _run_fix(self, fix: Callable[[], Awaitable[Path]]) -> None:
         try:

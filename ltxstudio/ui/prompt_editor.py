@@ -95,7 +95,7 @@ class PromptEditor(QWidget):
         self.edit.setPlaceholderText(self.tr(PLACEHOLDER))
         self.edit.setAccessibleName(self.tr("Prompt"))
         self.edit.setTabChangesFocus(True)
-        self.edit.setMinimumHeight(120)
+        self.edit.setMinimumHeight(72)
         self.edit.setMaximumHeight(220)  # room for 4–8 sentences; the controls stay in view
         self.count = QLabel()
         self.count.setObjectName("promptCount")
@@ -108,16 +108,20 @@ class PromptEditor(QWidget):
         self.history_button.setText(self.tr("History…"))
         self.history_button.setToolTip(self.tr("Search and reuse earlier prompts (Ctrl+H)"))
         self.history_button.setEnabled(history_search is not None)
+        self.history_button.setVisible(history_search is not None)  # no history: no button
         self.history_button.clicked.connect(self.open_history)
         QShortcut(QKeySequence("Ctrl+H"), self, self.open_history)
 
+        # The lint line wraps on its own row: side by side with the button and the count it
+        # pushed the count out of a narrow dock (issue 14, item 14).
         footer = QHBoxLayout()
-        footer.addWidget(self.lint_label, 1)
         footer.addWidget(self.history_button)
+        footer.addStretch(1)
         footer.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
+        layout.addWidget(self.lint_label)
         layout.addLayout(footer)
 
         self._debounce = QTimer(self)

@@ -1,16 +1,27 @@
-"""The queue dock: every job with its state, progress, ETA, attempts and estimated cost.
+"""The queue dock: every job with its state, time, ETA, attempts and estimated cost.
 
 A view over `JobTableModel`. Actions call the controller (the session); nothing here changes a
 job directly. The queue-wide hold (pause, 402, 401) and today's spend show once, at the top.
+
+Every job action is reachable from the keyboard (UI-GUIDE §6a): the Menu key or Shift+F10 open
+the row's menu (the one a right click opens), Enter opens the result, Delete cancels a running
+job or removes a finished one, Ctrl+Up / Ctrl+Down reorder a waiting one. Tab leaves the table;
+the arrows move inside it.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Protocol
-
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRect, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QPainter
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QAction,
+    QPainter,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -31,22 +42,12 @@ from PySide6.QtWidgets import (
 )
 
 from ltxstudio.core.pricing import format_usd
-from ltxstudio.jobs.model import Job, JobState
-from ltxstudio.jobs.runner import HoldReason, QueueStatus
+from ltxstudio.jobs.model import Job
+from ltxstudio.jobs.queue_state import HoldReason, QueueStatus
 from ltxstudio.ui.models.job_table import Column, JobRole, JobTableModel, ProgressRole
+from ltxstudio.ui.queue_actions import JobActions, QueueController
+from ltxstudio.ui.session_view import QueueCounts, count_jobs
 from ltxstudio.ui.theme import AMBER, RED
-
-
-class QueueController(Protocol):
-    def cancel(self, job_id: str) -> object: ...
-    def retry(self, job_id: str) -> object: ...
-    def approve(self, job_id: str) -> None: ...
-    def remove(self, job_id: str) -> None: ...
-    def pause(self) -> None: ...
-    def resume(self) -> None: ...
-    def add_simulated_credit(self) -> None: ...
-    @property
-    def simulated(self) -> bool: ...
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -79,6 +80,8 @@ class QueuePanel(QWidget):
         self.model = model
         self.controller = controller
         self._hold_reason: HoldReason | None = None
+        self._limit = ""
+        self._backend: str | None = None  # whose jobs the header counts (None: all)
 
         self.pause_button = QPushButton(self.tr("Pause queue"))
         self.pause_button.setToolTip(self.tr("Pause or resume dispatching new jobs (Ctrl+P)"))
@@ -109,6 +112,12 @@ class QueuePanel(QWidget):
         self.table.setObjectName("queueTable")
         self.table.setModel(model)
         self.table.setAccessibleName(self.tr("Job queue"))
+        self.table.setAccessibleDescription(
+            self.tr(
+                "Menu key: the job's actions. Enter: open the result. Delete: cancel or remove."
+            )
+        )
+        self.table.setTabKeyNavigation(False)  # Tab moves on; the arrows move inside
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
@@ -124,17 +133,17 @@ class QueuePanel(QWidget):
         head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         head.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         for column, width in (
-            (Column.ENDPOINT, 110),
-            (Column.MODEL, 80),
-            (Column.STATE, 300),
-            (Column.PROGRESS, 110),
-            (Column.ETA, 60),
+            (Column.ENDPOINT, 96),
+            (Column.MODEL, 76),
+            (Column.STATE, 250),
+            (Column.PROGRESS, 80),
+            (Column.ETA, 56),
             (Column.RETRY, 70),
         ):
             self.table.setColumnWidth(column, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._context_menu)
-        self.table.doubleClicked.connect(self._on_double_click)
+        self.job_actions = JobActions(self.table, model, controller, self.open_job_requested)
+        self.table.activated.connect(self._on_activated)  # Enter, or a double click
 
         self.empty = QLabel(
             self.tr(
@@ -155,6 +164,7 @@ class QueuePanel(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(self._stack, 1)
         model.rowsInserted.connect(self._update_empty)
+        model.rowsInserted.connect(self._follow_new_rows)
         model.rowsRemoved.connect(self._update_empty)
         model.modelReset.connect(self._update_empty)
         self._update_empty()
@@ -166,22 +176,12 @@ class QueuePanel(QWidget):
             self.controller.add_simulated_credit()
 
     def show_status(self, status: QueueStatus) -> None:
-        running = sum(
-            1 for j in self.model.store if j.state.remote or j.state is JobState.UPLOADING
-        )
-        queued = sum(1 for j in self.model.store if j.state is JobState.QUEUED)
-        approval = sum(1 for j in self.model.store if j.state is JobState.AWAITING_APPROVAL)
-        parts = [self.tr("%n running", "", running), self.tr("%n queued", "", queued)]
-        if approval:
-            parts.append(self.tr("%n waiting approval", "", approval))
-        limit = (
+        self._limit = (
             f"{status.limit}/{status.max_limit}"
             if status.limit < status.max_limit
             else str(status.limit)
         )
-        self.summary.setText(
-            " · ".join(parts) + self.tr(" · up to %1 at once").replace("%1", limit)
-        )
+        self.show_counts(count_jobs(self.model.store, status.hold is not None, self._backend))
         budget = status.daily_budget_usd
         spent = format_usd(status.spent_today_usd)
         self.spend.setText(
@@ -190,6 +190,25 @@ class QueuePanel(QWidget):
             else self.tr("spent today %1").replace("%1", spent)
         )
         self._show_hold(status)
+
+    def count_backend(self, backend: str) -> None:
+        """Count only this backend's jobs: another one's wait until it is used again."""
+        self._backend = backend
+
+    def show_counts(self, counts: QueueCounts) -> None:
+        """The header line; it follows every job added, moved, removed or changing state."""
+        parts = [
+            self.tr("%1 running").replace("%1", str(counts.running)),
+            self.tr("%1 queued").replace("%1", str(counts.queued)),
+        ]
+        if counts.approval:
+            parts.append(self.tr("%1 waiting approval").replace("%1", str(counts.approval)))
+        if counts.held:
+            parts.append(self.tr("paused: nothing new starts"))
+        elif self._limit:
+            parts.append(self.tr("up to %1 at once").replace("%1", self._limit))
+        self.summary.setText(" · ".join(parts))
+        self.summary.setAccessibleName(self.summary.text())
 
     def _show_hold(self, status: QueueStatus) -> None:
         hold = status.hold
@@ -245,71 +264,23 @@ class QueuePanel(QWidget):
     def _update_empty(self) -> None:
         self._stack.setCurrentWidget(self.table if self.model.rowCount() else self.empty)
 
+    def _follow_new_rows(self, parent: QModelIndex, first: int, last: int) -> None:
+        """A new job is scrolled into view (appended rows were hidden below the fold); it
+        becomes the current row unless the user is already on one."""
+        index = self.model.index(last, Column.TITLE)
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        if not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(index)
+
     # ------------------------------------------------------------------ actions
 
-    def selected_job(self) -> Job | None:
-        rows = self.table.selectionModel().selectedRows()
-        return rows[0].data(JobRole) if rows else None
-
     def actions_for(self, job: Job) -> list[QAction]:
-        out: list[QAction] = []
+        return self.job_actions.actions_for(job)
 
-        def add(text: str, slot: object, enabled: bool = True, shortcut: str | None = None) -> None:
-            action = QAction(text, self)
-            action.setEnabled(enabled)
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(slot)
-            out.append(action)
+    def menu_for(self, row: int) -> QMenu | None:
+        return self.job_actions.menu_for(row)
 
-        state = job.state
-        if state is JobState.AWAITING_APPROVAL:
-            add(self.tr("Approve (over budget)"), lambda: self.controller.approve(job.id))
-        if not state.terminal:
-            label = (
-                self.tr("Stop tracking (LTX may still bill it)")
-                if state.remote
-                else self.tr("Cancel")
-            )
-            add(label, lambda: self.controller.cancel(job.id), state is not JobState.SUBMITTING)
-        if state in (
-            JobState.FAILED,
-            JobState.EXPIRED,
-            JobState.CANCELLED,
-            JobState.OUTCOME_UNKNOWN,
-        ):
-            add(self.tr("Retry as a new submission"), lambda: self.controller.retry(job.id))
-        if job.outputs:
-            add(self.tr("Open in player"), lambda: self.open_job_requested.emit(job.id))
-            add(self.tr("Reveal file"), lambda: self._reveal(job))
-        request_id = (job.error.request_id if job.error else None) or (
-            job.remote.request_id if job.remote else None
-        )
-        add(
-            self.tr("Copy x-request-id"),
-            lambda: QGuiApplication.clipboard().setText(request_id or ""),
-            bool(request_id),
-        )
-        if state.terminal:
-            add(self.tr("Remove from list"), lambda: self.controller.remove(job.id))
-        return out
-
-    def _context_menu(self, pos: QPoint) -> None:
-        index = self.table.indexAt(pos)
-        if not index.isValid():
-            return
-        self.table.selectRow(index.row())
-        job: Job = index.data(JobRole)
-        menu = QMenu(self)
-        for action in self.actions_for(job):
-            menu.addAction(action)
-        menu.popup(self.table.viewport().mapToGlobal(pos))
-
-    def _on_double_click(self, index: QModelIndex) -> None:
+    def _on_activated(self, index: QModelIndex) -> None:
         job: Job = index.data(JobRole)
         if job.outputs:
             self.open_job_requested.emit(job.id)
-
-    def _reveal(self, job: Job) -> None:
-        folder = Path(job.outputs[0].path).parent
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -21,21 +21,22 @@ from pathlib import Path
 from typing import Any
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QSettings, Qt, QUrl, qVersion
+from PySide6.QtCore import Qt, QUrl, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 from PySide6.QtWidgets import QComboBox, QSystemTrayIcon
 
 from ltxstudio import __version__, media
 from ltxstudio.core.catalog import Model, Resolution
+from ltxstudio.core.request import TextToVideo
 from ltxstudio.jobs.model import JobState
 from ltxstudio.media.versions import backend_info
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.session import Session, SessionOptions
-from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.settings import secrets, store
 from ltxstudio.settings.model import Backend, Settings
 from ltxstudio.settings.paths import AppPaths
+from ltxstudio.ui.layout_store import MemoryLayout
 from ltxstudio.ui.main_window import MainWindow
 from ltxstudio.ui.versions import build_kind, qt_ffmpeg_version
 
@@ -178,7 +179,6 @@ class _Run:
         self.session: Session | None = None
         self.window: MainWindow | None = None
         self.result: Path | None = None
-        self._layout = _LayoutGuard()
 
     async def open_window(self) -> Outcome:
         store.save(
@@ -194,7 +194,8 @@ class _Run:
         )
         self.session = await Session.open(options)
         self.session.start()
-        window = MainWindow(self.session)
+        # Its own layout store: closing this window must not replace the user's layout.
+        window = MainWindow(self.session, layout=MemoryLayout())
         self.window = window
         for tray in window.findChildren(QSystemTrayIcon):
             tray.hide()  # one tray icon per app, not a second one for the test's window
@@ -214,15 +215,17 @@ class _Run:
         assert self.session is not None
         assert self.window is not None
         session, window = self.session, self.window
-        request = GenerateRequest(Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, SIZE, FPS, SECONDS)
+        request = TextToVideo(
+            prompt=PROMPT, model=Model.LTX_2_3_FAST, resolution=SIZE, fps=FPS, duration=SECONDS
+        )
         job = await session.generate(request)
         (done,) = await session.wait([job])
         if done.state is not JobState.COMPLETED:
             raise CheckFailed(f"the job ended {done.state.value}: {done.note}")
-        take = session.library.take_for_job(job.id)
+        take = session.clips.take_for_job(job.id)
         if take is None:
             raise CheckFailed("the finished job was not filed in the library")
-        path = session.library.path_of(take)
+        path = session.clips.path_of(take)
         if not path.is_file():
             raise CheckFailed(f"the library has no file for the take: {path}")
         if window.jobs_model.rowCount() != 1:
@@ -277,7 +280,6 @@ class _Run:
         if self.session is not None:
             await self.session.aclose()
             self.session = None
-        self._layout.restore()
 
 
 async def _first_frame(path: Path) -> QVideoFrame:
@@ -331,21 +333,3 @@ async def _until(predicate: Callable[[], bool], signal: Any, timeout: float = 10
             pass
         finally:
             signal.disconnect(wake)
-
-
-class _LayoutGuard:
-    """The test's window saves its layout on close, like the app's: inside the app that would
-    overwrite the user's. Remember what QSettings held before and put it back."""
-
-    def __init__(self) -> None:
-        ui = QSettings()
-        self._saved = {key: ui.value(key) for key in ui.allKeys()}
-
-    def restore(self) -> None:
-        ui = QSettings()
-        for key in ui.allKeys():
-            if key not in self._saved:
-                ui.remove(key)
-        for key, value in self._saved.items():
-            ui.setValue(key, value)
-        ui.sync()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ltxstudio.ui.background import Background
 from ltxstudio.ui.selftest import Report, run_selftest
 
 
@@ -53,6 +53,7 @@ class SelftestDialog(QDialog):
         layout.addWidget(buttons)
         self.report: Report | None = None
         self.task: asyncio.Task[Report] | None = None
+        self._background = Background()
 
     def start(self) -> None:
         if self.task is not None and not self.task.done():
@@ -61,7 +62,7 @@ class SelftestDialog(QDialog):
         self.output.clear()
         self.status.setText(self.tr("Running: one sandbox clip is generated and played…"))
         self.run_button.setEnabled(False)
-        self.task = asyncio.ensure_future(self._run())
+        self.task = self._background.run(self._run())
         self.task.add_done_callback(self._finished)
 
     async def _run(self) -> Report:
@@ -78,10 +79,8 @@ class SelftestDialog(QDialog):
         if task.cancelled():
             self.status.setText(self.tr("Stopped."))
             return
-        error = task.exception()
-        if error is not None:
+        if task.exception() is not None:  # `Background` presents the error itself
             self.status.setText(self.tr("The self-test could not run."))
-            sys.excepthook(type(error), error, error.__traceback__)
             return
         self.report = task.result()
         self.output.appendPlainText(self.report.summary())

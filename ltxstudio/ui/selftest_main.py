@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from ltxstudio.settings import secrets
+from ltxstudio.ui.display import display_problem
 
 log = logging.getLogger("ltxstudio.selftest.qt")
 
@@ -25,15 +26,20 @@ MULTIMEDIA_QUIET = "qt.multimedia.*=false"  # FFmpeg's chatter on every file Qt 
 
 
 def choose_platform() -> str:
-    """Qt's platform: the caller's QT_QPA_PLATFORM, the display if there is one, else offscreen.
+    """Qt's platform: the caller's QT_QPA_PLATFORM, the display if one answers, else offscreen.
 
     With a display the test's window is kept off the screen (see `selftest._Run.open_window`).
+    A display that names no server would make Qt abort (exit 134, "xcb-cursor0 is needed"):
+    the checks run offscreen instead, and the report says why.
     """
     chosen = os.environ.get("QT_QPA_PLATFORM")
-    if chosen:
+    problem = display_problem()
+    if chosen and problem is None:
         return chosen
-    unix_desktop = sys.platform not in ("win32", "darwin")
-    if unix_desktop and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if problem is not None and (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        first = problem.splitlines()[0].removeprefix("ltxstudio: ").rstrip(".")
+        print(f"note: {first}: running the checks offscreen", file=sys.stderr, flush=True)
+    if problem is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         return "offscreen"
     return "native"

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QAction
 
 from ltxstudio.core.events import Signal
 from ltxstudio.jobs.model import Job
-from ltxstudio.library.store import Library
+from ltxstudio.library.view import LibraryView
 from ltxstudio.session import BadInput, Session
+from ltxstudio.ui.background import Background
 from ltxstudio.ui.viewer import EditRequest, Lineage, ViewerPanel
 
 log = logging.getLogger(__name__)
@@ -25,15 +27,23 @@ log = logging.getLogger(__name__)
 class SessionController:
     """`ViewerController` over a session: edits become jobs whose results join the clip."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(
+        self,
+        session: Session,
+        undo: Callable[[], None] | None = None,
+        redo: Callable[[], None] | None = None,
+    ) -> None:
         self.session = session
+        # The window's undo, which knows a removed clip is one step (ui/session_view.py).
+        self._undo = undo or session.undo
+        self._redo = redo or session.redo
         self.queued: Signal[[Job]] = Signal("viewer.queued")
         self.refused: Signal[[str]] = Signal("viewer.refused")
-        self._pending: set[asyncio.Task[Job | None]] = set()
+        self._background = Background()
 
     @property
-    def library(self) -> Library:
-        return self.session.library
+    def library(self) -> LibraryView:
+        return self.session.clips
 
     @property
     def cache_dir(self) -> Path:
@@ -42,21 +52,21 @@ class SessionController:
     def set_active_take(self, clip_id: str, take_id: str) -> None:
         self.session.set_active_take(clip_id, take_id)
 
+    def delete_take(self, take_id: str) -> None:
+        self.session.delete_take(take_id)
+
     def undo(self) -> None:
-        self.session.undo()
+        self._undo()
 
     def redo(self) -> None:
-        self.session.redo()
+        self._redo()
 
     def queue(self, request: EditRequest, lineage: Lineage) -> asyncio.Task[Job | None]:
-        task = asyncio.ensure_future(self._submit(request, lineage))
-        self._pending.add(task)  # the loop holds tasks weakly
-        task.add_done_callback(self._pending.discard)
-        return task
+        return self._background.run(self._submit(request, lineage))
 
     async def _submit(self, request: EditRequest, lineage: Lineage) -> Job | None:
         try:
-            job = await self.session.submit(request, lineage=dict(lineage))
+            job = await self.session.submit(request, lineage=lineage)
         except BadInput as exc:
             self.refused.emit(str(exc))
             return None
@@ -64,8 +74,12 @@ class SessionController:
         return job
 
 
-def build_viewer(session: Session) -> tuple[ViewerPanel, SessionController]:
-    controller = SessionController(session)
+def build_viewer(
+    session: Session,
+    undo: Callable[[], None] | None = None,
+    redo: Callable[[], None] | None = None,
+) -> tuple[ViewerPanel, SessionController]:
+    controller = SessionController(session, undo, redo)
     panel = ViewerPanel(controller)
     # The window's Edit menu owns Ctrl+Z / Ctrl+Shift+Z for take switches everywhere; a second
     # binding of the same keys inside the viewer would make both ambiguous (neither fires).

@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ltxstudio.session.keycheck import KeyCheck, KeyVerdict
+from ltxstudio.session.keycheck import KeyCheck, KeyVerdict, check_key, target_base_url
+from ltxstudio.settings import secrets
 from ltxstudio.settings.model import Backend, Settings, Theme
 from ltxstudio.ui.asyncslot import async_slot
+from ltxstudio.ui.wheel_guard import guard_wheels
 
 #: `(typed key or None for the key in use, base URL) -> the API's verdict`; free, creates nothing.
 KeyChecker = Callable[[str | None, str], Awaitable[KeyCheck | None]]
@@ -62,6 +64,7 @@ class SettingsDialog(QDialog):
         key: KeyState,
         on_accept: Callable[[SettingsResult], None],
         check_key: KeyChecker | None = None,
+        edit_keys: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
@@ -163,6 +166,16 @@ class SettingsDialog(QDialog):
         oform.addRow("", self.notifications)
         oform.addRow(self.tr("Theme"), self.theme)
 
+        # --- keyboard (applies at once, in its own dialog: it is not part of OK here)
+        keyboard = QGroupBox(self.tr("Keyboard"))
+        self.keys_button = QPushButton(self.tr("Change keyboard shortcuts…"))
+        self.keys_button.setEnabled(edit_keys is not None)
+        if edit_keys is not None:
+            self.keys_button.clicked.connect(edit_keys)
+        kform = QHBoxLayout(keyboard)
+        kform.addWidget(self.keys_button)
+        kform.addStretch(1)
+
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setWordWrap(True)
@@ -176,10 +189,12 @@ class SettingsDialog(QDialog):
         layout.addWidget(account)
         layout.addWidget(queue)
         layout.addWidget(other)
+        layout.addWidget(keyboard)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._load(settings)
         self._show_key_status()
+        guard_wheels(self)
 
     def _load(self, s: Settings) -> None:
         self.backend.setCurrentIndex(self.backend.findData(s.backend))
@@ -288,3 +303,25 @@ def key_check_sentence(found: KeyCheck | None) -> str:
             return f"LTX could not be reached, so the key was not checked: {found.message}"
         case KeyVerdict.UNKNOWN:
             return f"Could not tell whether the key works: {found.message}"
+
+
+def key_state(key: secrets.ApiKey | None) -> KeyState:
+    """What the dialog says about the key in use (never the key itself)."""
+    return KeyState(
+        stored=key is not None,
+        source=key.source.value if key else "none",
+        keyring_usable=secrets.keyring_usable(),
+        keyring_name=secrets.backend_name(),
+    )
+
+
+def key_checker(in_use: secrets.ApiKey | None) -> KeyChecker:
+    """The API's verdict on a typed key, else on the key in use (None: no key, sandbox)."""
+
+    async def check(typed: str | None, base_url: str) -> KeyCheck | None:
+        key = typed or (in_use.value if in_use else None)
+        if key is None:
+            return None
+        return await check_key(key, target_base_url(base_url or None))
+
+    return check

@@ -1,12 +1,17 @@
 """Colours, palette and fonts shared by every panel (UI-GUIDE §2), so parts built by different
-hands look like one app."""
+hands look like one app.
+
+The Theme setting applies live (`apply_choice`): light, dark, or — the default — whatever the OS
+says, followed when the OS switches while the app runs."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 from ltxstudio.jobs.model import JobState
+from ltxstudio.settings.model import Theme
 
 GREY = "#8a8f98"
 BLUE = "#3b82f6"
@@ -46,10 +51,12 @@ def monospace_font(point_size: int = 0) -> QFont:
 
 def apply(app: QApplication, dark: bool | None = None) -> None:
     """Fusion style; follow the OS light/dark preference unless told; our accent colour."""
-    app.setStyle("Fusion")
+    if app.style().name().lower() != "fusion":
+        # Once: replacing the style while windows are up deletes the one they paint with.
+        app.setStyle("Fusion")
     if dark is None:
-        dark = app.styleHints().colorScheme().name == "Dark"
-    palette = QPalette() if not dark else _dark_palette()
+        dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    palette = app.style().standardPalette() if not dark else _dark_palette()
     accent = QColor(ACCENT)
     palette.setColor(QPalette.ColorRole.Highlight, accent)
     palette.setColor(QPalette.ColorRole.Link, accent)
@@ -75,3 +82,37 @@ def _dark_palette() -> QPalette:
     p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor("#6b6f76"))
     p.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#6b6f76"))
     return p
+
+
+class _Follower(QObject):
+    """Re-applies the palette when the OS switches light/dark, while the setting says so."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.app = app
+        self.choice = Theme.SYSTEM
+        app.styleHints().colorSchemeChanged.connect(self.on_scheme)
+
+    def on_scheme(self, scheme: Qt.ColorScheme) -> None:
+        if self.choice is Theme.SYSTEM:
+            apply(self.app, dark=scheme == Qt.ColorScheme.Dark)
+
+
+def apply_choice(app: QApplication, choice: Theme) -> None:
+    """Apply the Theme setting now, and keep following the OS when it is "system"."""
+    follower = app.findChild(_Follower)
+    if follower is None:
+        follower = _Follower(app)
+    follower.choice = choice
+    match choice:
+        case Theme.SYSTEM:
+            apply(app)
+        case Theme.LIGHT:
+            apply(app, dark=False)
+        case Theme.DARK:
+            apply(app, dark=True)
+
+
+def follower(app: QApplication) -> QObject | None:
+    """The object following the OS scheme (tests drive its `on_scheme`)."""
+    return app.findChild(_Follower)

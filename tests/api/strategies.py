@@ -6,7 +6,9 @@ import base64
 
 from hypothesis import strategies as st
 
-from ltxstudio.api import (
+from ltxstudio.core import catalog
+from ltxstudio.core.catalog import Endpoint, Model
+from ltxstudio.core.request import (
     AudioToVideo,
     Extend,
     GenerationRequest,
@@ -17,8 +19,6 @@ from ltxstudio.api import (
     Retake,
     TextToVideo,
 )
-from ltxstudio.core import catalog
-from ltxstudio.core.catalog import Endpoint, Model
 
 PNG_1PX = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="

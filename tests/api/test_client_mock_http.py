@@ -24,7 +24,6 @@ from ltxstudio.api import (
     ConcurrencyLimitError,
     Container,
     DownloadVerificationError,
-    ImageToVideo,
     KeyVerdict,
     LtxClient,
     NotFoundError,
@@ -34,16 +33,19 @@ from ltxstudio.api import (
     Processing,
     RateLimitError,
     RequestValidationError,
-    RetryNotice,
     ServerError,
     StorageError,
     SubmitOutcomeUnknown,
-    TextToVideo,
 )
 from ltxstudio.core.catalog import Endpoint, Model, Resolution
 from ltxstudio.core.clock import ManualClock
 from ltxstudio.core.remote import FailureKind
+from ltxstudio.core.request import (
+    ImageToVideo,
+    TextToVideo,
+)
 from tests.support.media_factory import make_image, make_video
+from tests.support.retries import capture_retries, retry_notices
 
 pytestmark = pytest.mark.asyncio
 
@@ -270,9 +272,9 @@ async def test_anything_the_server_may_have_accepted_is_outcome_unknown(
 
 
 async def test_refusals_are_retried_and_waits_follow_retry_after(
-    script: Script, clock: ManualClock
+    script: Script, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    notices: list[RetryNotice] = []
+    capture_retries(caplog)
     script.on(
         "POST",
         "/v2/text-to-video",
@@ -280,7 +282,7 @@ async def test_refusals_are_retried_and_waits_follow_retry_after(
         envelope(429, "concurrency_limit_error", "Too many jobs", **{"Retry-After": "7"}),
         created("job-9"),
     )
-    async with make_client(script, clock, retry_policy=None, on_retry=notices.append) as client:
+    async with make_client(script, clock, retry_policy=None) as client:
         handle = await client.submit(t2v())
     assert (handle.endpoint, handle.id, handle.request_id) == (
         Endpoint.TEXT_TO_VIDEO,
@@ -290,7 +292,8 @@ async def test_refusals_are_retried_and_waits_follow_retry_after(
     assert script.count("POST", "/v2/text-to-video") == 3
     assert 0.5 <= clock.sleeps[0] <= 1.0  # connect error: backoff
     assert clock.sleeps[1] == 7.0  # Retry-After, exactly
-    assert isinstance(notices[1].error, ConcurrencyLimitError)  # the engine hears of it
+    notices = retry_notices(caplog)
+    assert isinstance(notices[1].error, ConcurrencyLimitError)  # logged, typed
 
 
 async def test_a_500_with_the_envelope_is_a_definite_refusal(
@@ -769,7 +772,9 @@ async def test_documented_error_types_map_to_what_the_engine_must_do(
 async def test_a_failed_jobs_402_and_422_carry_the_submit_kinds(
     script: Script, clock: ManualClock
 ) -> None:
-    from ltxstudio.api import Failed
+    from ltxstudio.api import (
+        Failed,
+    )
 
     def failed(error_type: str) -> httpx.Response:
         body = {"status": "failed", "id": "j", "error": {"type": error_type, "message": "m"}}

@@ -15,17 +15,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ltxstudio.api import (
-    GenerationRequest,
-    RequestValidationError,
-    TextToVideo,
-    request_from_body,
-)
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Model, Resolution
+from ltxstudio.core.request import (
+    GenerationRequest,
+    InvalidRequest,
+    TextToVideo,
+)
 from tests.api import strategies
 from tests.api.oas_additions import close_request_schemas, widened
 from tests.support.openapi_contract import request_schema
+from tests.support.requests import request_from_body
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -105,7 +105,7 @@ def test_an_impossible_fps_names_the_field_and_the_allowed_values(data: st.DataO
         fps=fps,
         duration=min(catalog.SHORT_DURATIONS),
     )
-    with pytest.raises(RequestValidationError) as caught:
+    with pytest.raises(InvalidRequest) as caught:
         request.to_body()
     assert caught.value.field == "fps"
     assert caught.value.allowed == allowed
@@ -125,7 +125,7 @@ def test_an_impossible_duration_names_the_field_and_the_allowed_values(
     request = TextToVideo(
         prompt="p", model=model, resolution=resolution, fps=fps, duration=duration
     )
-    with pytest.raises(RequestValidationError) as caught:
+    with pytest.raises(InvalidRequest) as caught:
         request.validate()
     assert caught.value.field == "duration"
     assert caught.value.allowed == allowed
@@ -144,7 +144,7 @@ def test_an_impossible_resolution_names_the_field_and_the_allowed_values(
     if resolution in allowed:
         return
     request = TextToVideo(prompt="p", model=model, resolution=resolution, fps=24, duration=6)
-    with pytest.raises(RequestValidationError) as caught:
+    with pytest.raises(InvalidRequest) as caught:
         request.validate()
     assert caught.value.field == "resolution"
     assert caught.value.allowed == tuple(map(str, allowed))

@@ -3,30 +3,56 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from ltxstudio.api import (
+from ltxstudio.core import catalog
+from ltxstudio.core.catalog import Model, Resolution
+from ltxstudio.core.request import (
     AudioToVideo,
     Extend,
+    FieldProblem,
     GenerationRequest,
     Hdr,
     ImageToVideo,
+    InvalidRequest,
+    LocalFile,
     MediaFacts,
     Placement,
     Reframe,
-    RequestValidationError,
+    Request,
     Retake,
     TextToVideo,
-    request_from_body,
 )
-from ltxstudio.core import catalog
-from ltxstudio.core.catalog import Model, Resolution
-from ltxstudio.core.remote import FailureKind
+from tests.support.requests import request_from_body
 
 R = Resolution.parse
 DATA_PNG = "data:image/png;base64,iVBORw0KGgo="
+
+
+@dataclass(frozen=True)
+class Probed:
+    """A request with the facts the media layer probed about its input (never sent)."""
+
+    request: Request
+    facts: MediaFacts | None
+
+    def problems(self) -> list[FieldProblem]:
+        return self.request.problems(self.facts)
+
+    def validate(self) -> None:
+        self.request.validate(self.facts)
+
+    def to_body(self) -> dict[str, Any]:
+        self.validate()
+        return self.request.to_body()
+
+
+def probed(request: Request, kw: dict[str, Any]) -> Any:
+    facts = kw.pop("input_media", None)
+    return Probed(request, facts) if facts is not None else request
 
 
 def t2v(**kw: Any) -> TextToVideo:
@@ -53,19 +79,32 @@ def i2v(**kw: Any) -> ImageToVideo:
 
 
 def a2v(**kw: Any) -> AudioToVideo:
-    return AudioToVideo(**{"audio_uri": "ltx://uploads/song", "prompt": "a singer", **kw})
+    facts = kw.pop("input_media", None)
+    request = AudioToVideo(**{"audio_uri": "ltx://uploads/song", "prompt": "a singer", **kw})
+    return probed(request, {"input_media": facts} if facts else {})
 
 
 def retake(**kw: Any) -> Retake:
-    return Retake(**{"video_uri": "ltx://uploads/v", "start_time": 1.0, "duration": 2.0, **kw})
+    facts = kw.pop("input_media", None)
+    request = Retake(**{"video_uri": "ltx://uploads/v", "start_time": 1.0, "duration": 2.0, **kw})
+    return probed(request, {"input_media": facts} if facts else {})
 
 
 def extend(**kw: Any) -> Extend:
-    return Extend(**{"video_uri": "ltx://uploads/v", "duration": 4.0, **kw})
+    facts = kw.pop("input_media", None)
+    request = Extend(**{"video_uri": "ltx://uploads/v", "duration": 4.0, **kw})
+    return probed(request, {"input_media": facts} if facts else {})
 
 
 def reframe(**kw: Any) -> Reframe:
-    return Reframe(**{"video_uri": "ltx://uploads/v", "resolution": R("1080x1920"), **kw})
+    facts = kw.pop("input_media", None)
+    request = Reframe(**{"video_uri": "ltx://uploads/v", "resolution": R("1080x1920"), **kw})
+    return probed(request, {"input_media": facts} if facts else {})
+
+
+def hdr(**kw: Any) -> Any:
+    facts = kw.pop("input_media", None)
+    return probed(Hdr(**{"video_uri": "ltx://v", **kw}), {"input_media": facts} if facts else {})
 
 
 def facts(**kw: Any) -> MediaFacts:
@@ -95,9 +134,6 @@ CASES: list[tuple[str, Callable[[], GenerationRequest], str, str]] = [
     ("bool fps", lambda: t2v(fps=True), "fps", "allowed"),
     ("odd resolution", lambda: t2v(resolution=R("1000x1000")), "resolution", "1920x1080"),
     ("resolution text", lambda: t2v(resolution="big"), "resolution", "1920x1080"),
-    ("local image", lambda: i2v(image_uri="/home/me/cat.png"), "image_uri", "upload it first"),
-    ("windows path", lambda: i2v(image_uri="C:\\cat.png"), "image_uri", "upload it first"),
-    ("file URL", lambda: i2v(image_uri="file:///cat.png"), "image_uri", "upload it first"),
     ("plain http", lambda: i2v(image_uri="http://example.com/cat.png"), "image_uri", "https"),
     (
         "wrong data type",
@@ -112,8 +148,7 @@ CASES: list[tuple[str, Callable[[], GenerationRequest], str, str]] = [
         "image_uri",
         "upload the file",
     ),
-    ("bad last frame", lambda: i2v(last_frame_uri=""), "last_frame_uri", "required"),
-    ("a2v needs prompt or image", lambda: a2v(prompt=None), "prompt", "required"),
+    ("a2v needs prompt or image", lambda: a2v(prompt=None), "prompt", "write a prompt"),
     ("a2v fast 2.3", lambda: a2v(model=Model.LTX_2_3_FAST), "model", "ltx-2-3-pro"),
     (
         "a2v odd size on 2.5 Pro",
@@ -201,26 +236,20 @@ CASES: list[tuple[str, Callable[[], GenerationRequest], str, str]] = [
     ),
     ("extend 2.5", lambda: extend(model=Model.LTX_2_5_PRO), "model", "ltx-2-3-pro"),
     (
-        "hdr local file",
-        lambda: Hdr(video_uri="/home/me/v.mp4"),
-        "video_uri",
-        "upload it first",
-    ),
-    (
         "hdr frames",
-        lambda: Hdr(video_uri="ltx://v", input_media=facts(frames=200)),
+        lambda: hdr(input_media=facts(frames=200)),
         "video_uri",
         "181",
     ),
     (
         "hdr 1440p frames",
-        lambda: Hdr(video_uri="ltx://v", input_media=facts(width=2560, height=1440, frames=102)),
+        lambda: hdr(input_media=facts(width=2560, height=1440, frames=102)),
         "video_uri",
         "101",
     ),
     (
         "hdr over 4K",
-        lambda: Hdr(video_uri="ltx://v", input_media=facts(width=4096, height=2160, frames=10)),
+        lambda: hdr(input_media=facts(width=4096, height=2160, frames=10)),
         "video_uri",
         "up to 4K",
     ),
@@ -265,13 +294,22 @@ def test_invalid_requests_name_the_field(
     name: str, build: Callable[[], GenerationRequest], field: str, words: str
 ) -> None:
     request = build()
-    with pytest.raises(RequestValidationError) as caught:
+    with pytest.raises(InvalidRequest) as caught:
         request.to_body()
     error = caught.value
     assert field in {p.field for p in error.problems}, error.problems
     assert any(words in p.message for p in error.problems if p.field == field), error.problems
-    assert error.kind is FailureKind.INVALID_REQUEST
     assert isinstance(error, ValueError)  # what the job engine treats as "never works as is"
+
+
+@pytest.mark.parametrize("path", ["/home/me/cat.png", "C:\\cat.png", "file:///cat.png"])
+def test_a_local_file_is_never_sent_as_it_is(path: str) -> None:
+    """A request may hold a local file until the engine uploads it; its body never does."""
+    request = i2v(image_uri=path)
+    assert isinstance(request.image_uri, LocalFile)
+    assert request.problems() == []  # the media layer checks the file before upload
+    with pytest.raises(ValueError, match="image_uri still local: upload before sending"):
+        request.to_body()
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -284,7 +322,7 @@ def test_valid_requests_with_media_facts_pass() -> None:
     retake(input_media=facts(frames=192)).validate()
     extend(context=10.0, input_media=facts()).validate()  # (10 + 4) s × 24 = 336 ≤ 505 frames
     a2v(model=Model.LTX_2_5_PRO, input_media=MediaFacts(duration=10.0)).validate()
-    Hdr(video_uri="ltx://v", input_media=facts(frames=181)).validate()
+    hdr(input_media=facts(frames=181)).validate()
     reframe(placement=Placement(x=0.0, y=0.25, height=0.5)).validate()
     i2v(last_frame_uri=DATA_PNG, image_uri=DATA_PNG).validate()
 
@@ -304,21 +342,21 @@ def test_bodies_send_fps_always_and_optional_fields_only_when_set() -> None:
 
 
 def test_from_body_reports_unknown_and_missing_fields() -> None:
-    with pytest.raises(RequestValidationError) as caught:
+    with pytest.raises(InvalidRequest) as caught:
         request_from_body("text-to-video", {"prompt": "p", "model": "ltx-2-3-pro", "seed": 4})
     fields = {p.field for p in caught.value.problems}
     assert {"seed", "resolution", "duration"} <= fields
-    with pytest.raises(RequestValidationError) as caught:
+    with pytest.raises(InvalidRequest) as caught:
         request_from_body("image-to-image", {})
     assert caught.value.field == "endpoint"
     assert "text-to-video" in caught.value.allowed
-    with pytest.raises(RequestValidationError) as caught:
+    with pytest.raises(InvalidRequest) as caught:
         request_from_body(
             "video-to-video-reframe",
             {"video_uri": "ltx://v", "resolution": "720x720", "placement": {"z": 1}},
         )
     assert caught.value.field == "placement"
-    with pytest.raises(RequestValidationError) as caught:  # contract §3: reframe has no model
+    with pytest.raises(InvalidRequest) as caught:  # contract §3: reframe has no model
         request_from_body(
             "video-to-video-reframe",
             {"video_uri": "ltx://v", "model": "x", "resolution": "720x720"},
@@ -328,15 +366,9 @@ def test_from_body_reports_unknown_and_missing_fields() -> None:
 
 def test_from_body_takes_media_facts_where_there_is_media() -> None:
     body = {"video_uri": "ltx://v", "duration": 4.0}
-    with pytest.raises(RequestValidationError) as caught:
-        request_from_body("extend", body, input_media=facts(width=1440, height=1080))
+    with pytest.raises(InvalidRequest) as caught:
+        request_from_body("extend", body, facts=facts(width=1440, height=1080))
     assert caught.value.field == "video_uri"
-    with pytest.raises(RequestValidationError):
-        request_from_body(
-            "text-to-video",
-            {"prompt": "p", "model": "ltx-2-3-pro", "duration": 6, "resolution": "1920x1080"},
-            input_media=facts(),
-        )
     assert (
         request_from_body(
             "text-to-video",

@@ -19,19 +19,21 @@ import httpx
 import pytest
 
 from ltxstudio.api import (
-    AudioToVideo,
     Completed,
+    LtxClient,
+)
+from ltxstudio.core.catalog import Endpoint, Model, Resolution
+from ltxstudio.core.clock import ManualClock
+from ltxstudio.core.request import (
+    AudioToVideo,
     Extend,
     GenerationRequest,
     Hdr,
     ImageToVideo,
-    LtxClient,
     Reframe,
     Retake,
     TextToVideo,
 )
-from ltxstudio.core.catalog import Endpoint, Model, Resolution
-from ltxstudio.core.clock import ManualClock
 from tests.api.conftest import Inputs
 from tests.api.sandbox_support import (
     TEST_KEY,

@@ -23,14 +23,16 @@ import pytest
 from ltxstudio.api import (
     ApiError,
     Completed,
-    ImageToVideo,
     LtxClient,
     StorageError,
     SubmitOutcomeUnknown,
-    TextToVideo,
 )
 from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.clock import ManualClock
+from ltxstudio.core.request import (
+    ImageToVideo,
+    TextToVideo,
+)
 from ltxstudio.sandbox.faults import FaultPlan
 from tests.api.conftest import Inputs
 from tests.api.sandbox_support import TEST_KEY, probe_mp4, sandbox_config, serve

@@ -22,19 +22,21 @@ from ltxstudio.api import (
     Completed,
     LtxClient,
     RateLimitError,
-    RetryNotice,
     ServerError,
     SubmitOutcomeUnknown,
-    TextToVideo,
     Timeouts,
 )
 from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.clock import ManualClock, SystemClock
 from ltxstudio.core.remote import FailureKind
+from ltxstudio.core.request import (
+    TextToVideo,
+)
 from ltxstudio.sandbox.asgi import create_app, sandbox_of
 from ltxstudio.sandbox.faults import FaultPlan
 from ltxstudio.sandbox.service import Sandbox
 from tests.api.sandbox_support import TEST_KEY, probe_mp4, sandbox_config, serve
+from tests.support.retries import capture_retries, retry_notices
 
 pytestmark = pytest.mark.asyncio
 
@@ -51,10 +53,7 @@ class InProcess:
     def __init__(self, spec: str) -> None:
         self.clock = ManualClock()
         self.app = create_app(sandbox_config(clock=self.clock, faults=FaultPlan.parse(spec)))
-        self.notices: list[RetryNotice] = []
-        self.client = LtxClient(
-            TEST_KEY, asgi_app=self.app, clock=self.clock, on_retry=self.notices.append
-        )
+        self.client = LtxClient(TEST_KEY, asgi_app=self.app, clock=self.clock)
 
     @property
     def sandbox(self) -> Sandbox:
@@ -77,8 +76,9 @@ async def harness() -> AsyncIterator[type[InProcess]]:
 
 
 async def test_429_retry_after_is_waited_out_in_simulated_time(
-    harness: type[InProcess], monkeypatch: pytest.MonkeyPatch
+    harness: type[InProcess], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    capture_retries(caplog)
     h = harness("submit#1=429:7,submit#2=queue_full:3")
     real_waits: list[float] = []  # every asyncio.sleep that would have waited (the clock's are 0)
     sleep = asyncio.sleep  # noqa: TID251 - wrapped to catch real waits, not to wait
@@ -95,8 +95,9 @@ async def test_429_retry_after_is_waited_out_in_simulated_time(
     assert h.clock.sleeps == [7.0, 3.0]
     assert real_waits == []
     # Contract §5: on v2 a 429 rate_limit_error means the organisation's queue is full.
-    assert [type(n.error) for n in h.notices][1] is RateLimitError
-    assert "Queue limit exceeded" in h.notices[1].error.message
+    notices = retry_notices(caplog)
+    assert [type(n.error) for n in notices][1] is RateLimitError
+    assert "Queue limit exceeded" in notices[1].error.message
     stats = h.sandbox.stats()
     assert stats["requests"]["POST /v2/text-to-video"] == 3
     assert stats["jobs_created"] == 1
@@ -105,7 +106,10 @@ async def test_429_retry_after_is_waited_out_in_simulated_time(
     assert isinstance(await h.client.poll(handle), Completed)
 
 
-async def test_server_errors_on_gets_are_retried(harness: type[InProcess], tmp_path: Path) -> None:
+async def test_server_errors_on_gets_are_retried(
+    harness: type[InProcess], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    capture_retries(caplog)
     h = harness("poll#1=500,poll#2=503,poll#3=529,download#1=503:4,download#2=529")
     handle = await h.client.submit(T2V)
     await h.sandbox.idle()
@@ -116,7 +120,7 @@ async def test_server_errors_on_gets_are_retried(harness: type[InProcess], tmp_p
     injected = h.sandbox.stats()["faults_injected"]
     assert injected == ["poll=500", "poll=503", "poll=529", "download=503:4", "download=529"]
     assert 4.0 in h.clock.sleeps  # the download's Retry-After
-    kinds = [n.error.kind for n in h.notices]
+    kinds = [n.error.kind for n in retry_notices(caplog)]
     assert kinds.count(FailureKind.SERVER) == 5
 
 

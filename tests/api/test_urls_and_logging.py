@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from ltxstudio.api import LtxClient
+from ltxstudio.api import (
+    LtxClient,
+)
 from ltxstudio.api._logging import Scrubber, install_httpx_url_filter, redact_body
 from ltxstudio.api._urls import (
     check_transport_url,

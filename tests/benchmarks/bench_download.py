@@ -158,7 +158,9 @@ def serve() -> None:
 
 
 async def ours(url: str, dest: Path, marks: dict[str, float]) -> None:
-    from ltxstudio.api import LtxClient
+    from ltxstudio.api import (
+        LtxClient,
+    )
 
     def progress(done: int, total: int | None) -> None:
         if done == total:

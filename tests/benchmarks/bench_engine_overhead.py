@@ -81,9 +81,9 @@ def child() -> dict[str, list[float]]:
 
 def _request() -> Any:
     from ltxstudio.core.catalog import Model, Resolution
-    from ltxstudio.session.requests import GenerateRequest, Mode
+    from ltxstudio.session.forms import Mode, generation_request
 
-    return GenerateRequest(Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2)
+    return generation_request(Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2)
 
 
 async def _engine(base_url: str, api_key: str, round_: int) -> float:
@@ -122,7 +122,7 @@ async def _bare(base_url: str, api_key: str, count: int, out: Path) -> float:
     from ltxstudio.core.clock import SystemClock
 
     clock = SystemClock()
-    body = _request().params()
+    body = _request().to_body()
     auth = {"Authorization": f"Bearer {api_key}"}
     slots = asyncio.Semaphore(CONCURRENCY)
 

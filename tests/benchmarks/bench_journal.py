@@ -59,22 +59,22 @@ def run() -> list[Result]:
 
 def fill(path: Path) -> None:
     """10 000 jobs as a long-used journal holds them (inserted directly, not timed)."""
-    from ltxstudio.core.catalog import Endpoint
-    from ltxstudio.core.remote import FailureInfo, FailureKind, JobRef
+    from ltxstudio.core.catalog import Endpoint, Model, Resolution
+    from ltxstudio.core.lineage import Lineage
+    from ltxstudio.core.remote import FailureInfo, FailureKind, JobRef, ResultKey
+    from ltxstudio.core.request import TextToVideo
     from ltxstudio.jobs.journal import Journal
     from ltxstudio.jobs.model import Job, JobOutput, JobSpec, JobState
 
     now = time.time()
     jobs = []
     for i in range(JOBS):
-        params = {
-            "prompt": f"{PROMPT}{i}",
-            "model": "ltx-2-3-fast",
-            "duration": 6,
-            "resolution": "1920x1080",
-            "fps": 24,
-            "generate_audio": True,
-        }
+        request = TextToVideo(
+            prompt=f"{PROMPT}{i}",
+            model=Model.LTX_2_3_FAST,
+            duration=6,
+            resolution=Resolution(1920, 1080),
+        )
         state = JobState.COMPLETED
         if i % 50 == 7:
             state = JobState.FAILED
@@ -86,7 +86,7 @@ def fill(path: Path) -> None:
             Job(
                 id=jid,
                 seq=i + 1,
-                spec=JobSpec(Endpoint.TEXT_TO_VIDEO, params, lineage={"clip_id": jid}),
+                spec=JobSpec(request, lineage=Lineage(clip_id=jid)),
                 state=state,
                 created_at=now - (JOBS - i) * 60,
                 updated_at=now - (JOBS - i) * 60 + 50,
@@ -101,13 +101,16 @@ def fill(path: Path) -> None:
                 if state is JobState.FAILED
                 else None,
                 note="Content rejected." if state is JobState.FAILED else "",
-                prepared=params if done else None,
-                result_urls={"video_url": f"https://storage.example/results/{jid}.mp4?sig=x"}
+                prepared=request if done else None,
+                result_urls={ResultKey.VIDEO: f"https://storage.example/results/{jid}.mp4?sig=x"}
                 if state is JobState.COMPLETED
                 else {},
                 outputs=(
                     JobOutput(
-                        f"/home/u/.local/share/ltxstudio/results/{jid}.mp4", 9_000_000, "ab" * 32
+                        ResultKey.VIDEO,
+                        f"/home/u/.local/share/ltxstudio/results/{jid}.mp4",
+                        9_000_000,
+                        "ab" * 32,
                     ),
                 )
                 if state is JobState.COMPLETED

@@ -95,7 +95,7 @@ async def _measure(base_url: str, api_key: str) -> dict[str, object]:
     from ltxstudio.core.catalog import Model, Resolution
     from ltxstudio.jobs.model import JobState
     from ltxstudio.session import Session, SessionOptions
-    from ltxstudio.session.requests import GenerateRequest, Mode
+    from ltxstudio.session.forms import Mode, generation_request
     from ltxstudio.session.session import Submission
     from ltxstudio.settings.paths import app_paths
     from ltxstudio.settings.secrets import ApiKey, KeySource
@@ -112,7 +112,9 @@ async def _measure(base_url: str, api_key: str) -> dict[str, object]:
     idle.start()
     await _idle_for(2.0)
     idle.stop()
-    request = GenerateRequest(Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2)
+    request = generation_request(
+        Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2
+    )
     started = time.perf_counter()
     try:
         lag, jobs = await lag_while_running(session, [Submission(request)] * JOBS, limit_s=300)

@@ -5,7 +5,7 @@ Components, as named in the failure reports:
 - client: the request models of `ltxstudio.api` (`TextToVideo(...).problems()`, …), placeholder
   media URIs, `MediaFacts` where a length or size matters;
 - client body: the JSON the client would send (fields per §3, nothing "not in the API");
-- session: `ltxstudio.session.requests` (`GenerateRequest(...).problems()`, …), what the UI and
+- session: `ltxstudio.session.forms` (`generation_request(...).problems()`, …), what the UI and
   the CLI call;
 - estimate: `core.pricing.quote(request.cost_basis(facts))` from the session request, and whether
   the quote is marked published;
@@ -27,10 +27,12 @@ from typing import Any
 
 import httpx
 
-from ltxstudio.api import MediaFacts
 from ltxstudio.core.catalog import Endpoint, Model
 from ltxstudio.core.clock import ManualClock
 from ltxstudio.core.pricing import Quote, quote
+from ltxstudio.core.request import (
+    MediaFacts,
+)
 from ltxstudio.sandbox.errors import ApiError
 from ltxstudio.sandbox.service import Sandbox
 from ltxstudio.sandbox.validation import parse_request

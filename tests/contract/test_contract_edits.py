@@ -9,9 +9,14 @@ from __future__ import annotations
 from itertools import product
 from typing import Any
 
-from ltxstudio.api import Extend, Hdr, MediaFacts, Reframe, Retake
 from ltxstudio.core.catalog import Model, Resolution
-from ltxstudio.session.requests import ExtendRequest, HdrRequest, ReframeRequest, RetakeRequest
+from ltxstudio.core.request import (
+    Extend,
+    Hdr,
+    MediaFacts,
+    Reframe,
+    Retake,
+)
 from tests.contract import expected as X
 from tests.contract.expected import Verdict
 from tests.contract.support import (
@@ -23,6 +28,7 @@ from tests.contract.support import (
     sandbox_says,
     session_says,
 )
+from tests.support.requests import build
 
 
 def test_retake_fields() -> None:
@@ -47,10 +53,10 @@ def test_retake_fields() -> None:
         client = Retake(**kwargs)
         f.verdict("client", row, want, *client_says(client))
         if model in (None, *X.CURRENT_MODELS):
-            session = RetakeRequest(
-                VID,
-                start,
-                duration,
+            session = Retake(
+                video_uri=VID,
+                start_time=start,
+                duration=duration,
                 mode=mode or "replace_audio_and_video",
                 model=Model(model or X.PRO_23),
                 resolution=Resolution.parse(size) if size else None,
@@ -69,8 +75,13 @@ def test_retake_fields() -> None:
     ):
         f.rows += 1
         row = f"retake input {facts.width}x{facts.height} {facts.frame_count} frames"
-        f.verdict("client", row, want, *client_says(Retake(**_edit(facts), start_time=0)))
-        f.verdict("session", row, want, *session_says(RetakeRequest(VID, 0, 2), facts))
+        f.verdict("client", row, want, *client_says(build(Retake, **_edit(facts), start_time=0)))
+        f.verdict(
+            "session",
+            row,
+            want,
+            *session_says(Retake(video_uri=VID, start_time=0, duration=2), facts),
+        )
     f.assert_none()
 
 
@@ -111,8 +122,12 @@ def test_extend_fields_and_the_505_frame_budget() -> None:
                 kwargs[name] = model_arg(value) if name == "model" else value
         f.verdict("client", row, want, *client_says(Extend(**kwargs)))
         if model in (None, *X.CURRENT_MODELS):
-            session = ExtendRequest(
-                VID, duration, mode=mode or "end", context=context, model=Model(model or X.PRO_23)
+            session = Extend(
+                video_uri=VID,
+                duration=duration,
+                mode=mode or "end",
+                context=context,
+                model=Model(model or X.PRO_23),
             )
             f.verdict("session", row, want, *session_says(session))
         raw = {k: str(v) if k == "model" else v for k, v in kwargs.items()}
@@ -141,9 +156,11 @@ def test_extend_fields_and_the_505_frame_budget() -> None:
             f"extend {duration2:g} s + context {context2} on {facts.width}x{facts.height} "
             f"{facts.duration:g} s at {facts.fps:g} fps"
         )
-        client = Extend(video_uri=VID, duration=duration2, context=context2, input_media=facts)
+        client = build(
+            Extend, video_uri=VID, duration=duration2, context=context2, input_media=facts
+        )
         f.verdict("client", row, want, *client_says(client))
-        session = ExtendRequest(VID, duration2, context=context2)
+        session = Extend(video_uri=VID, duration=duration2, context=context2)
         f.verdict("session", row, want, *session_says(session, facts))
     f.assert_none()
 
@@ -178,7 +195,7 @@ def test_reframe_takes_no_model_and_hdr_one_field() -> None:
         )
         if model is None:  # the client has no model field for reframe (it is ignored)
             f.verdict("client", row, want, *client_says(Reframe(video_uri=VID, resolution=size)))
-            session = ReframeRequest(VID, Resolution.parse(size))
+            session = Reframe(video_uri=VID, resolution=Resolution.parse(size))
             f.verdict("session", row, want, *session_says(session))
         raw = {"video_uri": VID, "resolution": size}
         if model is not None:
@@ -192,9 +209,9 @@ def test_reframe_takes_no_model_and_hdr_one_field() -> None:
     ):
         f.rows += 1
         row = f"reframe input {facts.duration:g} s at {facts.fps:g} fps"
-        client = Reframe(video_uri=VID, resolution=Resolution(1280, 720), input_media=facts)
+        client = build(Reframe, video_uri=VID, resolution=Resolution(1280, 720), input_media=facts)
         f.verdict("client", row, want, *client_says(client))
-        session = ReframeRequest(VID, Resolution(1280, 720))
+        session = Reframe(video_uri=VID, resolution=Resolution(1280, 720))
         f.verdict("session", row, want, *session_says(session, facts))
     # HDR: one field; frame caps by input tier (181 / 101 / 41), nothing above 4K
     f.rows += 1
@@ -222,10 +239,12 @@ def test_reframe_takes_no_model_and_hdr_one_field() -> None:
         )
         facts = MediaFacts(frames / 24, width, height, 24.0, frames)
         row = f"hdr {width}x{height} {frames} frames"
-        f.verdict("client", row, want, *client_says(Hdr(video_uri=VID, input_media=facts)))
-        f.verdict("session", row, want, *session_says(HdrRequest(VID), facts))
+        f.verdict("client", row, want, *client_says(build(Hdr, video_uri=VID, input_media=facts)))
+        f.verdict("session", row, want, *session_says(Hdr(video_uri=VID), facts))
     f.rows += 1
     over = MediaFacts(1.0, 4096, 2160, 24.0, 24)
     want = Verdict(False, "§3 HDR inputs up to 4K (READING R9)")
-    f.verdict("client", "hdr 4096x2160", want, *client_says(Hdr(video_uri=VID, input_media=over)))
+    f.verdict(
+        "client", "hdr 4096x2160", want, *client_says(build(Hdr, video_uri=VID, input_media=over))
+    )
     f.assert_none()

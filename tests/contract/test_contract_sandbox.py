@@ -16,21 +16,20 @@ from typing import Any
 
 import pytest
 
-from ltxstudio.api import (
+from ltxstudio.core.catalog import Model, Resolution
+from ltxstudio.core.pricing import Quote
+from ltxstudio.core.request import (
     AudioToVideo,
     Extend,
     Hdr,
     ImageToVideo,
+    InvalidRequest,
     MediaFacts,
     Reframe,
-    RequestValidationError,
     Retake,
     TextToVideo,
 )
-from ltxstudio.api.models import request_from_body
-from ltxstudio.core.catalog import Model, Resolution
-from ltxstudio.core.pricing import Quote
-from ltxstudio.session.requests import GenerateRequest, Mode
+from ltxstudio.session.forms import Mode, generation_request
 from tests.contract import expected as X
 from tests.contract import prices as P
 from tests.contract.expected import Verdict
@@ -51,6 +50,7 @@ from tests.contract.support import (
     quoted,
     session_says,
 )
+from tests.support.requests import build, request_from_body
 
 # ---------------------------------------------------------------------------- §3 audio-to-video
 
@@ -119,15 +119,15 @@ async def test_audio_to_video(app: App, media: Media) -> None:
     f.rows += 1
     body = AudioToVideo(audio_uri=AUD, prompt=PROMPT).to_body()
     f.equal("client body", "a2v default fps", X.A2V_DEFAULT_FPS, body.get("fps"), "§3 fps 24")
-    session = GenerateRequest(Mode.AUDIO, PROMPT, audio=AUD)
-    f.equal("session", "a2v default fps", 24, session.params().get("fps"), "§3 fps default 24")
+    session = generation_request(Mode.AUDIO, PROMPT, audio=AUD)
+    f.equal("session", "a2v default fps", 24, session.to_body().get("fps"), "§3 fps default 24")
     f.equal("session", "a2v default model", X.PRO_23, session.model.value, "§2 A2V default")
     names = {x.name for x in fields(AudioToVideo)}
     f.equal("client", "a2v guidance_scale", False, "guidance_scale" in names, "§3 no guidance")
     try:
         request_from_body(X.A2V, {"audio_uri": AUD, "prompt": PROMPT, "guidance_scale": 5})
         f.note("client", "a2v body with guidance_scale", "§3 no guidance_scale", "accepted")
-    except RequestValidationError:
+    except InvalidRequest:
         f.ok("client")
     # READING R11: guidance_scale was a field until 2026-08-19. The sandbox names it in a 400
     # rather than ignore it as it ignores an unknown field, so a client that still sends it is
@@ -183,14 +183,14 @@ async def _a2v_row(f: Findings, app: App, media: Media, row: A2vRow) -> None:
     ):
         if value is not None:
             kwargs[name] = value
-    client = AudioToVideo(**kwargs)
+    client = build(AudioToVideo, **kwargs)
     client_ok, why = client_says(client)
     f.verdict("client", label, client_want, client_ok, why)
     if client_ok:
         check_client_body(f, label, X.A2V, client.to_body())
     # session
     if row.model in (None, *X.CURRENT_MODELS):
-        session = GenerateRequest(
+        session = generation_request(
             Mode.AUDIO,
             row.prompt or "",
             Model(row.model or X.PRO_23),
@@ -253,7 +253,7 @@ def _body(client: Any, raw: dict[str, Any]) -> dict[str, Any]:
     """The body the client would send, or the raw body when the client refuses it."""
     try:
         body: dict[str, Any] = client.to_body()
-    except RequestValidationError:
+    except InvalidRequest:
         return raw
     return body
 

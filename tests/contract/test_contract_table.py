@@ -20,26 +20,20 @@ from typing import Any
 
 import pytest
 
-from ltxstudio.api import (
+from ltxstudio.core.catalog import Model, Resolution
+from ltxstudio.core.pricing import Quote
+from ltxstudio.core.request import (
     AudioToVideo,
     Extend,
+    Hdr,
     ImageToVideo,
+    InvalidRequest,
     MediaFacts,
-    RequestValidationError,
+    Reframe,
     Retake,
     TextToVideo,
 )
-from ltxstudio.api.models import request_from_body
-from ltxstudio.core.catalog import Model, Resolution
-from ltxstudio.core.pricing import Quote
-from ltxstudio.session.requests import (
-    ExtendRequest,
-    GenerateRequest,
-    HdrRequest,
-    Mode,
-    ReframeRequest,
-    RetakeRequest,
-)
+from ltxstudio.session.forms import Mode, generation_request
 from tests.contract import expected as X
 from tests.contract import prices as P
 from tests.contract.expected import Verdict
@@ -59,6 +53,7 @@ from tests.contract.support import (
     sandbox_says,
     session_says,
 )
+from tests.support.requests import request_from_body
 
 SHARED = Path(os.environ.get("LTXSTUDIO_SHARED", Path(__file__).resolve().parents[3] / "shared"))
 
@@ -183,7 +178,7 @@ def _generation_row(
             f.equal("client body", row, True, client_body.get("duration", 0) is None, "§2 null")
     # session: what the UI and the CLI build (current models only: the picker has no others)
     if model in X.CURRENT_MODELS:
-        session = GenerateRequest(
+        session = generation_request(
             Mode.TEXT if endpoint == X.T2V else Mode.IMAGE,
             PROMPT,
             Model(model),
@@ -240,7 +235,7 @@ def test_duration_key_must_be_present() -> None:
         try:
             request_from_body(endpoint, body)
             f.verdict("client", row, want, True)
-        except RequestValidationError as exc:
+        except InvalidRequest as exc:
             f.verdict("client", row, want, False, str(exc))
         f.verdict("sandbox validation", row, want, *sandbox_says(endpoint, body))
     f.assert_none()
@@ -281,19 +276,19 @@ def _prompt_requests(endpoint: str, prompt: str) -> tuple[Any, Any, dict[str, An
             **image,
         )
         mode = Mode.TEXT if endpoint == X.T2V else Mode.IMAGE
-        session = GenerateRequest(mode, prompt, image=image.get("image_uri"))
+        session = generation_request(mode, prompt, image=image.get("image_uri"))
         return client, session, {"prompt": prompt, **gen, **image}
     if endpoint == X.A2V:
         client = AudioToVideo(audio_uri=AUD, prompt=prompt)
-        session = GenerateRequest(Mode.AUDIO, prompt, audio=AUD)
+        session = generation_request(Mode.AUDIO, prompt, audio=AUD)
         return client, session, {"audio_uri": AUD, "prompt": prompt}
     if endpoint == X.RETAKE:
         client = Retake(video_uri=VID, start_time=0, duration=2, prompt=prompt)
-        session = RetakeRequest(VID, 0, 2, prompt=prompt)
+        session = Retake(video_uri=VID, start_time=0, duration=2, prompt=prompt)
         return client, session, {"video_uri": VID, "start_time": 0, "duration": 2, "prompt": prompt}
     assert endpoint == X.EXTEND
     client = Extend(video_uri=VID, duration=2, prompt=prompt)
-    session = ExtendRequest(VID, 2, prompt=prompt)
+    session = Extend(video_uri=VID, duration=2, prompt=prompt)
     return client, session, {"video_uri": VID, "duration": 2, "prompt": prompt}
 
 
@@ -315,7 +310,7 @@ def test_estimates_match_every_priced_row() -> None:
 
     for p in P.GEN_PRICES:
         mode = Mode.TEXT if p.endpoint == X.T2V else Mode.IMAGE
-        request = GenerateRequest(
+        request = generation_request(
             mode,
             PROMPT,
             Model(p.model),
@@ -327,7 +322,7 @@ def test_estimates_match_every_priced_row() -> None:
         row = f"{p.endpoint} {p.model} {p.size} {p.fps} fps {p.duration} s"
         check(row, quoted(request), p.usd, True, True)
     for a in P.A2V_PRICES:
-        request = GenerateRequest(
+        request = generation_request(
             Mode.AUDIO,
             PROMPT,
             Model(a.model or X.PRO_23),
@@ -342,22 +337,22 @@ def test_estimates_match_every_priced_row() -> None:
         facts = MediaFacts(float(r.input_seconds), 320, 180, 24.0)
         check(
             f"retake of {r.input_seconds} s",
-            quoted(RetakeRequest(VID, 0, 2), facts),
+            quoted(Retake(video_uri=VID, start_time=0, duration=2), facts),
             r.usd,
             True,
             True,
         )
     for e in P.EXTEND_PRICES:
         facts = MediaFacts(float(e.input_seconds), 320, 180, float(e.input_fps))
-        request2 = ExtendRequest(VID, float(e.duration), context=e.context)
+        request2 = Extend(video_uri=VID, duration=float(e.duration), context=e.context)
         check(f"extend {e.name}", quoted(request2, facts), e.usd, True, e.exact)
     for h in P.HDR_PRICES:
         facts = MediaFacts(float(h.input_seconds), h.width, h.height, 24.0, h.frames)
         row = f"hdr {h.width}x{h.height} {h.frames} frames at 24 fps"
-        check(row, quoted(HdrRequest(VID), facts), h.usd, True, True)
+        check(row, quoted(Hdr(video_uri=VID), facts), h.usd, True, True)
     for p2 in P.REFRAME_PRICES:
         facts = MediaFacts(float(p2.input_seconds), 320, 180, 24.0)
-        request3 = ReframeRequest(VID, Resolution.parse(p2.size))
+        request3 = Reframe(video_uri=VID, resolution=Resolution.parse(p2.size))
         check(f"reframe to {p2.size}", quoted(request3, facts), p2.usd, True, True)
     f.assert_none()
 

@@ -7,11 +7,13 @@ from pathlib import Path
 import av
 import pytest
 
-from ltxstudio.core.catalog import Model, Resolution
+from ltxstudio.core.catalog import Model, Resolution, RetakeMode
+from ltxstudio.core.lineage import RetakeSegment
+from ltxstudio.core.request import Extend, Retake
 from ltxstudio.jobs.model import JobState
 from ltxstudio.library.model import TakeKind
 from ltxstudio.session import BadInput
-from ltxstudio.session.requests import ExtendRequest, GenerateRequest, Mode, RetakeRequest
+from ltxstudio.session.forms import Mode, generation_request
 from tests.engine.conftest import OpenSession
 
 pytestmark = pytest.mark.asyncio
@@ -28,7 +30,7 @@ async def test_generate_retake_extend_make_three_takes_with_provenance(
     open_session: OpenSession, prompt: str, tmp_path: Path
 ) -> None:
     s = await open_session()
-    req = GenerateRequest(Mode.TEXT, prompt, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 4)
+    req = generation_request(Mode.TEXT, prompt, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 4)
     job = await s.generate(req, output_path=tmp_path / "a.mp4")
     assert job.estimate_usd == Decimal("0.12")  # 4 s at 720p on 2.3 Fast: $0.03/s
     (done,) = await asyncio.wait_for(s.wait([job]), 60)
@@ -39,19 +41,20 @@ async def test_generate_retake_extend_make_three_takes_with_provenance(
     original = await s.take_for_file(tmp_path / "a.mp4")
     assert original.provenance.job_id == job.id
     assert original.provenance.simulated
-    retake = await s.edit(RetakeRequest("", 1.0, 2.0, prompt="rain begins"), original)
+    retake = await s.edit(
+        Retake(video_uri=tmp_path / "a.mp4", start_time=1.0, duration=2.0, prompt="rain begins"),
+        original,
+    )
     (r,) = await asyncio.wait_for(s.wait([retake]), 60)
     assert r.state is JobState.COMPLETED, r.note
     second = s.library.active_take(original.clip_id)
     assert second is not None
     assert second.kind is TakeKind.RETAKE
     assert second.provenance.parent_take_id == original.id
-    assert second.provenance.segment == {
-        "start_time": 1.0,
-        "duration": 2.0,
-        "mode": "replace_audio_and_video",
-    }
-    ext = await s.edit(ExtendRequest("", 2.0), second, output_path=tmp_path / "c.mp4")
+    assert second.provenance.segment == RetakeSegment(1.0, 2.0, RetakeMode.AUDIO_AND_VIDEO)
+    ext = await s.edit(
+        Extend(video_uri=tmp_path / "a.mp4", duration=2.0), second, output_path=tmp_path / "c.mp4"
+    )
     (e,) = await asyncio.wait_for(s.wait([ext]), 60)
     assert e.state is JobState.COMPLETED, e.note
     takes = s.library.takes(original.clip_id)
@@ -72,11 +75,13 @@ async def test_bad_input_is_refused_before_anything_is_sent(
     bogus = tmp_path / "not-an-image.png"
     bogus.write_text("hello")
     with pytest.raises(BadInput) as info:
-        await s.generate(GenerateRequest(Mode.IMAGE, "a cat walks", image=str(bogus)))
+        await s.generate(generation_request(Mode.IMAGE, "a cat walks", image=str(bogus)))
     assert "first frame" in str(info.value)
     with pytest.raises(BadInput, match="duration: 12 s is not available"):
         await s.generate(
-            GenerateRequest(Mode.TEXT, "a cat", Model.LTX_2_3_PRO, Resolution(1920, 1080), 24, 12)
+            generation_request(
+                Mode.TEXT, "a cat", Model.LTX_2_3_PRO, Resolution(1920, 1080), 24, 12
+            )
         )
     assert len(s.store) == 0
 

@@ -23,11 +23,10 @@ from ltxstudio.media import (
     VideoStreamInfo,
     check,
     check_info,
-    errors,
     max_file_bytes,
     transport_cap,
 )
-from ltxstudio.media.checks import sent_bytes
+from ltxstudio.media.checks import errors, sent_bytes
 from tests.media.conftest import Matrix
 
 pytestmark = pytest.mark.timeout(120)

@@ -21,9 +21,9 @@ from ltxstudio.media import (
     Transport,
     check,
     convert,
-    errors,
     probe,
 )
+from ltxstudio.media.checks import errors
 from ltxstudio.media.convert import VideoPlan
 from tests.media.conftest import Matrix, digest
 from tests.support.media_factory import read_frame_index

@@ -86,7 +86,7 @@ def sure_passes(rows: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def _media(row: dict[str, Any]) -> bool:
-    return bool(json.loads(str(row["spec"]))["media"])
+    return bool(json.loads(str(row["spec"]))["request"]["media"])
 
 
 def _fresh(batch: Path) -> list[dict[str, Any]]:
@@ -94,7 +94,12 @@ def _fresh(batch: Path) -> list[dict[str, Any]]:
     lines = [json.loads(line) for line in batch.read_text().splitlines()]
     media = [{"image": line["image"]} if "image" in line else {} for line in lines]
     return [
-        {"state": "queued", "prepared": None, "outputs": "[]", "spec": json.dumps({"media": m})}
+        {
+            "state": "queued",
+            "prepared": None,
+            "outputs": "[]",
+            "spec": json.dumps({"request": {"media": m}}),
+        }
         for m in media
     ]
 

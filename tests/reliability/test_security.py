@@ -28,7 +28,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from ltxstudio.api import ApiConnectionError, LtxClient, RetryPolicy
+from ltxstudio.api import (
+    ApiConnectionError,
+    LtxClient,
+    RetryPolicy,
+)
 from ltxstudio.cli import build_parser
 from ltxstudio.cli import run as run_cli
 from ltxstudio.core.clock import ManualClock

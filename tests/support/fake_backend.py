@@ -33,8 +33,9 @@ from ltxstudio.core.remote import (
     Pending,
     Processing,
     Progress,
+    ResultKey,
 )
-from ltxstudio.jobs.model import JobSpec
+from ltxstudio.core.request import RemoteUri, Request
 
 
 def failure(kind: FailureKind, message: str = "scripted", **kw: Any) -> ApiFailure:
@@ -104,18 +105,20 @@ class FakeBackend:
         now = self.clock.time()
         return sum(1 for t in self.remote.values() if now - t < self.render_seconds)
 
-    async def prepare(self, spec: JobSpec, progress: Progress) -> Mapping[str, Any]:
+    async def prepare(self, request: Request, progress: Progress) -> Request:
         self._scripted("prepare")
         progress(50, 100)
         progress(100, 100)
-        return {
-            **spec.params,
-            **{k: f"ltx://uploads/{Path(v).name}" for k, v in spec.media.items()},
-        }
+        return request.with_media(
+            {
+                k: RemoteUri(f"ltx://uploads/{Path(v.path).name}")
+                for k, v in request.local_files().items()
+            }
+        )
 
-    async def submit(self, endpoint: Endpoint, body: Mapping[str, Any]) -> JobRef:
+    async def submit(self, request: Request) -> JobRef:
         self.attempted_submits += 1
-        call = SubmitCall(endpoint, dict(body), self.clock.time())
+        call = SubmitCall(request.endpoint, request.to_body(), self.clock.time())
         self.calls.append(call)
         if self.hold_submits:
             call.answer = asyncio.get_running_loop().create_future()
@@ -169,7 +172,7 @@ class FakeBackend:
             return Pending()
         if age < self.render_seconds:
             return Processing()
-        return Completed({"video_url": f"https://storage.example/{ref.id}.mp4"})
+        return Completed({ResultKey.VIDEO: f"https://storage.example/{ref.id}.mp4"})
 
     async def download(self, url: str, dest: Path, progress: Progress) -> Downloaded:
         self._scripted("download")

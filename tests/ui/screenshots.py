@@ -12,9 +12,10 @@ import asyncio
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 SIZES = ((1600, 1000), (1280, 800))
 PROMPTS = (
@@ -55,13 +56,15 @@ async def capture(out: Path) -> list[Path]:
     from PySide6.QtWidgets import QWidget
 
     from ltxstudio.core.catalog import Model, Resolution
+    from ltxstudio.core.request import GenerationRequest
     from ltxstudio.jobs.model import JobState
     from ltxstudio.sandbox.asgi import sandbox_of
     from ltxstudio.session import Session, SessionOptions
-    from ltxstudio.session.requests import GenerateRequest, Mode
+    from ltxstudio.session.forms import Mode, generation_request
     from ltxstudio.settings.model import Backend
     from ltxstudio.ui.generate_panel import _select
     from ltxstudio.ui.main_window import MainWindow
+    from ltxstudio.ui.selftest_dialog import show_selftest
     from tests.ui.viewer.screens import capture_viewer
 
     out.mkdir(parents=True, exist_ok=True)
@@ -75,6 +78,14 @@ async def capture(out: Path) -> list[Path]:
         # Waiting on the qasync loop lets Qt lay out and paint (never processEvents() here:
         # re-entering the loop from a coroutine breaks the other tasks' steps).
         await asyncio.sleep(seconds)  # noqa: TID251 - a screenshot tool waits for paint
+
+    async def shoot_window(other: Any, name: str) -> None:
+        nonlocal window
+        mine, window = window, other
+        try:
+            await shoot(name)
+        finally:
+            window = mine
 
     async def shoot(name: str, widget: QWidget | None = None) -> None:
         """The window at each size as the screen shows it, or one `widget` on its own."""
@@ -106,8 +117,8 @@ async def capture(out: Path) -> list[Path]:
                 raise TimeoutError("the app did not reach the state to capture")
             await settle(0.2)
 
-    def request(prompt: str, seconds: int = 4) -> GenerateRequest:
-        return GenerateRequest(
+    def request(prompt: str, seconds: int = 4) -> GenerationRequest:
+        return generation_request(
             Mode.TEXT, prompt, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, seconds
         )
 
@@ -126,6 +137,33 @@ async def capture(out: Path) -> list[Path]:
     _select(panel.fps, 25)
     _select(panel.camera, "jib_up")
     await shoot("13-generate-audio-fields")
+    # Image and audio modes with their files in (issue 14, item 14: rows were clipped, a
+    # horizontal scroll bar appeared and the audio's Convert fix fell below the fold).
+    from tests.support.media_factory import make_audio, make_image
+
+    media_dir = Path(tempfile.mkdtemp())
+    panel.set_mode(Mode.IMAGE)
+    panel.image.set_path(
+        make_image(media_dir / "harbour-at-dawn-first-frame.png", width=1280, height=720)
+    )
+    panel.last_frame.set_path(make_image(media_dir / "harbour-last.png", width=1280, height=720))
+    await until(
+        lambda: panel.image.inspection is not None and panel.last_frame.inspection is not None
+    )
+    await shoot("14-generate-image-mode")
+    panel.last_frame.set_path(None)
+    panel.add_last_frame.setChecked(False)
+    panel.set_mode(Mode.AUDIO)
+    panel.audio.set_path(
+        make_audio(
+            media_dir / "foghorn-and-wind-field-recording.wav", seconds=6.0, codec="pcm_s16le"
+        )
+    )
+    await until(lambda: panel.audio.inspection is not None)
+    await shoot("15-generate-audio-mode")
+    panel.image.set_path(None)
+    panel.last_frame.set_path(None)
+    panel.audio.set_path(None)
     panel.set_mode(Mode.TEXT)
     if os.environ.get("LTXSTUDIO_SHOTS") == "generate":  # just the generate panel's screens
         window.close()
@@ -141,6 +179,9 @@ async def capture(out: Path) -> list[Path]:
     await until(lambda: any(j.state is JobState.PROCESSING for j in session.store))
     await until(lambda: window.clips_model.rowCount() == 2)
     await shoot("02-queue-and-library")
+    window.quit_action.trigger()  # jobs running: the app says what quitting does to them
+    await shoot("16-quit-with-jobs-running")
+    window.quit_question.done(0)
 
     await until(lambda: all(j.state.terminal for j in session.store), 180)
     await capture_viewer(window, session, shoot, until)
@@ -164,19 +205,71 @@ async def capture(out: Path) -> list[Path]:
     await shoot("05-settings", window.settings_dialog)
     window.settings_dialog.reject()
 
-    window._about()
+    session.add_simulated_credit()
+    window.generate.prompt.set_text(PROMPTS[0])
+    window.generate_action.trigger()
+    await until(lambda: len(window.queue.model.store) and window.duplicates._last is not None)
+    window.generate_action.trigger()  # the same request again, a moment later
+    await shoot("17-same-request-again")
+    window.duplicates.question.done(0)
+
+    window.show_keyboard_help()
+    await shoot("18-keyboard-shortcuts")
+    window.keyboard_help.close()
+    editor = window.edit_shortcuts()
+    editor.select("viewer.frame_forward")
+    editor.set_keys(("Left",))  # One frame back's key: refused before it is applied
+    await shoot("19-keyboard-settings-conflict")
+    editor.reject()
+
+    window.about()
     await shoot("10-about", window.about_dialog)
     window.about_dialog.close()
-    window._selftest()
-    await until(
-        lambda: window.selftest_dialog.task is not None and window.selftest_dialog.task.done()
-    )
-    await shoot("11-selftest", window.selftest_dialog)
-    window.selftest_dialog.close()
+    selftest = show_selftest(window)  # what the app does on the window's selftest_requested
+    await until(lambda: selftest.task is not None and selftest.task.done())
+    await shoot("11-selftest", selftest)
+    selftest.close()
 
     window.close()
     await session.aclose()
+    await capture_offline(shoot_window, until)
     return saved
+
+
+async def capture_offline(
+    shoot_window: Callable[[Any, str], Awaitable[None]], until: Callable[..., Awaitable[None]]
+) -> None:
+    """A key but no network: the badge says offline — retrying, with the plain reason."""
+    import socket
+
+    from ltxstudio.core.catalog import Model, Resolution
+    from ltxstudio.session import Session, SessionOptions
+    from ltxstudio.session.forms import Mode, generation_request
+    from ltxstudio.settings.model import Backend
+    from ltxstudio.settings.secrets import ApiKey, KeySource
+    from ltxstudio.ui.layout_store import MemoryLayout
+    from ltxstudio.ui.main_window import MainWindow
+
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    session = await Session.open(
+        SessionOptions(
+            backend=Backend.LIVE,
+            base_url=f"http://127.0.0.1:{port}",
+            api_key=ApiKey("ltx-screenshot-key", KeySource.SESSION),
+        )
+    )
+    session.start()
+    window = MainWindow(session, layout=MemoryLayout())
+    window.show()
+    await session.generate(
+        generation_request(Mode.TEXT, PROMPTS[1], Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 6)
+    )
+    await until(lambda: "offline" in window.backend_label.text())
+    await shoot_window(window, "20-offline-retrying")
+    await session.aclose()
+    window.close()
 
 
 def main(argv: list[str]) -> int:

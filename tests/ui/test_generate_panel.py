@@ -4,11 +4,15 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from ltxstudio.api import MediaFacts
 from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.pricing import Quote, quote
+from ltxstudio.core.request import (
+    GenerationRequest,
+    LocalFile,
+    MediaFacts,
+)
+from ltxstudio.session.forms import Mode
 from ltxstudio.session.history import Presets
-from ltxstudio.session.requests import GenerateRequest, Mode
 from ltxstudio.ui.generate_panel import GeneratePanel, _select
 
 GOOD = (
@@ -17,7 +21,7 @@ GOOD = (
 )
 
 
-def estimate(req: GenerateRequest, facts: MediaFacts | None) -> Quote:
+def estimate(req: GenerationRequest, facts: MediaFacts | None) -> Quote:
     return quote(req.cost_basis(facts))
 
 
@@ -71,13 +75,17 @@ def test_modes_show_the_right_pickers_and_block_with_reasons(qtbot: QtBot, tmp_p
     p.prompt.set_text(GOOD)
     p.set_mode(Mode.IMAGE)
     assert p.image.isVisible()
+    # The optional last frame is one line until asked for (issue 14, item 14).
+    assert p.add_last_frame.isVisible()
+    assert not p.last_frame.isVisible()
+    p.add_last_frame.click()
     assert p.last_frame.isVisible()
     assert not p.audio.isVisible()
     assert p.reason.text() == "image-to-video needs a first-frame image"
     p.image.set_path(tmp_path / "first.png")
     assert p.generate_button.isEnabled()
     req = p.request()
-    assert req.media() == {"image_uri": str(tmp_path / "first.png")}
+    assert req.media() == {"image_uri": LocalFile(str(tmp_path / "first.png"))}
     p.set_mode(Mode.AUDIO)
     assert [Model(m) for m in items(p.model)] == [
         Model.LTX_2_3_PRO,
@@ -100,8 +108,8 @@ def test_modes_show_the_right_pickers_and_block_with_reasons(qtbot: QtBot, tmp_p
     p.audio.set_path(tmp_path / "song.m4a")
     p.last_frame.set_path(tmp_path / "last.png")
     req = p.request()
-    assert req.params()["fps"] == 48
-    assert req.media()["last_frame_uri"] == str(tmp_path / "last.png")
+    assert req.fps == 48
+    assert req.media()["last_frame_uri"] == LocalFile(str(tmp_path / "last.png"))
     assert p.reason.text() == ""  # the image from image mode is still there
     p.image.set_path(None)
     assert p.reason.text() == "a last frame needs a first-frame image too"
@@ -114,7 +122,7 @@ def test_ctrl_enter_emits_the_request_and_presets_round_trip(qtbot: QtBot, tmp_p
     with qtbot.waitSignal(p.generate_requested) as blocker:
         p.trigger_generate()
     (req,) = blocker.args
-    assert req.params()["duration"] == 8
+    assert req.duration == 8
     values = p.preset_values()
     p.prompt.set_text("")
     _select(p.duration, 4)

@@ -17,7 +17,7 @@ from ltxstudio.core.logsetup import configure
 from ltxstudio.jobs.model import JobState
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.session import SessionOptions
-from ltxstudio.session.requests import GenerateRequest, Mode
+from ltxstudio.session.forms import Mode, generation_request
 from ltxstudio.settings import secrets
 from ltxstudio.settings.model import Backend
 from ltxstudio.settings.paths import app_paths
@@ -55,7 +55,7 @@ async def test_the_key_is_nowhere_on_disk(qtbot, isolated_home: Path, tmp_path: 
             assert session is not None
             assert not session.simulated
             assert secrets.load_key() is not None  # stored in the (test) keyring
-            request = GenerateRequest(
+            request = generation_request(
                 Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2
             )
             job = await session.generate(request)

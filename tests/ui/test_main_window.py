@@ -10,8 +10,8 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from ltxstudio.jobs.model import JobState
-from ltxstudio.jobs.runner import HoldReason
-from ltxstudio.session.requests import GenerateRequest, Mode
+from ltxstudio.jobs.queue_state import HoldReason
+from ltxstudio.session.forms import Mode, generation_request
 from tests.support.media_factory import make_image
 from tests.ui.conftest import App, until
 
@@ -89,10 +89,12 @@ async def test_cancel_retry_pause_resume_and_reorder(open_app) -> None:  # type:
     w.queue.pause_button.click()
     assert s.runner.hold is not None
     assert w.queue.banner.isVisible()
-    request = GenerateRequest(Mode.TEXT, PROMPT, resolution=None)
+    request = generation_request(Mode.TEXT, PROMPT, resolution=None)
     from ltxstudio.core.catalog import Model, Resolution
 
-    request = GenerateRequest(Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2)
+    request = generation_request(
+        Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2
+    )
     jobs = [await s.generate(request) for _ in range(3)]
     assert states_of(app) == [JobState.QUEUED] * 3  # paused: nothing starts
     mime = w.jobs_model.mimeData([w.jobs_model.index(2, 0)])
@@ -123,7 +125,7 @@ async def test_402_pauses_the_queue_and_says_so(open_app) -> None:  # type: igno
     from ltxstudio.core.catalog import Model, Resolution
 
     await s.generate(
-        GenerateRequest(Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2)
+        generation_request(Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2)
     )
     await until(lambda: s.runner.hold is not None, w.jobs_model.dataChanged)
     assert s.runner.hold is not None
@@ -152,4 +154,8 @@ async def test_generate_says_why_with_the_files_own_sentence(open_app, tmp_path:
     w.generate.image.set_path(fake)
     await until(lambda: w.generate.image.inspection is not None, w.generate.image.changed)
     assert "still checking" not in w.generate.reason.text()
-    assert "text file" in w.generate.reason.text()
+    # Under the button, a pointer to the file's own sentence (issue 14, item 14); the whole
+    # sentence is on the file and in the button's tooltip.
+    assert w.generate.reason.text() == "First frame: see the problem above."
+    assert "text file" in w.generate.generate_button.toolTip()
+    assert "text file" in w.generate.image.issues.text()

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 from ltxstudio.core.clock import ManualClock
 from ltxstudio.jobs.journal import Journal
 from ltxstudio.jobs.model import JobState
-from ltxstudio.jobs.runner import Hold, HoldReason, QueueStatus
+from ltxstudio.jobs.queue_state import Hold, HoldReason, QueueStatus
 from ltxstudio.jobs.store import JobStore
 from ltxstudio.ui.models.job_table import JobTableModel
 from ltxstudio.ui.queue_panel import QueuePanel

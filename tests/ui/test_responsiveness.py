@@ -21,7 +21,7 @@ from ltxstudio.core.clock import SystemClock
 from ltxstudio.jobs.model import Job, JobState
 from ltxstudio.sandbox.config import SandboxConfig
 from ltxstudio.session import Session, SessionOptions
-from ltxstudio.session.requests import GenerateRequest, Mode
+from ltxstudio.session.forms import Mode, generation_request
 from ltxstudio.session.session import Submission
 from ltxstudio.settings.model import Backend
 from ltxstudio.settings.paths import app_paths
@@ -60,7 +60,9 @@ async def test_a_10ms_timer_keeps_ticking_while_20_jobs_run(qtbot, isolated_home
             ticks_when_ended.append(recorder.ticks)
 
     session.store.changed.connect(on_change)
-    request = GenerateRequest(Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2)
+    request = generation_request(
+        Mode.TEXT, PROMPT, Model.LTX_2_3_FAST, Resolution(1280, 720), 24, 2
+    )
     try:
         # 180 s is a hang guard, not a figure: the run takes a few seconds.
         lag, jobs = await lag_while_running(

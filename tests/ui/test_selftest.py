@@ -14,6 +14,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QGuiApplication
 
 from ltxstudio import __version__
+from ltxstudio.session import SessionOptions
+from ltxstudio.settings.model import Backend
 from ltxstudio.settings.paths import app_paths
 from ltxstudio.ui import selftest
 from ltxstudio.ui.selftest import Status, run_selftest
@@ -88,26 +90,39 @@ async def test_no_usable_keyring_is_a_warning_not_a_failure(
 
 @pytest.mark.asyncio
 @pytest.mark.slow
-async def test_help_run_selftest_shows_the_report_without_blocking(open_app: Any) -> None:
-    app = await open_app()
-    window = app.window
-    (action,) = [a for a in window.actions() if a.text() == "Run self-test…"]
-    action.trigger()
-    dialog = window.selftest_dialog
-    assert dialog.isVisible()
-    assert not dialog.isModal()
-    assert window.isEnabled()
-    assert dialog.task is not None
-    await dialog.task  # its done-callback, which writes the summary, was registered first
-    text = dialog.output.toPlainText()
-    assert "PASS  window" in text
-    assert "self-test passed" in text
-    assert dialog.status.text() == "All checks passed."
-    assert dialog.run_button.isEnabled()
-    dialog.copy_button.click()
-    assert QGuiApplication.clipboard().text() == text
-    assert len(app.session.store) == 0  # the user's queue saw nothing of it
-    dialog.close()
+async def test_help_run_selftest_shows_the_report_without_blocking(
+    isolated_home: Path, qapp: Any
+) -> None:
+    from ltxstudio.app import Shell
+
+    shell = Shell(qapp)  # the window asks, the app opens the self-test
+    await shell.open(SessionOptions(backend=Backend.SANDBOX))
+    window, session = shell.window, shell.session
+    assert window is not None
+    assert session is not None
+    try:
+        (action,) = [a for a in window.actions() if a.text() == "Run self-test…"]
+        action.trigger()
+        dialog = shell.selftest_dialog
+        assert dialog is not None
+        assert dialog.isVisible()
+        assert not dialog.isModal()
+        assert window.isEnabled()
+        assert dialog.task is not None
+        await dialog.task  # its done-callback, which writes the summary, was registered first
+        text = dialog.output.toPlainText()
+        assert "PASS  window" in text
+        assert "self-test passed" in text
+        assert dialog.status.text() == "All checks passed."
+        assert dialog.run_button.isEnabled()
+        dialog.copy_button.click()
+        assert QGuiApplication.clipboard().text() == text
+        assert len(session.store) == 0  # the user's queue saw nothing of it
+        dialog.close()
+    finally:
+        window.close()
+        await shell.close_session()
+        qapp.setQuitOnLastWindowClosed(True)  # as before the shell turned it off
 
 
 def test_about_shows_versions_licence_and_notices(qtbot: Any) -> None:

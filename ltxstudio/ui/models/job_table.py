@@ -1,4 +1,4 @@
-"""The queue as a Qt table: a pure adapter over `JobStore` events (napari's evented-list model).
+"""The queue as a Qt table: a pure adapter over `JobList` events (napari's evented-list model).
 
 Store events map one to one onto Qt's row signals: `added` → insert, `moved` → move, `removed` →
 remove, `changed(fields)` → `dataChanged` for the columns those fields feed. The model never
@@ -19,14 +19,16 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QColor
 
 from ltxstudio.core.clock import Clock
 from ltxstudio.core.pricing import format_usd
-from ltxstudio.jobs.eta import EtaModel
 from ltxstudio.jobs.model import Job, JobState
-from ltxstudio.jobs.store import JobStore
+from ltxstudio.jobs.view import JobList
+from ltxstudio.ui.eta import EtaBook, Timing, clock_text, elapsed_text
+from ltxstudio.ui.plain_errors import plain_reason, scrub
 from ltxstudio.ui.theme import state_colour
 
 MIME = "application/x-ltxstudio-job-id"
@@ -49,7 +51,7 @@ HEADERS = {
     Column.ENDPOINT: "Kind",
     Column.MODEL: "Model",
     Column.STATE: "State",
-    Column.PROGRESS: "Progress",
+    Column.PROGRESS: "Time",
     Column.ETA: "ETA",
     Column.RETRY: "Attempts",
     Column.COST: "Est. cost",
@@ -63,7 +65,8 @@ _FIELD_COLUMNS: dict[str, tuple[Column, ...]] = {
     "error": (Column.STATE, Column.RETRY),
     "attempts": (Column.RETRY,),
     "next_retry_at": (Column.RETRY, Column.STATE),
-    "submitted_at": (Column.ETA,),
+    "submitted_at": (Column.PROGRESS, Column.ETA),
+    "finished_at": (Column.PROGRESS,),
     "estimate_usd": (Column.COST,),
     "spec": tuple(Column),
 }
@@ -84,23 +87,31 @@ _KIND = {
 
 
 def fmt_clock(seconds: float) -> str:
-    seconds = max(0, round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
+    return clock_text(seconds)
+
+
+#: How often the time columns of running jobs move on (they count on the session's clock).
+TICK_MS = 1000
 
 
 class JobTableModel(QAbstractTableModel):
     def __init__(
         self,
-        store: JobStore,
+        store: JobList,
         clock: Clock,
         reorder: Callable[[str, int], None] | None = None,
-        eta: EtaModel | None = None,
+        eta: EtaBook | None = None,
     ) -> None:
         super().__init__()
         self._store = store
         self._clock = clock
         self._reorder = reorder
-        self._eta = eta or EtaModel(store)
+        self._eta = eta or EtaBook(store)
+        # Elapsed time and the estimate count while LTX works (it sends no progress).
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(TICK_MS)
+        self._ticker.timeout.connect(self.tick)
+        self._ticker.start()
         self._queue_pos: dict[str, int] | None = None
         store.adding.connect(self._on_adding)
         store.added.connect(self._on_added)
@@ -127,7 +138,7 @@ class JobTableModel(QAbstractTableModel):
         return None
 
     @property
-    def store(self) -> JobStore:
+    def store(self) -> JobList:
         return self._store
 
     def job_at(self, row: int) -> Job:
@@ -155,8 +166,20 @@ class JobTableModel(QAbstractTableModel):
         if role == ProgressRole:
             return job.progress
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{job.spec.title}: {self.state_text(job, index.row())}"
+            # Each cell reads as itself (a screen reader announces the column header with it).
+            return self._display(job, column, index.row()) or self.tr("none")
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return self._tooltip(job, column)
         return None
+
+    def timing(self, job: Job) -> Timing | None:
+        return self._eta.timing(job, self._clock.time())
+
+    def tick(self) -> None:
+        """Move the time columns of the jobs LTX is working on."""
+        for row, job in enumerate(self._store):
+            if job.state in (JobState.PENDING, JobState.PROCESSING):
+                self.dataChanged.emit(self.index(row, Column.STATE), self.index(row, Column.ETA))
 
     def _display(self, job: Job, column: Column, row: int) -> str:
         match column:
@@ -165,14 +188,20 @@ class JobTableModel(QAbstractTableModel):
             case Column.ENDPOINT:
                 return _KIND.get(job.spec.endpoint.value, job.spec.endpoint.value)
             case Column.MODEL:
-                return str(job.spec.params.get("model", "—")).removeprefix("ltx-")
+                model = getattr(job.spec.request, "model", None)
+                return str(model).removeprefix("ltx-") if model else "—"
             case Column.STATE:
                 return self.state_text(job, row)
             case Column.PROGRESS:
-                return f"{round(job.progress * 100)} %" if job.progress is not None else ""
+                return self._time_text(job)
             case Column.ETA:
-                left = self._eta.remaining(job, self._clock.time())
-                return fmt_clock(left) if left is not None else ""
+                timing = self.timing(job)
+                if timing is None or timing.expected is None:
+                    return ""
+                if timing.late:
+                    return self.tr("late")
+                assert timing.remaining is not None
+                return ("≈" if timing.approximate else "") + clock_text(timing.remaining)
             case Column.RETRY:
                 return str(job.attempts) if job.attempts else ""
             case Column.COST:
@@ -191,15 +220,24 @@ class JobTableModel(QAbstractTableModel):
                 return f"{job.state.label}{pct}"
             case JobState.PENDING | JobState.PROCESSING:
                 if job.note:
-                    return f"{job.state.label} · {job.note}"
-                left = self._eta.remaining(job, now)
-                return f"{job.state.label} · ETA {fmt_clock(left)}" if left else job.state.label
+                    return f"{job.state.label} · {scrub(job.note)}"
+                timing = self._eta.timing(job, now)
+                if timing is None:
+                    return job.state.label
+                text = f"{job.state.label} · {elapsed_text(timing.elapsed)}"
+                if timing.late:
+                    return text + " · " + self.tr("longer than usual")
+                if timing.remaining is not None:
+                    about = "≈" if timing.approximate else "about "
+                    return text + f" · {about}{clock_text(timing.remaining)} left"
+                return text
             case JobState.COMPLETED:
-                seconds = job.spec.params.get("duration")
+                seconds = getattr(job.spec.request, "duration", None)
                 length = f" · {float(seconds):.1f} s" if isinstance(seconds, int | float) else ""
                 return f"done{length} · {format_usd(job.estimate_usd)}"
             case JobState.FAILED:
-                return (job.note or (job.error.message if job.error else "failed")).splitlines()[0]
+                text = job.note or (plain_reason(job.error) if job.error else "failed")
+                return scrub(text).splitlines()[0]
             case (
                 JobState.AWAITING_APPROVAL
                 | JobState.CANCELLED
@@ -208,16 +246,29 @@ class JobTableModel(QAbstractTableModel):
                 | JobState.SUBMITTING
                 | JobState.OUTCOME_UNKNOWN
             ):
-                return job.note or job.state.label
+                return scrub(job.note) if job.note else job.state.label
+
+    def _time_text(self, job: Job) -> str:
+        match job.state:
+            case JobState.UPLOADING | JobState.DOWNLOADING:
+                return f"{round(job.progress * 100)} %" if job.progress is not None else ""
+            case JobState.PENDING | JobState.PROCESSING:
+                timing = self.timing(job)
+                return elapsed_text(timing.elapsed) if timing is not None else ""
+            case JobState.COMPLETED if job.submitted_at and job.finished_at:
+                took = elapsed_text(job.finished_at - job.submitted_at)
+                return self.tr("took %1").replace("%1", took)
+            case _:
+                return ""
 
     def _tooltip(self, job: Job, column: Column) -> str | None:
         if column == Column.TITLE:
-            return str(job.spec.params.get("prompt") or job.spec.title)
+            return job.spec.request.prompt_text or job.spec.title
         lines = [f"state: {job.state.label}"]
         if job.note:
-            lines.append(job.note)
+            lines.append(scrub(job.note))
         if job.error:
-            lines.append(f"{job.error.kind.value}: {job.error.message}")
+            lines.append(plain_reason(job.error))
             if job.error.request_id:
                 lines.append(f"x-request-id: {job.error.request_id}")
         if job.remote:

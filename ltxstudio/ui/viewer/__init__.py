@@ -7,8 +7,7 @@ The public surface is small: build a `ViewerPanel` with something that satisfies
 `controller.queue(request, lineage)`; a grabbed start frame comes out of `start_frame_chosen`.
 """
 
-from ltxstudio.session.lineage import EditRequest
-from ltxstudio.ui.viewer.controller import Lineage, ViewerController
+from ltxstudio.ui.viewer.controller import EditRequest, Lineage, ViewerController
 from ltxstudio.ui.viewer.facts import ClipFacts, estimate
 from ltxstudio.ui.viewer.panel import ViewerPanel, edited_position
 from ltxstudio.ui.viewer.player import Player, PlayState

@@ -55,6 +55,11 @@ class ViewerActions(QObject):
         self.mark_out = make(tr("Set selection out"), "O")
         self.go_in = make(tr("Go to selection in"), "Shift+I")
         self.go_out = make(tr("Go to selection out"), "Shift+O")
+        # Fine-tune a selection from the keyboard, a frame at a time (issue 14, item 19).
+        self.in_earlier = make(tr("Selection in: one frame earlier"), "Ctrl+Left")
+        self.in_later = make(tr("Selection in: one frame later"), "Ctrl+Right")
+        self.out_earlier = make(tr("Selection out: one frame earlier"), "Ctrl+Shift+Left")
+        self.out_later = make(tr("Selection out: one frame later"), "Ctrl+Shift+Right")
         self.clear_selection = make(tr("Clear selection"), "Escape")
         self.retake = make(tr("Retake selection…"), "R")
         self.extend = make(tr("Extend…"), "E")

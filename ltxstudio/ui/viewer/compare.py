@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ltxstudio.core.clock import Clock
+from ltxstudio.core.lineage import segment_to_json
 from ltxstudio.core.timebase import timecode
 from ltxstudio.library.model import Take
 from ltxstudio.ui.theme import ACCENT, monospace_font
@@ -157,7 +158,7 @@ def describe_take(take: Take, facts: ClipFacts | None) -> dict[str, str]:
         out["size"] = f"{facts.width}×{facts.height}"
         out["fps"] = f"{float(facts.fps):g}"
     _flatten("request", p.request, out)
-    _flatten("segment", p.segment, out)
+    _flatten("segment", segment_to_json(p.segment), out)
     _flatten(
         "",
         {

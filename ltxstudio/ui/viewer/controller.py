@@ -8,31 +8,19 @@ new take of the same clip with the right parent and segment when the job complet
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol, TypedDict
+from typing import Protocol
 
-from ltxstudio.library.model import Take
-from ltxstudio.library.store import Library, LibraryError
-from ltxstudio.session.lineage import EditRequest
+from ltxstudio.core.lineage import Lineage
+from ltxstudio.core.request import EditRequest
+from ltxstudio.library.model import LibraryError, Take
+from ltxstudio.library.view import LibraryView
 
-
-class Lineage(TypedDict):
-    """Where a queued edit comes from and what it changes.
-
-    `segment` is what `Provenance.segment` should hold for the result: the request's segment
-    fields as sent (as `Session.edit_submission` builds it): for a retake `start_time`,
-    `duration`, `mode`; for an extend `duration`, `mode` and `context` when chosen; for a
-    reframe its `resolution`.
-    """
-
-    clip_id: str
-    parent_take_id: str
-    kind: str  # a TakeKind value
-    segment: dict[str, Any]
+__all__ = ["EditRequest", "Lineage", "ViewerController", "prompt_of"]
 
 
 class ViewerController(Protocol):
     @property
-    def library(self) -> Library: ...
+    def library(self) -> LibraryView: ...
 
     @property
     def cache_dir(self) -> Path:
@@ -41,16 +29,18 @@ class ViewerController(Protocol):
 
     def set_active_take(self, clip_id: str, take_id: str) -> None: ...
 
+    def delete_take(self, take_id: str) -> None: ...
+
     def undo(self) -> None: ...
 
     def redo(self) -> None: ...
 
     def queue(self, request: EditRequest, lineage: Lineage) -> object:
-        """Queue an edit as a job; the result becomes a new take of `lineage["clip_id"]`."""
+        """Queue an edit as a job; the result becomes a new take of `lineage.clip_id`."""
         ...
 
 
-def prompt_of(take: Take, library: Library) -> str:
+def prompt_of(take: Take, library: LibraryView) -> str:
     """The prompt that made `take`, or the nearest ancestor's (a retake may have been sent
     without one), for pre-filling an edit."""
     seen: set[str] = set()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -27,15 +26,21 @@ from PySide6.QtWidgets import (
 
 from ltxstudio import media
 from ltxstudio.core import catalog
-from ltxstudio.core.catalog import Endpoint, Model, Resolution
+from ltxstudio.core.catalog import Endpoint, ExtendMode, Model, RetakeMode
 from ltxstudio.core.pricing import format_usd
+from ltxstudio.core.request import (
+    EditRequest,
+    Extend,
+    LocalFile,
+    Retake,
+)
 from ltxstudio.core.segments import Window, plan_extend, retake_problem
 from ltxstudio.core.timebase import frames_in
 from ltxstudio.media import Role, Severity
-from ltxstudio.session.lineage import EditRequest
-from ltxstudio.session.requests import ExtendRequest, HdrRequest, ReframeRequest, RetakeRequest
+from ltxstudio.ui.prompt_editor import PromptEditor
 from ltxstudio.ui.theme import AMBER, GREY, RED
 from ltxstudio.ui.viewer.facts import ClipFacts, estimate
+from ltxstudio.ui.wheel_guard import guard_wheels
 
 RETAKE_MODE_LABELS = {
     "replace_audio_and_video": "Video and audio",
@@ -56,7 +61,7 @@ class EditDialog(QDialog):
         self.setModal(False)
         self.setMinimumWidth(460)
         self.facts = facts
-        self.video = str(facts.path)
+        self.video = LocalFile(str(facts.path))
         checked = media.check_info(facts.info, self.role)
         self.input_errors = [p.message for p in checked if p.severity is Severity.ERROR]
         self.input_notes = [p.message for p in checked if p.severity is not Severity.ERROR]
@@ -90,8 +95,15 @@ class EditDialog(QDialog):
         layout.addLayout(buttons)
         model = catalog.ENDPOINT_MODELS[self.endpoint]
         if model:
-            label = QLabel(", ".join(m.label for m in model))
-            label.setToolTip(self.tr("The only model the API offers for this edit"))
+            # Said, not only in a tooltip: users asked why they could not pick another model.
+            names = ", ".join(m.label for m in model)
+            # Two lines by hand: a word-wrapped label in a form row was cut to one line.
+            label = QLabel(
+                self.tr("%1\nthe only model the LTX API offers for this edit").replace("%1", names)
+                if len(model) == 1
+                else names
+            )
+            label.setObjectName("editModel")
             self.model: Model | None = model[0]
             self._model_label = label
         else:
@@ -100,6 +112,7 @@ class EditDialog(QDialog):
     def _finish_form(self) -> None:
         if self.model is not None:
             self.form.addRow(self.tr("Model"), self._model_label)
+        guard_wheels(self)
         notes = [f'<span style="color:{AMBER}">⚠ {n}</span>' for n in self.input_notes]
         self.notes.setText("<br>".join(notes))
         self.notes.setVisible(bool(notes))
@@ -146,11 +159,15 @@ class EditDialog(QDialog):
         self.accept()
 
 
-def _prompt_editor(text: str) -> QPlainTextEdit:
-    editor = QPlainTextEdit(text)
-    editor.setTabChangesFocus(True)
-    editor.setPlaceholderText("What happens in the new part (optional)")
-    editor.setFixedHeight(88)
+def _prompt_editor(text: str) -> PromptEditor:
+    """The generate panel's editor: the same hints (prompt lint) and the 5,000-character count."""
+    editor = PromptEditor()
+    editor.edit.setPlaceholderText(
+        QCoreApplication.translate("EditDialog", "What happens in the new part (optional)")
+    )
+    editor.edit.setMinimumHeight(72)
+    editor.edit.setMaximumHeight(120)
+    editor.set_text(text)
     return editor
 
 
@@ -171,10 +188,11 @@ class RetakeDialog(EditDialog):
         self.mode.setAccessibleName(self.tr("What to regenerate"))
         for value, label in RETAKE_MODE_LABELS.items():
             self.mode.addItem(self.tr(label), value)
-        self.prompt = _prompt_editor(prompt)
+        self.prompt_editor = _prompt_editor(prompt)
+        self.prompt = self.prompt_editor.edit
         self.form.addRow(self.tr("Window"), self.window_label)
         self.form.addRow(self.tr("Regenerate"), self.mode)
-        self.form.addRow(self.tr("Prompt"), self.prompt)
+        self.form.addRow(self.tr("Prompt"), self.prompt_editor)
         self.mode.currentIndexChanged.connect(lambda _i: self.refresh())
         self.prompt.textChanged.connect(self.refresh)
         self._finish_form()
@@ -188,12 +206,12 @@ class RetakeDialog(EditDialog):
         )
         self.refresh()
 
-    def request(self) -> RetakeRequest:
-        return RetakeRequest(
-            video=self.video,
-            start=self.span.start,
+    def request(self) -> Retake:
+        return Retake(
+            video_uri=self.video,
+            start_time=self.span.start,
             duration=self.span.duration,
-            mode=self.mode.currentData(),
+            mode=RetakeMode(self.mode.currentData()),
             prompt=self.prompt.toPlainText().strip() or None,
             model=self.model or Model.LTX_2_3_PRO,
         )
@@ -243,13 +261,14 @@ class ExtendDialog(EditDialog):
         self.context.setAccessibleName(self.tr("Context seconds"))
         self.plan_label = QLabel()
         self.plan_label.setObjectName("extendPlan")
-        self.prompt = _prompt_editor(prompt)
+        self.prompt_editor = _prompt_editor(prompt)
+        self.prompt = self.prompt_editor.edit
         self.form.addRow(self.tr("Where"), where_row)
         self.form.addRow(self.tr("Add"), self.seconds)
         self.form.addRow("", self.own_context)
         self.form.addRow(self.tr("Context"), self.context)
         self.form.addRow("", self.plan_label)
-        self.form.addRow(self.tr("Prompt"), self.prompt)
+        self.form.addRow(self.tr("Prompt"), self.prompt_editor)
         self.where.buttonToggled.connect(lambda _b, _on: self.refresh())
         self.seconds.valueChanged.connect(lambda _v: self.refresh())
         self.own_context.toggled.connect(self.context.setEnabled)
@@ -259,16 +278,16 @@ class ExtendDialog(EditDialog):
         self._finish_form()
 
     @property
-    def mode(self) -> str:
-        return "start" if self.at_start.isChecked() else "end"
+    def mode(self) -> ExtendMode:
+        return ExtendMode.START if self.at_start.isChecked() else ExtendMode.END
 
     def chosen_context(self) -> float | None:
         return self.context.value() if self.own_context.isChecked() else None
 
-    def request(self) -> ExtendRequest:
+    def request(self) -> Extend:
         plan = plan_extend(self.seconds.value(), self.facts.fps, self.chosen_context())
-        return ExtendRequest(
-            video=self.video,
+        return Extend(
+            video_uri=self.video,
             duration=plan.seconds,
             mode=self.mode,
             context=plan.context if self.own_context.isChecked() else None,
@@ -309,73 +328,6 @@ class ExtendDialog(EditDialog):
     def done(self, result: int) -> None:
         self.context_changed.emit(None)
         super().done(result)
-
-
-class HdrDialog(EditDialog):
-    role = Role.HDR_SOURCE
-    endpoint = Endpoint.HDR
-
-    def __init__(self, facts: ClipFacts, parent: QWidget | None = None) -> None:
-        super().__init__(self_tr("HDR version"), self_tr("Queue HDR"), facts, parent)
-        cap = catalog.hdr_frame_cap(facts.width, facts.height)
-        limit = QLabel(
-            self.tr("%1 frames; HDR takes at most %2 at %3×%4")
-            .replace("%1", str(facts.frames))
-            .replace("%2", str(cap) if cap else "0")
-            .replace("%3", str(facts.width))
-            .replace("%4", str(facts.height))
-        )
-        self.form.addRow(self.tr("Frames"), limit)
-        self.form.addRow(
-            "",
-            QLabel(
-                self.tr(
-                    "LTX returns a ZIP of EXR frames (linear HDR), one per input frame; it is "
-                    "kept with this clip."
-                )
-            ),
-        )
-        self._finish_form()
-
-    def request(self) -> HdrRequest:
-        return HdrRequest(video=self.video)
-
-    def cost_note(self) -> str:
-        return self.tr("HDR is billed per input second by the input's size.")
-
-
-class ReframeDialog(EditDialog):
-    role = Role.REFRAME_SOURCE
-    endpoint = Endpoint.REFRAME
-
-    def __init__(self, facts: ClipFacts, parent: QWidget | None = None) -> None:
-        super().__init__(self_tr("Reframe"), self_tr("Queue reframe"), facts, parent)
-        self.resolution = QComboBox()
-        self.resolution.setAccessibleName(self.tr("Output size"))
-        for res in catalog.REFRAME_RESOLUTIONS:
-            # Item data as text: a Python object in a QVariant does not compare by value.
-            self.resolution.addItem(f"{res.aspect_label} · {res.width}×{res.height}", str(res))
-        self.anchor = QComboBox()
-        self.anchor.setAccessibleName(self.tr("Placement"))
-        self.anchor.addItem(self.tr("Centred, largest fit (API default)"), None)
-        for anchor in catalog.REFRAME_ANCHORS:
-            self.anchor.addItem(anchor.replace("_", " "), anchor)
-        self.form.addRow(self.tr("Output"), self.resolution)
-        self.form.addRow(self.tr("Keep in frame"), self.anchor)
-        self.resolution.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.anchor.currentIndexChanged.connect(lambda _i: self.refresh())
-        self._finish_form()
-
-    def request(self) -> ReframeRequest:
-        anchor = self.anchor.currentData()
-        return ReframeRequest(
-            video=self.video,
-            resolution=Resolution.parse(self.resolution.currentData()),
-            placement={"anchor": anchor} if anchor else None,
-        )
-
-    def cost_note(self) -> str:
-        return self.tr("Reframe is billed per input second by the output size.")
 
 
 def self_tr(text: str) -> str:

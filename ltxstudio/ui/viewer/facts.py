@@ -1,20 +1,20 @@
-"""What the viewer needs to know about a take's file, read once by `media.probe`, and what an
-edit of it would cost (from `core.pricing`, the table the session and sandbox also use)."""
+"""What the viewer needs to know about a take's file, read once by `media.probe`, what an edit
+of it would cost (from `core.pricing`, the table the session and sandbox also use), and which
+clip and take the viewer shows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from ltxstudio.api import MediaFacts
 from ltxstudio.core.catalog import Resolution
 from ltxstudio.core.pricing import UnpricedError, estimate_usd
+from ltxstudio.core.request import EditRequest, MediaFacts
 from ltxstudio.core.timebase import as_fps, frame_at, frame_time
+from ltxstudio.library.model import Clip, Take
 from ltxstudio.media import MediaInfo
-from ltxstudio.session.lineage import EditRequest
-from ltxstudio.session.requests import ExtendRequest
 
 
 @dataclass(frozen=True)
@@ -80,18 +80,20 @@ class ClipFacts:
 
 
 def estimate(request: EditRequest, facts: ClipFacts) -> Decimal | None:
-    """The estimated charge of `request` on this input, or None when it has no price.
-
-    Retake is billed on the whole input's seconds, not the window's (API-NOTES §2); extend on
-    extension + context capped at 505 frames, where the context is at most the clip itself (the
-    request's own basis assumes the API's maximum context exists); HDR by the input's size tier;
-    reframe by output size.
-    """
-    basis = request.cost_basis(facts.media_facts())
-    if isinstance(request, ExtendRequest):
-        # The model cannot see more context than the clip holds; price what it will see.
-        basis = replace(basis, context_seconds=min(basis.context_seconds, facts.duration))
+    """The estimated charge of `request` on this input, or None when it has no price: the
+    request's own basis on the probed input (the one the session records and checks the budget
+    with), so the dialog never shows another figure than the queue."""
     try:
-        return estimate_usd(basis)
+        return estimate_usd(request.cost_basis(facts.media_facts()))
     except UnpricedError:
         return None
+
+
+@dataclass
+class Showing:
+    """The clip and take on screen, and the facts of the take's file: the panel changes them
+    when a take loads (all three together), its parts read them."""
+
+    clip: Clip | None = None
+    take: Take | None = None
+    facts: ClipFacts | None = None

@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: one façade keeps every frame <-> ms rule and backend workaround.
 """`Player`: a narrow façade over `QMediaPlayer` that speaks in frames of the clip's rate.
 
 Everything outside talks frames (`seek_frame`, `step`, `frame_changed`); milliseconds stay in
@@ -14,6 +15,10 @@ here. Facts measured with Qt's FFmpeg backend (STACK-NOTES §3 and our own runs)
 - At the end of media the backend stops and delivers an invalid (blank) frame; we park on the
   last frame, paused, instead.
 - With no audio device the backend plays video-only against the system clock, without errors.
+- Frames are queued to us from the decoder's thread, so one of the *previous* source can arrive
+  after `setSource`: until the new source reports `LoadedMedia`, no frame counts as its first
+  (taking one did: the new source was never asked for its own, and a finished reframe showed
+  the old picture, or black, until a frame step).
 - `stop()` and `setSource()` wait for the backend's threads to finish, and the audio renderer's
   thread needs the GIL on its way out (it disconnects from our Python-made `QAudioOutput`, whose
   shiboken wrapper asks Python about overrides). Called from Python, which holds the GIL, they
@@ -97,6 +102,7 @@ class Player(QObject):
         self._speed = 0.0
         self._frame = 0  # what is shown, or the target of a pending seek
         self._seeking: int | None = None
+        self._source_ready = False  # the source being loaded said LoadedMedia
         self._start_frame = 0
         self.loop = False
         self.loop_range: tuple[int, int] | None = None  # inclusive frames; None: the whole clip
@@ -170,6 +176,7 @@ class Player(QObject):
         self._start_frame = self._clamp(start_frame)
         self._frame = self._start_frame
         self._seeking = self._start_frame
+        self._source_ready = False
         self._media.setPlaybackRate(1.0)
         self._set_state(PlayState.LOADING, 0.0)
         self._invoke("setSource", QUrl.fromLocalFile(str(path)))
@@ -328,6 +335,7 @@ class Player(QObject):
     def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
         match status:
             case QMediaPlayer.MediaStatus.LoadedMedia if self._state is PlayState.LOADING:
+                self._source_ready = True
                 self._media.setPosition(self._position_ms(self._start_frame))
                 self._media.pause()
             case QMediaPlayer.MediaStatus.EndOfMedia:
@@ -364,6 +372,8 @@ class Player(QObject):
             return  # the blank frame sent when stopping or switching sources
         index = self._clamp(round(Fraction(video_frame.startTime(), 1_000_000) * self.fps))
         if self._state is PlayState.LOADING:
+            if not self._source_ready:
+                return  # the previous source's, queued before the new one was set
             self._seeking = None
             self._frame = index
             self._set_state(PlayState.PAUSED, 0.0)

@@ -7,7 +7,6 @@ other and only the last one is decoded next, so the picture follows the mouse wi
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from PySide6.QtGui import QImage
 from ltxstudio import media
 from ltxstudio.media import Frame, ScrubDecoder
 from ltxstudio.media.executor import executor
+from ltxstudio.ui.background import Background
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,8 @@ class ScrubSource(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._decoder: ScrubDecoder | None = None
-        self._opening: asyncio.Task[None] | None = None
-        self._worker: asyncio.Task[None] | None = None
+        # Slots: "open" (the decoder being opened) and "drain" (decoding the latest request).
+        self._background = Background()
         self._pending: float | None = None
         self.path: Path | None = None
         self.decoded = 0
@@ -56,7 +56,7 @@ class ScrubSource(QObject):
         self.close()
         self.path = path
         width = min(width, SCRUB_WIDTH)
-        self._opening = asyncio.ensure_future(self._open(path, cache_dir, width))
+        self._background.run(self._open(path, cache_dir, width), "open")
 
     async def _open(self, path: Path, cache_dir: Path | None, width: int) -> None:
         try:
@@ -71,10 +71,7 @@ class ScrubSource(QObject):
         self._kick()
 
     def close(self) -> None:
-        for task in (self._opening, self._worker):
-            if task is not None:
-                task.cancel()
-        self._opening = self._worker = None
+        self._background.cancel_all()
         self._pending = None
         decoder, self._decoder = self._decoder, None
         self.path = None
@@ -91,8 +88,8 @@ class ScrubSource(QObject):
     def _kick(self) -> None:
         if self._decoder is None or self._pending is None:
             return
-        if self._worker is None or self._worker.done():
-            self._worker = asyncio.ensure_future(self._drain(self._decoder))
+        if not self._background.busy("drain"):
+            self._background.run(self._drain(self._decoder), "drain")
 
     async def _drain(self, decoder: ScrubDecoder) -> None:
         while self._pending is not None and decoder is self._decoder:

@@ -2,9 +2,11 @@
 
 Dragging (a new window, a handle, or the whole window) goes through `core.segments.
 constrain_retake`, so the window *snaps* to the frame grid, the clip and the 2 s minimum as the
-mouse moves. Marks set with I / O are taken as typed: snapped to frames but otherwise kept, and
-refused with their reason (`problem`) when they break a rule. Either way nothing that breaks a
-rule can be submitted.
+mouse moves — and says so: when a drag asked for less than the minimum, `snap_note` carries the
+same sentence I/O marks get as their `problem`, plus what it was snapped to (a silent snap left
+users wondering why the window would not shrink). Marks set with I / O, and the frame-by-frame
+nudges, are taken as typed: snapped to frames but otherwise kept, and refused with their reason
+(`problem`) when they break a rule. Either way nothing that breaks a rule can be submitted.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Selection(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._window: Window | None = None
+        self.snap_note: str | None = None  # why the last drag was moved, while it shows
         self._seconds = 0.0
         self._fps: Fraction = Fraction(24)
 
@@ -65,8 +68,24 @@ class Selection(QObject):
     def drag(self, handle: Handle, window: Window) -> Window:
         """Set the window a drag asks for, moved to the nearest legal one; returns it."""
         legal = constrain_retake(window, handle, self._seconds, self._fps)
-        self._set(legal)
+        asked = Window(snap(window.start, self._fps), snap(window.end, self._fps))
+        too_short = asked.duration + 1e-6 < legal.duration
+        why = retake_problem(asked, self._seconds, self._fps) if too_short else None
+        note = f"{why} — snapped to {legal.duration:.2f} s" if why else None
+        self._set(legal, note)
         return legal
+
+    def nudge(self, edge: Handle, frames: int) -> None:
+        """Move the in (START) or out (END) point by whole frames, as typed."""
+        window = self._window
+        if window is None or edge is Handle.MOVE:
+            return
+        step = frames / float(self._fps)
+        start = window.start + step if edge is Handle.START else window.start
+        end = window.end + step if edge is Handle.END else window.end
+        start, end = max(0.0, start), min(self._seconds, end)
+        if end > start:
+            self.set_window(Window(start, end))
 
     def mark_in(self, seconds: float) -> None:
         """I: the window starts here; it keeps its out point when that is still after it."""
@@ -89,7 +108,8 @@ class Selection(QObject):
     def clear(self) -> None:
         self._set(None)
 
-    def _set(self, window: Window | None) -> None:
-        if window != self._window:
+    def _set(self, window: Window | None, snap_note: str | None = None) -> None:
+        if window != self._window or snap_note != self.snap_note:
             self._window = window
+            self.snap_note = snap_note
             self.changed.emit()

@@ -9,7 +9,6 @@ zooming back and forth re-uses them; the media layer's disk cache keeps them acr
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,12 +18,14 @@ from PySide6.QtGui import QImage
 
 from ltxstudio import media
 from ltxstudio.media import Waveform
+from ltxstudio.ui.background import Background
 from ltxstudio.ui.viewer.facts import ClipFacts
 from ltxstudio.ui.viewer.scrub_source import to_qimage
 
 log = logging.getLogger(__name__)
 
 _DEBOUNCE_MS = 40
+_LOAD = "load"  # a new request replaces the one in flight
 
 
 class ThumbnailStrip(QObject):
@@ -38,7 +39,7 @@ class ThumbnailStrip(QObject):
         self._images: dict[int, QImage] = {}
         self._wanted: tuple[int, ...] = ()
         self._inflight: frozenset[int] = frozenset()
-        self._task: asyncio.Task[None] | None = None
+        self._background = Background()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(_DEBOUNCE_MS)
@@ -59,7 +60,7 @@ class ThumbnailStrip(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._timer.isActive() or (self._task is not None and not self._task.done())
+        return self._timer.isActive() or self._background.busy(_LOAD)
 
     def want(self, frames: Sequence[int]) -> None:
         """The frames the visible slots show now; fetches the missing ones."""
@@ -80,7 +81,7 @@ class ThumbnailStrip(QObject):
         self._cancel()
         self._inflight = frozenset(missing)
         self.requests.append(tuple(missing))
-        self._task = asyncio.ensure_future(self._load(facts, missing))
+        self._background.run(self._load(facts, missing), _LOAD)
 
     async def _load(self, facts: ClipFacts, frames: list[int]) -> None:
         # The middle of each frame: an exact time inside it, whatever the container's rounding.
@@ -93,7 +94,7 @@ class ThumbnailStrip(QObject):
                 width=self._width,
                 cache_dir=self._cache_dir,
             )
-        except media.MediaError as exc:
+        except (media.MediaError, OSError) as exc:  # OSError: the take was deleted meanwhile
             log.warning("thumbnails of %s failed: %s", facts.path.name, exc)
             return
         finally:
@@ -108,9 +109,7 @@ class ThumbnailStrip(QObject):
 
     def _cancel(self) -> None:
         self._timer.stop()
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        self._background.cancel(_LOAD)
         self._inflight = frozenset()
 
 
@@ -123,12 +122,10 @@ class WaveformSource(QObject):
         super().__init__(parent)
         self.waveform: Waveform | None = None
         self.note = ""
-        self._task: asyncio.Task[None] | None = None
+        self._background = Background()
 
     def set_source(self, facts: ClipFacts | None, cache_dir: Path | None) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        self._background.cancel(_LOAD)
         self.waveform = None
         if facts is None:
             self.note = ""
@@ -136,12 +133,12 @@ class WaveformSource(QObject):
             self.note = "no audio"
         else:
             self.note = "loading audio…"
-            self._task = asyncio.ensure_future(self._load(facts, cache_dir))
+            self._background.run(self._load(facts, cache_dir), _LOAD)
         self.updated.emit()
 
     @property
     def busy(self) -> bool:
-        return self._task is not None and not self._task.done()
+        return self._background.busy(_LOAD)
 
     async def _load(self, facts: ClipFacts, cache_dir: Path | None) -> None:
         try:
@@ -151,4 +148,6 @@ class WaveformSource(QObject):
             self.note = ""
         except media.MediaError as exc:
             self.note = exc.message
+        except OSError as exc:  # the take was deleted meanwhile
+            self.note = exc.strerror or str(exc)
         self.updated.emit()

@@ -4,7 +4,6 @@ compare with the active take, show provenance, delete (to the trash; undoable)."
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from dataclasses import asdict
@@ -28,9 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from ltxstudio import media
+from ltxstudio.core.lineage import ExtendSegment, segment_to_json
 from ltxstudio.core.pricing import format_usd
-from ltxstudio.library.model import Take, TakeKind
-from ltxstudio.library.store import Library, provenance_document
+from ltxstudio.library.model import Take, edited_window, provenance_document
+from ltxstudio.library.view import LibraryView
+from ltxstudio.ui.background import Background
+from ltxstudio.ui.keyboard_reach import own_keys
 from ltxstudio.ui.theme import ACCENT, GREY, monospace_font
 from ltxstudio.ui.viewer.scrub_source import to_qimage
 
@@ -51,17 +53,14 @@ def take_time(take: Take) -> str:
 
 
 def poster_time(take: Take, duration: float | None = None) -> float:
-    """Where a take's chip picture comes from: the middle of what the take changed."""
-    seg = take.provenance.segment
-    match take.kind:
-        case TakeKind.RETAKE if seg:
-            return float(seg.get("start_time", 0)) + float(seg.get("duration", 0)) / 2
-        case TakeKind.EXTEND if seg and seg.get("mode") == "start":
-            return float(seg.get("duration", 0)) / 2
-        case TakeKind.EXTEND if seg and duration:
-            return max(0.0, duration - float(seg.get("duration", 0)) / 2)
-        case _:
-            return (duration or 0.2) / 2
+    """Where a take's chip picture comes from: the middle of what the take changed (an
+    extension at the end needs the take's length to be placed; without it, the middle)."""
+    end_unknown = duration is None and isinstance(take.provenance.segment, ExtendSegment)
+    window = None if end_unknown else edited_window(take, duration or 0.0)
+    if window is None:
+        return (duration or 0.2) / 2
+    start, length = window
+    return start + length / 2
 
 
 class TakeChip(QFrame):
@@ -73,6 +72,7 @@ class TakeChip(QFrame):
         self.take = take
         self.setObjectName("takeChip")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        own_keys(self, (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAccessibleName(f"{take.label}, {take_time(take)}" + (", active" if active else ""))
         self.picture = QLabel()
@@ -105,8 +105,8 @@ class TakeChip(QFrame):
             lines.append(f"model {p.model}")
         if cost := take_cost(self.take):
             lines.append(f"estimated {cost}")
-        if p.segment:
-            lines.append("segment " + json.dumps(dict(p.segment)))
+        if p.segment is not None:
+            lines.append("segment " + json.dumps(segment_to_json(p.segment)))
         return "\n".join(lines)
 
     def _style(self) -> None:
@@ -130,8 +130,11 @@ class TakeChip(QFrame):
             self.clicked.emit(self.take.id)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        shift = event.modifiers() == Qt.KeyboardModifier.ShiftModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
             self.clicked.emit(self.take.id)
+        elif event.key() == Qt.Key.Key_F10 and shift:  # the Menu key arrives as a menu event
+            self.menu_requested.emit(self.take.id, self.mapToGlobal(self.rect().center()))
         else:
             super().keyPressEvent(event)
 
@@ -144,12 +147,13 @@ class TakesStrip(QWidget):
     compare_requested = Signal(str)  # take id, to compare with the active take
     provenance_requested = Signal(str)
     delete_requested = Signal(str)
+    rebuilt = Signal()  # new chips: the window puts them in its Tab order
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("takesStrip")
         self.chips: list[TakeChip] = []
-        self._tasks: list[asyncio.Task[None]] = []
+        self._background = Background()  # the chips' pictures
         self._row = QHBoxLayout()
         self._row.setContentsMargins(4, 4, 4, 4)
         self._row.setSpacing(8)
@@ -163,6 +167,7 @@ class TakesStrip(QWidget):
         self.scroller.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.scroller.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroller.setFixedHeight(THUMB.height() + 70)
+        self.scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the chips
         title = QLabel(self.tr("TAKES"))
         title.setStyleSheet(f"color: {GREY}; font-weight: bold;")
         layout = QVBoxLayout(self)
@@ -172,12 +177,15 @@ class TakesStrip(QWidget):
         layout.addWidget(self.scroller)
 
     def show_takes(
-        self, library: Library, takes: list[Take], active: str | None, cache_dir: Path | None
+        self, library: LibraryView, takes: list[Take], active: str | None, cache_dir: Path | None
     ) -> None:
-        for task in self._tasks:
-            task.cancel()
-        self._tasks.clear()
+        self._background.cancel_all()
         for chip in self.chips:
+            # Out of the window (and its Tab chain) now, not at the next event-loop turn: the
+            # window re-chains Tab order on `rebuilt`, and must not meet chips about to die.
+            chip.hide()
+            self._row.removeWidget(chip)
+            chip.setParent(None)
             chip.deleteLater()
         self.chips = []
         for take in takes:
@@ -186,16 +194,15 @@ class TakesStrip(QWidget):
             chip.menu_requested.connect(self._menu)
             self._row.insertWidget(self._row.count() - 1, chip)
             self.chips.append(chip)
-            self._tasks.append(
-                asyncio.ensure_future(self._load_picture(chip, library.path_of(take), cache_dir))
-            )
+            self._background.run(self._load_picture(chip, library.path_of(take), cache_dir))
+        self.rebuilt.emit()
 
     def chip(self, take_id: str) -> TakeChip:
         return next(c for c in self.chips if c.take.id == take_id)
 
     @property
     def busy(self) -> bool:
-        return any(not t.done() for t in self._tasks)
+        return self._background.busy()
 
     async def _load_picture(self, chip: TakeChip, path: Path, cache_dir: Path | None) -> None:
         try:
@@ -208,9 +215,9 @@ class TakesStrip(QWidget):
                 width=THUMB.width(),
                 cache_dir=cache_dir,
             )
-        except media.MediaError as exc:
+        except (media.MediaError, OSError) as exc:  # OSError: the take was deleted meanwhile
             chip.picture.setText(self.tr("no picture"))
-            chip.picture.setToolTip(exc.message)
+            chip.picture.setToolTip(exc.message if isinstance(exc, media.MediaError) else str(exc))
             return
         chip.set_picture(QPixmap.fromImage(to_qimage(thumb.image)))
 
@@ -231,7 +238,7 @@ class TakesStrip(QWidget):
 class ProvenanceDialog(QDialog):
     """Everything recorded about a take: the full request, ids, cost, files. Non-modal."""
 
-    def __init__(self, take: Take, library: Library, parent: QWidget | None = None) -> None:
+    def __init__(self, take: Take, library: LibraryView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Provenance — %1").replace("%1", take.label))
         self.setModal(False)

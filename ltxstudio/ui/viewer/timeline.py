@@ -1,3 +1,4 @@
+# Over 400 lines on purpose: one canvas whose painting, mouse, keys and a11y value share state.
 """The timeline under the viewer: ruler, thumbnails, waveform, the retake window and the playhead,
 all drawn through one shared `TimeScale` (UI-GUIDE §5).
 
@@ -5,6 +6,13 @@ Mouse: drag on the ruler or the playhead scrubs (the viewer shows the exact fram
 mouse); drag across the thumbnails or waveform draws a window; drag its edges or its body to
 adjust it — every drag snaps to the API's rules as it goes. Ctrl+wheel zooms around the mouse,
 the wheel scrolls. Hovering shows the time under the mouse.
+
+Keyboard and screen readers (UI-GUIDE §6a): the canvas takes focus; the viewer's keys work on it
+(arrows move the playhead, I/O mark, Ctrl(+Shift)+arrows nudge the in/out point). It is a
+`QAbstractSlider` for assistive technology — Qt's own accessible slider, because PySide cannot
+add a value interface to a custom one (overriding `interface_cast` crashes): its value is the
+playhead in milliseconds, its maximum the clip's length, and its description says the playhead,
+the selection (in, out, duration, frames, price or why not) and the clip's length.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -27,10 +36,20 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QApplication, QScrollBar, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSlider,
+    QApplication,
+    QScrollBar,
+    QStyle,
+    QStyleOptionFocusRect,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ltxstudio.core.segments import Handle, Window
 from ltxstudio.core.timebase import frame_at, timecode
+from ltxstudio.ui.announcer import Announcer
 from ltxstudio.ui.theme import ACCENT, AMBER, GREY, RED, monospace_font
 from ltxstudio.ui.viewer.facts import ClipFacts
 from ltxstudio.ui.viewer.selection import Selection
@@ -56,7 +75,7 @@ class _Drag(StrEnum):
     MOVE = "move"
 
 
-class TimelineCanvas(QWidget):
+class TimelineCanvas(QAbstractSlider):
     scrub_started = Signal()
     scrub_moved = Signal(float)  # seconds under the mouse while dragging the playhead
     scrub_finished = Signal(float)
@@ -67,8 +86,15 @@ class TimelineCanvas(QWidget):
         self.setObjectName("timelineCanvas")
         self.setMouseTracking(True)
         self.setMinimumHeight(HEIGHT)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setOrientation(Qt.Orientation.Horizontal)
         self.setAccessibleName(self.tr("Timeline"))
+        self.setRange(0, 0)
+        self._selection_text = ""
+        self._setting_value = False
+        self.announcer = Announcer(self)
+        # A screen reader setting the value moves the playhead like a click would.
+        self.valueChanged.connect(self._on_value_set)
         self.scale = scale
         self.selection = selection
         self.thumbs = ThumbnailStrip(self)
@@ -95,7 +121,13 @@ class TimelineCanvas(QWidget):
         self.thumbs.set_source(facts, cache_dir, self.slot_width(facts))
         self.wave.set_source(facts, cache_dir)
         self.scale.set_clip(facts.duration if facts else 0.0, float(facts.fps) if facts else 24)
+        self._setting_value = True
+        self.setRange(0, round((facts.duration if facts else 0.0) * 1000))
+        self.setSingleStep(max(1, round(1000 / float(facts.fps))) if facts else 1)
+        self.setPageStep(1000)
+        self._setting_value = False
         self._request_thumbs()
+        self._describe()
         self.update()
 
     def set_playhead(self, seconds: float) -> None:
@@ -103,7 +135,48 @@ class TimelineCanvas(QWidget):
             return  # the mouse owns the playhead while scrubbing
         if seconds != self.playhead:
             self.playhead = seconds
+            self._show_value()
             self.update()
+
+    # ------------------------------------------------------------------ accessibility
+
+    def set_selection_text(self, text: str) -> None:
+        """The selection in words (span, frames, price or why not), from the viewer's edits."""
+        self._selection_text = text
+        self._describe()
+
+    def announce_selection(self) -> None:
+        """Say the selection after a keyboard change (a drag is seen, a key press is not)."""
+        self.announcer.announce(self._selection_text or self.tr("no selection"))
+
+    def _show_value(self) -> None:
+        self._setting_value = True
+        self.setValue(round(self.playhead * 1000))  # Qt sends the value-change event
+        self._setting_value = False
+        self._describe()
+
+    def _describe(self) -> None:
+        facts = self.facts
+        if facts is None:
+            self.setAccessibleDescription(self.tr("No clip"))
+            return
+        frame = facts.frame_at(self.playhead)
+        self.setAccessibleDescription(
+            self.tr("Playhead %1 (%2 s) of %3 s; %4")
+            .replace("%1", timecode(frame, facts.fps))
+            .replace("%2", f"{self.playhead:.2f}")
+            .replace("%3", f"{facts.duration:.2f}")
+            .replace("%4", self._selection_text)
+        )
+
+    def _on_value_set(self, value: int) -> None:
+        if not self._setting_value and self.facts is not None:
+            self.seek_requested.emit(value / 1000)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # The viewer's actions own the keys (they work on the canvas, being inside the viewer);
+        # the slider's own key handling would move its value without the player.
+        event.ignore()
 
     @property
     def scrubbing(self) -> bool:
@@ -170,6 +243,10 @@ class TimelineCanvas(QWidget):
         self._paint_context(painter)
         self._paint_selection(painter)
         self._paint_playhead(painter)
+        if self.hasFocus():
+            focus = QStyleOptionFocusRect()
+            focus.initFrom(self)
+            self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, focus, painter)
         painter.end()
 
     def _paint_ruler(self, painter: QPainter, palette: QPalette) -> None:
@@ -257,7 +334,8 @@ class TimelineCanvas(QWidget):
         if window is None:
             return
         refused = self.selection.problem is not None
-        colour = QColor(RED if refused else ACCENT)
+        snapped = self.selection.snap_note is not None
+        colour = QColor(RED if refused else AMBER if snapped else ACCENT)
         x0, x1 = self.scale.x_of(window.start), self.scale.x_of(window.end)
         rect = QRectF(x0, THUMB_TOP, max(1.0, x1 - x0), HEIGHT - THUMB_TOP - GAP)
         fill = QColor(colour)

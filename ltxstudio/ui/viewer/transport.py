@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
 
 from ltxstudio.core.timebase import frame_time, timecode
+from ltxstudio.ui.keyboard_reach import ARROWS, own_keys, reachable
 from ltxstudio.ui.theme import monospace_font
 from ltxstudio.ui.viewer.actions import ViewerActions
 
@@ -23,8 +24,8 @@ def _button(action: QAction) -> QToolButton:
     button = QToolButton()
     button.setDefaultAction(action)
     button.setAutoRaise(True)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the viewer, not the button
-    return button
+    # Tab reaches it; a click does not take the viewer's keys away (see keyboard_reach).
+    return reachable(button)
 
 
 class TransportBar(QWidget):
@@ -47,7 +48,8 @@ class TransportBar(QWidget):
         self.volume.setRange(0, 100)
         self.volume.setValue(100)
         self.volume.setFixedWidth(64)
-        self.volume.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.volume.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        own_keys(self.volume, ARROWS)  # focused, the arrows change the volume, not the frame
         self.volume.setAccessibleName(self.tr("Volume"))
 
         row = QHBoxLayout(self)

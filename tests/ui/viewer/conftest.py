@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QVideoFrame
 
 from ltxstudio.core.clock import ManualClock
+from ltxstudio.core.lineage import segment_from_json
 from ltxstudio.library.model import Provenance, Take, TakeKind
 from ltxstudio.library.store import Library
 from ltxstudio.library.undo import UndoStack
@@ -154,6 +155,9 @@ class Controller:
     def set_active_take(self, clip_id: str, take_id: str) -> None:
         self.library.set_active_take(clip_id, take_id)
 
+    def delete_take(self, take_id: str) -> None:
+        self.library.delete_take(take_id)
+
     def undo(self) -> None:
         self.undo_stack.undo()
 
@@ -186,7 +190,7 @@ class Controller:
             job_id=f"job-{len(self.library.takes(clip_id))}-{clip_id}",
             estimate_usd=estimate,
             parent_take_id=parent,
-            segment=segment or {},
+            segment=segment_from_json(segment, kind),
         )
         return self.library.add_take(
             clip_id, source, kind=kind, provenance=provenance, sha256="0" * 64, activate=activate

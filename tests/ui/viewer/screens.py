@@ -27,6 +27,11 @@ async def capture_viewer(
     panel.player.seek_frame(48)
     await until(lambda: panel.player.frame == 48 and not panel.player.seeking)
     await shoot("06-viewer-selection-and-cost")
+    from ltxstudio.core.segments import Handle
+
+    panel.selection.drag(Handle.END, Window(1.0, 2.2))  # a drag under 2 s: snapped, and said
+    await shoot("06b-viewer-short-drag-snapped")
+    panel.selection.set_window(Window(1.0, 3.0))
 
     dialog = panel.open_retake()
     dialog.prompt.setPlainText("The beam stops; the lamp flickers twice, then the fog clears.")

@@ -37,7 +37,9 @@ async def test_compare_plays_in_sync_and_diffs_parameters(
         panel, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
     # Ctrl+Shift+C compares the active take with its parent.
-    await panel._tasks["compare"]
+    compare = panel.background.task("compare")
+    assert compare is not None
+    await compare
     await until(cv.a.state_changed, lambda: cv.a.state is PlayState.PAUSED)
     await until(cv.b.state_changed, lambda: cv.b.state is PlayState.PAUSED)
     assert panel.pages.currentWidget() is cv

@@ -12,10 +12,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from ltxstudio.core.catalog import Model, Resolution
+from ltxstudio.core.catalog import ExtendMode, Model, Resolution, RetakeMode
+from ltxstudio.core.lineage import ExtendSegment, Lineage, RetakeSegment
+from ltxstudio.core.request import Extend, Hdr, Placement, Reframe, RemoteUri, Retake
 from ltxstudio.core.segments import Window
 from ltxstudio.library.model import TakeKind
-from ltxstudio.session.requests import ExtendRequest, HdrRequest, ReframeRequest, RetakeRequest
 from ltxstudio.ui.viewer.dialogs import ExtendDialog, RetakeDialog
 from tests.support.media_factory import make_video
 from tests.support.openapi_contract import request_schema
@@ -27,7 +28,9 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 def body(request: Any) -> dict[str, Any]:
-    return {**request.params(), **dict.fromkeys(request.media(), "https://example.com/v.mp4")}
+    remote = RemoteUri("https://example.com/v.mp4")
+    uploaded: dict[str, Any] = request.with_media(dict.fromkeys(request.media(), remote)).to_body()
+    return uploaded
 
 
 async def test_retake_of_a_marked_window(
@@ -75,20 +78,17 @@ async def test_retake_of_a_marked_window(
     dialog.submit_button.click()
     assert not dialog.isVisible()
     ((request, lineage),) = controller.queued
-    assert request == RetakeRequest(
-        video=str(controller.library.path_of(take)),
-        start=2.0,
+    assert request == Retake(
+        video_uri=str(controller.library.path_of(take)),
+        start_time=2.0,
         duration=2.0,
         mode="replace_video",
         prompt="The beam stops; the lamp flickers twice.",
         model=Model.LTX_2_3_PRO,
     )
-    assert lineage == {
-        "clip_id": clip.id,
-        "parent_take_id": take.id,
-        "kind": "retake",
-        "segment": {"start_time": 2.0, "duration": 2.0, "mode": "replace_video"},
-    }
+    assert lineage == Lineage(
+        TakeKind.RETAKE, clip.id, take.id, RetakeSegment(2.0, 2.0, RetakeMode.VIDEO)
+    )
     assert request.problems() == []
     request_schema(contract_openapi, "/v2/retake").validate(body(request))
     panel.shutdown()
@@ -129,11 +129,11 @@ async def test_extend_hdr_reframe_requests(
     dialog.submit_button.click()
     assert panel.canvas.context_window is None  # the shading goes with the dialog
     ((request, lineage),) = controller.queued
-    assert request == ExtendRequest(
-        video=video, duration=4.0, mode="start", context=1.5, prompt=PROMPT
+    assert request == Extend(
+        video_uri=video, duration=4.0, mode="start", context=1.5, prompt=PROMPT
     )
-    assert lineage["kind"] == "extend"
-    assert lineage["segment"] == {"mode": "start", "duration": 4.0, "context": 1.5}
+    assert lineage.kind is TakeKind.EXTEND
+    assert lineage.segment == ExtendSegment(4.0, ExtendMode.START, 1.5)
     request_schema(contract_openapi, "/v2/extend").validate(body(request))
 
     hdr = panel.open_hdr()
@@ -142,8 +142,8 @@ async def test_extend_hdr_reframe_requests(
     assert "$1.00" in hdr.cost.text()
     hdr.submit_button.click()
     request, lineage = controller.queued[-1]
-    assert request == HdrRequest(video=video)  # contract §3: HDR takes one field
-    assert lineage == {"clip_id": clip.id, "parent_take_id": take.id, "kind": "hdr", "segment": {}}
+    assert request == Hdr(video_uri=video)  # contract §3: HDR takes one field
+    assert lineage == Lineage(TakeKind.HDR, clip.id, take.id, None)
     assert not hasattr(hdr, "colorspace")
 
     reframe = panel.open_reframe()
@@ -153,11 +153,10 @@ async def test_extend_hdr_reframe_requests(
     assert "$1.00" in reframe.cost.text()  # 1080-class output: $0.20/s
     reframe.submit_button.click()
     request, lineage = controller.queued[-1]
-    assert request == ReframeRequest(
-        video=video, resolution=Resolution(1080, 1920), placement={"anchor": "top"}
+    assert request == Reframe(
+        video_uri=video, resolution=Resolution(1080, 1920), placement=Placement(anchor="top")
     )
-    assert lineage["kind"] == TakeKind.REFRAME.value
-    assert lineage["segment"] == {"resolution": "1080x1920"}
+    assert lineage == Lineage(TakeKind.REFRAME, clip.id, take.id, None)
     request_schema(contract_openapi, "/v2/video-to-video-reframe").validate(body(request))
     panel.shutdown()
 

@@ -13,10 +13,11 @@ from PySide6.QtWidgets import QApplication
 
 from ltxstudio import media
 from ltxstudio.core.catalog import Model, Resolution
+from ltxstudio.core.lineage import RetakeSegment
 from ltxstudio.core.segments import Window
 from ltxstudio.jobs.model import JobState
 from ltxstudio.library.model import Take, TakeKind
-from ltxstudio.session.requests import GenerateRequest, Mode
+from ltxstudio.session.forms import Mode, generation_request
 from ltxstudio.ui.viewer.dialogs import ExtendDialog, RetakeDialog
 from tests.support.frames import decode, mean_diff
 from tests.ui.conftest import App, until
@@ -29,7 +30,7 @@ SMALL = (320, 180)  # compare pictures at a size where codec noise averages out
 
 
 async def generated_take(app: App, seconds: int) -> Take:
-    request = GenerateRequest(
+    request = generation_request(
         Mode.TEXT, PROMPT, Model.LTX_2_3_PRO, Resolution(1280, 720), 24, seconds
     )
     job = await app.session.generate(request)
@@ -92,8 +93,7 @@ async def test_retake_then_extend_from_the_timeline(open_app: Any) -> None:
     retake = app.session.library.take(clip.active_take_id or "")
     assert retake.kind is TakeKind.RETAKE
     assert retake.provenance.parent_take_id == original.id
-    assert retake.provenance.segment["start_time"] == 2.0
-    assert retake.provenance.segment["duration"] == 2.0
+    assert retake.provenance.segment == RetakeSegment(2.0, 2.0)
     await until(lambda: panel.take is not None and panel.take.id == retake.id, panel.take_shown)
     assert 48 <= panel.player.frame <= 96  # shown where it changed
 

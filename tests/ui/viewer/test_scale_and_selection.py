@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from pytestqt.qtbot import QtBot
 
 from ltxstudio.core.catalog import Resolution
+from ltxstudio.core.request import Extend, Hdr, Reframe, Retake
 from ltxstudio.core.segments import Handle, Window
 from ltxstudio.media import MediaInfo, MediaKind, VideoStreamInfo
-from ltxstudio.session.requests import ExtendRequest, HdrRequest, ReframeRequest, RetakeRequest
 from ltxstudio.ui.viewer.facts import ClipFacts, estimate
 from ltxstudio.ui.viewer.selection import NO_SELECTION, Selection
 from ltxstudio.ui.viewer.timescale import PAD, TimeScale
@@ -135,12 +135,14 @@ def test_estimates_follow_the_billing_rules() -> None:
     assert facts.frames == 120
     assert facts.duration == 5.0
     # Retake is billed on the whole input: a 2 s window of a 5 s clip costs 5 s.
-    assert estimate(RetakeRequest("v", 2.0, 2.0), facts) == Decimal("0.5000")
-    assert estimate(RetakeRequest("v", 0.0, 5.0), facts) == Decimal("0.5000")
+    assert estimate(Retake(video_uri="v", start_time=2.0, duration=2.0), facts) == Decimal("0.5000")
+    assert estimate(Retake(video_uri="v", start_time=0.0, duration=5.0), facts) == Decimal("0.5000")
     # Extend: extension + context; the default context is at most the clip (5 s), not 17 s.
-    assert estimate(ExtendRequest("v", 4.0), facts) == Decimal("0.9000")
-    assert estimate(ExtendRequest("v", 4.0, context=2.0), facts) == Decimal("0.6000")
+    assert estimate(Extend(video_uri="v", duration=4.0), facts) == Decimal("0.9000")
+    assert estimate(Extend(video_uri="v", duration=4.0, context=2.0), facts) == Decimal("0.6000")
     long = _facts(20.0)  # here the 505-frame cap binds: 4 s + 17.04 s = 21.04 s
-    assert estimate(ExtendRequest("v", 4.0), long) == Decimal("2.1042")
-    assert estimate(HdrRequest("v"), facts) == Decimal("1.0000")  # 0.20/s at 1080p
-    assert estimate(ReframeRequest("v", Resolution(1080, 1920)), facts) == Decimal("1.0000")
+    assert estimate(Extend(video_uri="v", duration=4.0), long) == Decimal("2.1042")
+    assert estimate(Hdr(video_uri="v"), facts) == Decimal("1.0000")  # 0.20/s at 1080p
+    assert estimate(Reframe(video_uri="v", resolution=Resolution(1080, 1920)), facts) == Decimal(
+        "1.0000"
+    )

@@ -5,29 +5,34 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
 
-from ltxstudio.core.catalog import Endpoint
+from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.clock import ManualClock
+from ltxstudio.core.request import TextToVideo
 from ltxstudio.jobs.journal import Journal
 from ltxstudio.jobs.model import Job, JobSpec, JobState
-from ltxstudio.jobs.runner import Runner, RunnerConfig
+from ltxstudio.jobs.ports import Finalizer
+from ltxstudio.jobs.queue_state import RunnerConfig
+from ltxstudio.jobs.runner import Runner
 from ltxstudio.jobs.store import JobStore
 from tests.support.fake_backend import FakeBackend
 
 
-def spec(prompt: str = "a lighthouse at dusk", **params: object) -> JobSpec:
+def spec(prompt: str = "a lighthouse at dusk", **fields: Any) -> JobSpec:
     return JobSpec(
-        Endpoint.TEXT_TO_VIDEO,
-        {
-            "prompt": prompt,
-            "model": "ltx-2-3-pro",
-            "duration": 8,
-            "resolution": "1920x1080",
-            **params,
-        },
+        TextToVideo(
+            prompt=prompt,
+            **{
+                "model": Model.LTX_2_3_PRO,
+                "duration": 8,
+                "resolution": Resolution(1920, 1080),
+                **fields,
+            },
+        )
     )
 
 
@@ -86,12 +91,16 @@ def clock() -> ManualClock:
 async def make_engine(tmp_path: Path, clock: ManualClock) -> AsyncIterator[Callable[..., Engine]]:
     engines: list[Engine] = []
 
-    def make(config: RunnerConfig | None = None, backend: FakeBackend | None = None) -> Engine:
+    def make(
+        config: RunnerConfig | None = None,
+        backend: FakeBackend | None = None,
+        finalize: Finalizer | None = None,
+    ) -> Engine:
         config = config or RunnerConfig()
         journal = Journal(tmp_path / "journal.db")
         store = JobStore(journal, clock, sync_in_thread=False)
         backend = backend or FakeBackend(clock)
-        runner = Runner(store, backend, clock, tmp_path / "results", config)
+        runner = Runner(store, backend, clock, tmp_path / "results", config, finalize)
         engine = Engine(clock, journal, store, backend, runner)
         engines.append(engine)
         return engine

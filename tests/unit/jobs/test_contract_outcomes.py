@@ -7,14 +7,13 @@ payment, a 402 inside a failed job's status, and uploads that outlive their 24 h
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.clock import ManualClock
 from ltxstudio.core.remote import (
     Completed,
@@ -24,9 +23,11 @@ from ltxstudio.core.remote import (
     JobRef,
     JobStatus,
     Progress,
+    ResultKey,
 )
+from ltxstudio.core.request import ImageToVideo, LocalFile, Request
 from ltxstudio.jobs.model import JobSpec, JobState
-from ltxstudio.jobs.runner import HoldReason, RunnerConfig
+from ltxstudio.jobs.queue_state import HoldReason, RunnerConfig
 from tests.support.fake_backend import FakeBackend, failure
 from tests.unit.jobs.conftest import Engine
 
@@ -53,13 +54,13 @@ class SigningBackend(FakeBackend):
         if isinstance(found, Completed):
             self.signed += 1
             return Completed(
-                {"video_url": f"https://storage.example/{ref.id}.mp4?sig={self.signed}"}
+                {ResultKey.VIDEO: f"https://storage.example/{ref.id}.mp4?sig={self.signed}"}
             )
         return found
 
-    async def prepare(self, spec: JobSpec, progress: Progress) -> Mapping[str, Any]:
+    async def prepare(self, request: Request, progress: Progress) -> Request:
         self.prepared += 1
-        return await super().prepare(spec, progress)
+        return await super().prepare(request, progress)
 
     async def download(self, url: str, dest: Path, progress: Progress) -> Downloaded:
         self.tried.append(url)
@@ -131,9 +132,9 @@ async def test_a_full_queue_at_ltx_waits_for_one_of_ours_without_lowering_concur
     sent_at: list[float] = []
     submit = e.backend.submit
 
-    async def timed(endpoint: Endpoint, body: Mapping[str, Any]) -> JobRef:
+    async def timed(request: Request) -> JobRef:
         sent_at.append(clock.time())
-        return await submit(endpoint, body)
+        return await submit(request)
 
     e.backend.submit = timed  # type: ignore[method-assign]
     e.backend.fail(
@@ -204,7 +205,7 @@ async def test_uploads_older_than_23_hours_are_made_again_before_the_submit(
         "submit", failure(FailureKind.INSUFFICIENT_FUNDS, "Insufficient funds", status=402)
     )
     job = e.store.add(
-        JobSpec(Endpoint.IMAGE_TO_VIDEO, {"prompt": "p"}, media={"image_uri": "/tmp/first.png"}),
+        JobSpec(ImageToVideo(prompt="p", image_uri=LocalFile("/tmp/first.png"))),
         estimate_usd=Decimal("0.64"),
         backend="fake",
     )

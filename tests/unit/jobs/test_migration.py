@@ -16,10 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from ltxstudio.core.catalog import Resolution
 from ltxstudio.core.clock import ManualClock
+from ltxstudio.core.remote import ResultKey
+from ltxstudio.core.request import AudioToVideo, LocalFile, Reframe
 from ltxstudio.jobs.journal import Journal
+from ltxstudio.jobs.journal_migrations import SCHEMA_VERSION
 from ltxstudio.jobs.model import JobState
-from ltxstudio.jobs.runner import Runner, RunnerConfig
+from ltxstudio.jobs.queue_state import RunnerConfig
+from ltxstudio.jobs.runner import Runner
 from ltxstudio.jobs.store import JobStore
 from tests.support.fake_backend import FakeBackend
 
@@ -50,20 +55,26 @@ def test_the_old_journal_migrates_to_v2_only_and_says_so(
     jobs = {j.id: j for j in journal.load_all()}
     assert len(jobs) == 6
     raw = sqlite3.connect(old_journal)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
-    assert all("surface" not in json.loads(s) for (s,) in raw.execute("SELECT spec FROM jobs"))
-    assert "guidance_scale" not in jobs[A2V].spec.params  # contract §3: no longer a field
-    assert "model" not in jobs[REFRAME].spec.params  # contract §3: reframe ignores it
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    specs = [json.loads(s) for (s,) in raw.execute("SELECT spec FROM jobs")]
+    assert all(set(s) == {"request", "output_path", "lineage"} for s in specs)  # typed (3)
+    a2v, reframe = jobs[A2V].spec.request, jobs[REFRAME].spec.request
+    assert isinstance(a2v, AudioToVideo)  # no guidance_scale: contract §3, no longer a field
+    assert a2v.audio_uri == LocalFile("/home/user/song.m4a")
+    assert isinstance(reframe, Reframe)  # no model: contract §3, reframe ignores it
+    assert reframe.resolution == Resolution(1080, 1920)
     assert jobs[V1_QUEUED].state is JobState.QUEUED
     assert jobs[V1_DOWNLOADED].outputs[0].path == "/results/e/video_url.mp4"
+    assert jobs[V1_DOWNLOADED].outputs[0].key is ResultKey.VIDEO
     assert jobs[PENDING_LEGACY].remote is not None
     assert jobs[PENDING_LEGACY].remote.id == "remote-c"
     said = caplog.text
     assert f"job {V1_QUEUED} (queued) was for the retired v1 route; now v2" in said
     assert "2 job(s) moved off the retired v1 routes, 2 field(s)" in said
+    assert "6 job(s) now hold typed requests (schema 3)" in said
     journal.close()
     Journal(old_journal).close()  # opening again migrates nothing more
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 3
 
 
 @pytest.mark.asyncio

@@ -11,7 +11,8 @@ from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.remote import FailureKind, JobRef
 from ltxstudio.jobs.journal import Journal
 from ltxstudio.jobs.model import Job, JobState
-from ltxstudio.jobs.runner import HoldReason, Runner, RunnerConfig
+from ltxstudio.jobs.queue_state import HoldReason, RunnerConfig
+from ltxstudio.jobs.runner import Runner
 from ltxstudio.jobs.store import JobStore
 from tests.support.fake_backend import failure
 from tests.unit.jobs.conftest import Engine
@@ -205,7 +206,7 @@ async def test_recovery_after_a_crash(make_engine: Make, tmp_path: Path) -> None
     e = make_engine()
     uploading, submitting, pending = e.add(3)
     e.store.update(uploading.id, state=JobState.UPLOADING)
-    e.store.update(submitting.id, state=JobState.UPLOADING, prepared={"prompt": "x"})
+    e.store.update(submitting.id, state=JobState.UPLOADING, prepared=submitting.spec.request)
     e.store.update(submitting.id, state=JobState.SUBMITTING, submitted_at=e.clock.time())
     e.backend.remote["r-old"] = e.clock.time()
     for state in (JobState.UPLOADING, JobState.SUBMITTING):
@@ -257,12 +258,10 @@ async def test_a_job_leased_by_a_live_process_is_left_alone(
 
 
 async def test_finalizer_failure_keeps_the_result(make_engine: Make) -> None:
-    e = make_engine()
-
     async def broken(job: object) -> None:
         raise RuntimeError("library schema mismatch")
 
-    e.runner.finalize = broken
+    e = make_engine(finalize=broken)
     (job,) = e.add(1)
     (done,) = await e.run_until_settled([job])
     assert done.state is JobState.FAILED
@@ -273,7 +272,6 @@ async def test_finalizer_failure_keeps_the_result(make_engine: Make) -> None:
 
 
 async def test_a_disk_error_while_filing_holds_and_files_again(make_engine: Make) -> None:
-    e = make_engine()
     filed: list[str] = []
 
     async def flaky(job: Job) -> None:
@@ -282,7 +280,7 @@ async def test_a_disk_error_while_filing_holds_and_files_again(make_engine: Make
             raise OSError(28, "No space left on device", "/library/take.mp4")
         filed.append(job.id)
 
-    e.runner.finalize = flaky
+    e = make_engine(finalize=flaky)
     (job,) = e.add(1)
     (held,) = await e.run_until_settled([job])
     assert held.state is JobState.DOWNLOADING

@@ -57,7 +57,8 @@ from ltxstudio.core.remote import ApiFailure, FailureKind
 from ltxstudio.jobs import journal as journal_module
 from ltxstudio.jobs.journal import Journal
 from ltxstudio.jobs.model import Job, JobState
-from ltxstudio.jobs.runner import Runner, RunnerConfig
+from ltxstudio.jobs.queue_state import RunnerConfig
+from ltxstudio.jobs.runner import Runner
 from ltxstudio.jobs.store import JobStore
 from tests.support.fake_backend import FakeBackend, SubmitCall, failure
 from tests.unit.jobs.conftest import spec

@@ -10,9 +10,11 @@ import pytest
 
 from ltxstudio.core.catalog import Endpoint
 from ltxstudio.core.clock import ManualClock
-from ltxstudio.core.remote import FailureInfo, FailureKind, JobRef
+from ltxstudio.core.lineage import Lineage, RetakeSegment, TakeKind
+from ltxstudio.core.remote import FailureInfo, FailureKind, JobRef, ResultKey
+from ltxstudio.core.request import ImageToVideo, LocalFile, RemoteUri
 from ltxstudio.jobs.journal import Journal, LeaseConflict, owner_is_dead
-from ltxstudio.jobs.model import TRANSITIONS, IllegalTransition, JobOutput, JobState
+from ltxstudio.jobs.model import TRANSITIONS, IllegalTransition, JobOutput, JobSpec, JobState
 from ltxstudio.jobs.store import JobStore
 from tests.unit.jobs.conftest import spec
 
@@ -56,10 +58,12 @@ def test_one_event_per_mutation_and_illegal_transitions_refused(store: JobStore)
 
 
 def test_rows_round_trip_exactly(tmp_path: Path, store: JobStore) -> None:
-    job = store.add(spec(media_note="x"), estimate_usd=Decimal("2.1042"), backend="sandbox")
-    store.update(
-        job.id, state=JobState.UPLOADING, prepared={"prompt": "p", "image_uri": "ltx://u/1"}
-    )
+    request = ImageToVideo(prompt="p", image_uri=LocalFile("/home/me/first.png"))
+    lineage = Lineage(TakeKind.RETAKE, "clip-1", "take-1", RetakeSegment(2.0, 2.5))
+    spec = JobSpec(request, "/out/a.mp4", lineage)
+    job = store.add(spec, estimate_usd=Decimal("2.1042"), backend="sandbox")
+    uploaded = request.with_media({"image_uri": RemoteUri("ltx://u/1")})
+    store.update(job.id, state=JobState.UPLOADING, prepared=uploaded, prepared_at=11.0)
     store.update(job.id, state=JobState.SUBMITTING, submitted_at=12.5)
     store.update(
         job.id,
@@ -68,8 +72,8 @@ def test_rows_round_trip_exactly(tmp_path: Path, store: JobStore) -> None:
         error=FailureInfo(FailureKind.RATE_LIMITED, "slow down", 429, "rate_limit_error", "req-0"),
         timings={"upload": 1.5},
     )
-    store.update(job.id, state=JobState.DOWNLOADING, result_urls={"video_url": "https://x/y"})
-    store.update(job.id, outputs=(JobOutput("/tmp/a.mp4", 10, "f" * 64),))
+    store.update(job.id, state=JobState.DOWNLOADING, result_urls={ResultKey.VIDEO: "https://x/y"})
+    store.update(job.id, outputs=(JobOutput(ResultKey.VIDEO, "/tmp/a.mp4", 10, "f" * 64),))
     reopened = JobStore(Journal(tmp_path / "j.db"), ManualClock())
     assert reopened.get(job.id) == store.get(job.id)
 
@@ -87,7 +91,7 @@ def test_schema_version_and_newer_journal_refused(tmp_path: Path) -> None:
     path = tmp_path / "j.db"
     Journal(path).close()
     db = sqlite3.connect(path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 3
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.execute("PRAGMA user_version=99")
     db.commit()

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from ltxstudio.core.clock import ManualClock
-from ltxstudio.library.model import Provenance, TakeKind
-from ltxstudio.library.store import Library, LibraryError
+from ltxstudio.core.lineage import RetakeSegment
+from ltxstudio.library.model import LibraryError, Provenance, TakeKind
+from ltxstudio.library.store import Library
 from ltxstudio.library.undo import UndoStack
 
 
@@ -50,7 +51,7 @@ def test_takes_keep_provenance_files_and_idempotency(tmp_path: Path, lib: Librar
         clip.id,
         retake_src,
         kind=TakeKind.RETAKE,
-        provenance=_prov("j2", parent_take_id=first.id, segment={"start_time": 2, "duration": 2}),
+        provenance=_prov("j2", parent_take_id=first.id, segment=RetakeSegment(2.0, 2.0)),
         sha256=rsha,
     )
     assert retake.label == "retake 2–4 s"
@@ -58,7 +59,7 @@ def test_takes_keep_provenance_files_and_idempotency(tmp_path: Path, lib: Librar
     assert [t.id for t in lib.takes(clip.id)] == [first.id, retake.id]
     reopened = Library(tmp_path / "library.db", tmp_path / "lib", ManualClock())
     assert reopened.take(retake.id) == retake
-    assert reopened.take(retake.id).provenance.segment == {"start_time": 2, "duration": 2}
+    assert reopened.take(retake.id).provenance.segment == RetakeSegment(2.0, 2.0)
     with pytest.raises(LibraryError):
         lib.set_active_take("nope", first.id)
 

@@ -8,14 +8,9 @@ import keyring
 import keyring.errors
 import pytest
 
+from ltxstudio.core.catalog import API_BASE_URL, LEGACY_API_BASE_URL
 from ltxstudio.settings import secrets, store
-from ltxstudio.settings.model import (
-    DEFAULT_BASE_URL,
-    LEGACY_BASE_URL,
-    Backend,
-    Settings,
-    SettingsError,
-)
+from ltxstudio.settings.model import Backend, Settings, SettingsError
 from ltxstudio.settings.paths import app_paths
 
 
@@ -36,13 +31,18 @@ def test_round_trip_and_atomic_save(tmp_path: Path) -> None:
 
 def test_a_v1_settings_file_migrates_to_v2_only_and_says_so(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    stored = {"schema_version": 1, "surface": "v1", "base_url": LEGACY_BASE_URL, "concurrency": 3}
+    stored = {
+        "schema_version": 1,
+        "surface": "v1",
+        "base_url": LEGACY_API_BASE_URL,
+        "concurrency": 3,
+    }
     path.write_text(json.dumps(stored))
     loaded = store.load(path)
-    assert loaded.settings == Settings(concurrency=3, base_url=DEFAULT_BASE_URL)
-    assert DEFAULT_BASE_URL == "https://api.ltx.io"
+    assert loaded.settings == Settings(concurrency=3, base_url=API_BASE_URL)
+    assert API_BASE_URL == "https://api.ltx.io"
     assert any("v1" in w and "retired on 2026-10-26" in w for w in loaded.warnings)
-    assert any(DEFAULT_BASE_URL in w for w in loaded.warnings)
+    assert any(API_BASE_URL in w for w in loaded.warnings)
     rewritten = json.loads(path.read_text())
     assert rewritten["schema_version"] == 2
     assert "surface" not in rewritten
@@ -55,8 +55,8 @@ def test_a_chosen_base_url_survives_the_migration(tmp_path: Path) -> None:
     path.write_text(json.dumps({"schema_version": 1, "base_url": "https://ltx.example.com"}))
     assert store.load(path).settings.base_url == "https://ltx.example.com"
     # The legacy host stays valid when chosen explicitly in a current file.
-    path.write_text(json.dumps({"schema_version": 2, "base_url": LEGACY_BASE_URL}))
-    assert store.load(path).settings.base_url == LEGACY_BASE_URL
+    path.write_text(json.dumps({"schema_version": 2, "base_url": LEGACY_API_BASE_URL}))
+    assert store.load(path).settings.base_url == LEGACY_API_BASE_URL
 
 
 def test_bad_values_fall_back_with_a_warning(tmp_path: Path) -> None:

@@ -1,22 +1,33 @@
-"""Requests that generate a video: text-to-video, image-to-video, audio-to-video."""
+"""Requests that generate a video: text-to-video, image-to-video, audio-to-video.
+
+Decisions applied here (API-NOTES §12, CONTRACT-2026-09 §2–§3): `fps` is always sent (the default
+changed once already); durations are whole seconds, or None for LTX-2.5's automatic duration
+(never with a last frame); `camera_motion` is accepted on every model, as the schema allows (the
+UI offers it only on Pro).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, cast
 
-from ltxstudio.api._checks import (
+from ltxstudio.core import catalog
+from ltxstudio.core.catalog import Endpoint, Model, Resolution
+from ltxstudio.core.pricing import CostBasis
+from ltxstudio.core.request.base import RequestBase, uri
+from ltxstudio.core.request.checks import (
+    FieldProblem,
     MediaFacts,
     Problems,
     as_resolution,
     check_choice,
+    check_media,
+    check_model,
     check_prompt,
-    check_uri,
 )
-from ltxstudio.api._errors import FieldProblem
-from ltxstudio.api._request_base import RequestBase, check_model
-from ltxstudio.core import catalog
-from ltxstudio.core.catalog import Endpoint, Model, Resolution
+from ltxstudio.core.request.media import MediaRef
+
+_1080P = Resolution(1920, 1080)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,14 +35,14 @@ class _Generation(RequestBase):
     """Fields shared by text-to-video and image-to-video."""
 
     prompt: str
-    model: Model
-    resolution: Resolution
-    duration: int | None  # whole seconds; None = automatic (LTX-2.5 only)
+    model: Model = Model.LTX_2_3_PRO
+    resolution: Resolution = field(default=_1080P)
+    duration: int | None = 6  # whole seconds; None = automatic (LTX-2.5 only)
     fps: int = catalog.DEFAULT_FPS
     generate_audio: bool = True
     camera_motion: str | None = None
 
-    def problems(self) -> list[FieldProblem]:
+    def problems(self, facts: MediaFacts | None = None) -> list[FieldProblem]:
         out: Problems = []
         check_prompt(out, self.prompt, required=True)
         model = check_model(out, self.endpoint, self.model)
@@ -102,6 +113,14 @@ class _Generation(RequestBase):
             body["camera_motion"] = self.camera_motion
         return body
 
+    def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
+        seconds = self.duration
+        if seconds is None:
+            # Automatic duration: price the longest the model may choose, so a budget holds.
+            longest = catalog.allowed_durations(self.model, self.resolution, self.fps)
+            seconds = max(longest or (0,))
+        return CostBasis(self.endpoint, float(seconds), self.model, self.resolution)
+
 
 @dataclass(frozen=True, kw_only=True)
 class TextToVideo(_Generation):
@@ -113,28 +132,32 @@ class ImageToVideo(_Generation):
     """The video starts at `image_uri`; with `last_frame_uri` it interpolates to that frame."""
 
     endpoint: ClassVar[Endpoint] = Endpoint.IMAGE_TO_VIDEO
-    image_uri: str
-    last_frame_uri: str | None = None
+    image_uri: MediaRef | None = None
+    last_frame_uri: MediaRef | None = None
 
-    def problems(self) -> list[FieldProblem]:
-        out = super().problems()
-        check_uri(out, "image_uri", self.image_uri, "image")
-        if self.last_frame_uri is not None:
-            check_uri(out, "last_frame_uri", self.last_frame_uri, "image")
-            if self.duration is None:
-                out.append(
-                    FieldProblem(
-                        "duration",
-                        "automatic duration cannot be combined with a last frame; choose a "
-                        "duration",
-                    )
+    def problems(self, facts: MediaFacts | None = None) -> list[FieldProblem]:
+        out = super().problems(facts)
+        check_media(
+            out,
+            "image_uri",
+            self.image_uri,
+            "image",
+            missing="image-to-video needs a first-frame image",
+        )
+        check_media(out, "last_frame_uri", self.last_frame_uri, "image")
+        if self.last_frame_uri is not None and self.duration is None:
+            out.append(
+                FieldProblem(
+                    "duration",
+                    "automatic duration cannot be combined with a last frame; choose a duration",
                 )
+            )
         return out
 
     def _body(self) -> dict[str, Any]:
-        body = {"image_uri": self.image_uri, **super()._body()}
+        body = {"image_uri": uri(self.image_uri), **super()._body()}
         if self.last_frame_uri is not None:
-            body["last_frame_uri"] = self.last_frame_uri
+            body["last_frame_uri"] = uri(self.last_frame_uri)
         return body
 
 
@@ -147,28 +170,31 @@ class AudioToVideo(RequestBase):
     """
 
     endpoint: ClassVar[Endpoint] = Endpoint.AUDIO_TO_VIDEO
-    audio_uri: str
+    audio_uri: MediaRef | None = None
     prompt: str | None = None  # required when there is no image; may be "" with one
-    image_uri: str | None = None
-    last_frame_uri: str | None = None
+    image_uri: MediaRef | None = None
+    last_frame_uri: MediaRef | None = None
     model: Model = Model.LTX_2_3_PRO
     resolution: Resolution | None = None  # None: by the image's orientation, else 1920x1080
     fps: int = catalog.A2V_DEFAULT_FPS
     camera_motion: str | None = None
-    input_media: MediaFacts | None = None  # the audio
 
-    def problems(self) -> list[FieldProblem]:
+    def problems(self, facts: MediaFacts | None = None) -> list[FieldProblem]:
         out: Problems = []
-        check_uri(out, "audio_uri", self.audio_uri, "audio")
-        if self.image_uri is not None:
-            check_uri(out, "image_uri", self.image_uri, "image")
-        if self.last_frame_uri is not None:
-            check_uri(out, "last_frame_uri", self.last_frame_uri, "image")
-            if self.image_uri is None:
-                out.append(
-                    FieldProblem("last_frame_uri", "a last frame needs a first-frame image too")
-                )
-        check_prompt(out, self.prompt, required=self.image_uri is None)
+        check_media(
+            out,
+            "audio_uri",
+            self.audio_uri,
+            "audio",
+            missing="audio-to-video needs a soundtrack (2–20 s)",
+        )
+        check_media(out, "image_uri", self.image_uri, "image")
+        check_media(out, "last_frame_uri", self.last_frame_uri, "image")
+        if self.last_frame_uri is not None and self.image_uri is None:
+            out.append(FieldProblem("last_frame_uri", "a last frame needs a first-frame image too"))
+        if self.image_uri is None and not (self.prompt or "").strip():
+            out.append(FieldProblem("prompt", "write a prompt or give an image"))
+        check_prompt(out, self.prompt, required=False)
         if self.camera_motion is not None:
             check_choice(out, "camera_motion", self.camera_motion, catalog.CAMERA_MOTIONS)
         model = check_model(out, self.endpoint, self.model)
@@ -201,34 +227,38 @@ class AudioToVideo(RequestBase):
                     rates,
                 )
             )
-        if self.input_media is not None:
+        if facts is not None:
             longest = catalog.a2v_max_seconds(model, resolution)
             low, high = catalog.A2V_AUDIO_SECONDS
             high = min(high, longest) if longest is not None else high
-            seconds = self.input_media.duration
-            if not low <= seconds <= high:
+            if not low <= facts.duration <= high:
                 where = self.resolution or "1080p (the default size)"
                 out.append(
                     FieldProblem(
                         "audio_uri",
-                        f"the audio lasts {seconds:.2f} s; {model.value} at {where} takes "
-                        f"{low:g}–{high:g} s",
+                        f"the audio lasts {facts.duration:.2f} s; {model.value} at {where} "
+                        f"takes {low:g}–{high:g} s",
                     )
                 )
         return out
 
     def _body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"audio_uri": self.audio_uri}
+        body: dict[str, Any] = {"audio_uri": uri(self.audio_uri)}
         if self.image_uri is not None:
-            body["image_uri"] = self.image_uri
+            body["image_uri"] = uri(self.image_uri)
         if self.last_frame_uri is not None:
-            body["last_frame_uri"] = self.last_frame_uri
+            body["last_frame_uri"] = uri(self.last_frame_uri)
         if self.prompt is not None:
             body["prompt"] = self.prompt
         if self.resolution is not None:
             body["resolution"] = str(self.resolution)
-        body["fps"] = int(self.fps)  # always explicit: the default changed once already (25 → 24)
+        body["fps"] = int(self.fps)  # always explicit: the default changed once (25 → 24)
         if self.camera_motion is not None:
             body["camera_motion"] = self.camera_motion
         body["model"] = str(self.model)
         return body
+
+    def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
+        # Per second of input audio, per model × output tier; an omitted size renders 1080p.
+        seconds = facts.duration if facts else 0.0
+        return CostBasis(self.endpoint, seconds, self.model, self.resolution)

@@ -5,20 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ltxstudio.api._checks import (
+from ltxstudio.core import catalog
+from ltxstudio.core.catalog import Endpoint, ExtendMode, Model, Resolution, RetakeMode
+from ltxstudio.core.pricing import CostBasis
+from ltxstudio.core.request.base import RequestBase, uri
+from ltxstudio.core.request.checks import (
+    FieldProblem,
     MediaFacts,
     Problems,
     as_resolution,
     check_choice,
+    check_media,
+    check_model,
     check_number,
     check_prompt,
-    check_uri,
     check_video_input,
 )
-from ltxstudio.api._errors import FieldProblem
-from ltxstudio.api._request_base import RequestBase, check_model
-from ltxstudio.core import catalog
-from ltxstudio.core.catalog import Endpoint, Model, Resolution
+from ltxstudio.core.request.media import MediaRef
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -26,48 +29,42 @@ class Retake(RequestBase):
     """Regenerate the section [start_time, start_time + duration) of `video_uri`."""
 
     endpoint: ClassVar[Endpoint] = Endpoint.RETAKE
-    video_uri: str
+    video_uri: MediaRef
     start_time: float
     duration: float
     prompt: str | None = None
-    mode: str = "replace_audio_and_video"
+    mode: RetakeMode = RetakeMode.AUDIO_AND_VIDEO
     resolution: Resolution | None = None  # output is 1080p; None: by the input's orientation
     model: Model = Model.LTX_2_3_PRO
-    input_media: MediaFacts | None = None
 
-    def problems(self) -> list[FieldProblem]:
+    def problems(self, facts: MediaFacts | None = None) -> list[FieldProblem]:
         out: Problems = []
-        check_uri(out, "video_uri", self.video_uri, "video")
+        check_media(out, "video_uri", self.video_uri, "video", missing="a video is required")
         start = check_number(out, "start_time", self.start_time, low=0.0)
         check_number(out, "duration", self.duration, low=catalog.RETAKE_MIN_SECONDS)
         check_prompt(out, self.prompt, required=False)
-        check_choice(out, "mode", self.mode, catalog.RETAKE_MODES)
+        check_choice(out, "mode", self.mode, tuple(RetakeMode))
         if self.resolution is not None:
             resolution = as_resolution(out, "resolution", self.resolution)
-            allowed = tuple(map(str, catalog.RETAKE_RESOLUTIONS))
             if resolution is not None:
+                allowed = tuple(map(str, catalog.RETAKE_RESOLUTIONS))
                 check_choice(out, "resolution", str(resolution), allowed)
         check_model(out, self.endpoint, self.model)
-        check_video_input(out, self.input_media, min_frames=True)
-        if (
-            self.input_media is not None
-            and start is not None
-            and (start >= self.input_media.duration)
-        ):
+        check_video_input(out, facts, min_frames=True)
+        if facts is not None and start is not None and start >= facts.duration:
             out.append(
                 FieldProblem(
-                    "start_time",
-                    f"{start:g} s is past the end of the {self.input_media.duration:g} s input",
+                    "start_time", f"{start:g} s is past the end of the {facts.duration:g} s input"
                 )
             )
         return out
 
     def _body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "video_uri": self.video_uri,
+            "video_uri": uri(self.video_uri),
             "start_time": float(self.start_time),
             "duration": float(self.duration),
-            "mode": self.mode,
+            "mode": str(self.mode),
             "model": str(self.model),
         }
         if self.prompt:
@@ -76,23 +73,26 @@ class Retake(RequestBase):
             body["resolution"] = str(self.resolution)
         return body
 
+    def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
+        # Billed on the whole input video's length, not the window (API-NOTES §2).
+        return CostBasis(self.endpoint, facts.duration if facts else 0.0, self.model)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Extend(RequestBase):
     """Add `duration` seconds at the `mode` end; `context` seconds of input guide it."""
 
     endpoint: ClassVar[Endpoint] = Endpoint.EXTEND
-    video_uri: str
+    video_uri: MediaRef
     duration: float
     prompt: str | None = None
-    mode: str = "end"
+    mode: ExtendMode = ExtendMode.END
     model: Model = Model.LTX_2_3_PRO
     context: float | None = None  # None: as much as fits (the server's default)
-    input_media: MediaFacts | None = None
 
-    def problems(self) -> list[FieldProblem]:
+    def problems(self, facts: MediaFacts | None = None) -> list[FieldProblem]:
         out: Problems = []
-        check_uri(out, "video_uri", self.video_uri, "video")
+        check_media(out, "video_uri", self.video_uri, "video", missing="a video is required")
         low, high = catalog.EXTEND_SECONDS
         duration = check_number(out, "duration", self.duration, low=low, high=high)
         context = None
@@ -100,9 +100,8 @@ class Extend(RequestBase):
             low_context, high_context = catalog.EXTEND_CONTEXT_SECONDS
             context = check_number(out, "context", self.context, low=low_context, high=high_context)
         check_prompt(out, self.prompt, required=False)
-        check_choice(out, "mode", self.mode, catalog.EXTEND_MODES)
+        check_choice(out, "mode", self.mode, tuple(ExtendMode))
         check_model(out, self.endpoint, self.model)
-        facts = self.input_media
         check_video_input(out, facts, min_frames=True)
         if facts is not None and facts.width and facts.height:
             ratio = facts.width / facts.height
@@ -130,9 +129,9 @@ class Extend(RequestBase):
 
     def _body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "video_uri": self.video_uri,
+            "video_uri": uri(self.video_uri),
             "duration": float(self.duration),
-            "mode": self.mode,
+            "mode": str(self.mode),
             "model": str(self.model),
         }
         if self.prompt:
@@ -141,21 +140,36 @@ class Extend(RequestBase):
             body["context"] = float(self.context)
         return body
 
+    def billed_context(self, facts: MediaFacts | None) -> float:
+        """The context the API will use: the one sent, or as much as fits in 505 frames, at
+        most 20 s and never more than the input holds."""
+        if self.context is not None:
+            return self.context
+        fps = facts.fps if facts and facts.fps else float(catalog.DEFAULT_FPS)
+        return catalog.extend_max_context(fps, self.duration, facts.duration if facts else None)
+
+    def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
+        fps = facts.fps if facts and facts.fps else float(catalog.DEFAULT_FPS)
+        return CostBasis(
+            self.endpoint,
+            self.duration,
+            self.model,
+            context_seconds=self.billed_context(facts),
+            input_fps=fps,
+        )
+
 
 @dataclass(frozen=True, kw_only=True)
 class Hdr(RequestBase):
-    """SDR → HDR. One field, `video_uri` (contract §3: `output_colorspace`, which only a
-    third-party router documented, is not a field). Result: `exr_frames_url`, a ZIP of EXR
+    """SDR → HDR. One field, `video_uri` (contract §3). Result: `exr_frames_url`, a ZIP of EXR
     frames."""
 
     endpoint: ClassVar[Endpoint] = Endpoint.HDR
-    video_uri: str
-    input_media: MediaFacts | None = None
+    video_uri: MediaRef
 
-    def problems(self) -> list[FieldProblem]:
+    def problems(self, facts: MediaFacts | None = None) -> list[FieldProblem]:
         out: Problems = []
-        check_uri(out, "video_uri", self.video_uri, "video")
-        facts = self.input_media
+        check_media(out, "video_uri", self.video_uri, "video", missing="a video is required")
         if facts is not None and facts.width and facts.height:
             cap = catalog.hdr_frame_cap(facts.width, facts.height)
             frames = facts.frame_count
@@ -176,7 +190,15 @@ class Hdr(RequestBase):
         return out
 
     def _body(self) -> dict[str, Any]:
-        return {"video_uri": self.video_uri}
+        return {"video_uri": uri(self.video_uri)}
+
+    def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
+        size = (
+            Resolution(facts.width, facts.height)
+            if facts and facts.width and facts.height
+            else None
+        )
+        return CostBasis(self.endpoint, facts.duration if facts else 0.0, input_size=size)
 
 
 @dataclass(frozen=True)
@@ -222,21 +244,19 @@ class Reframe(RequestBase):
     picks and ignores one if sent (contract §3), so none is sent."""
 
     endpoint: ClassVar[Endpoint] = Endpoint.REFRAME
-    video_uri: str
+    video_uri: MediaRef
     resolution: Resolution
     placement: Placement | None = None
-    input_media: MediaFacts | None = None
 
-    def problems(self) -> list[FieldProblem]:
+    def problems(self, facts: MediaFacts | None = None) -> list[FieldProblem]:
         out: Problems = []
-        check_uri(out, "video_uri", self.video_uri, "video")
+        check_media(out, "video_uri", self.video_uri, "video", missing="a video is required")
         resolution = as_resolution(out, "resolution", self.resolution)
         if resolution is not None:
             allowed = tuple(map(str, catalog.REFRAME_RESOLUTIONS))
             check_choice(out, "resolution", str(resolution), allowed)
         if self.placement is not None:
             out += self.placement.problems()
-        facts = self.input_media
         if facts is not None:
             if facts.duration > catalog.REFRAME_MAX_SECONDS:
                 out.append(
@@ -265,7 +285,13 @@ class Reframe(RequestBase):
         return out
 
     def _body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"video_uri": self.video_uri, "resolution": str(self.resolution)}
+        body: dict[str, Any] = {
+            "video_uri": uri(self.video_uri),
+            "resolution": str(self.resolution),
+        }
         if self.placement is not None:
             body["placement"] = self.placement.to_body()
         return body
+
+    def cost_basis(self, facts: MediaFacts | None = None) -> CostBasis:
+        return CostBasis(self.endpoint, facts.duration if facts else 0.0, None, self.resolution)

@@ -1,8 +1,8 @@
-"""Field checks shared by the request models: prompts, numbers, media URIs, probed media facts.
+"""Field checks shared by the request models: prompts, numbers, media references, probed facts.
 
-Each check appends `FieldProblem`s instead of raising, so a request reports every problem at once
-(the UI marks all bad fields) and `validate()` raises with the first. Limits come from
-`ltxstudio.core.catalog` — the table the sandbox validates with too.
+Each check appends a `FieldProblem` instead of raising, so a request reports every problem at once
+(the UI marks all bad fields, the CLI prints them all). Limits come from `core.catalog`, the table
+the sandbox validates with too.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from ltxstudio.api._errors import FieldProblem
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Resolution
+from ltxstudio.core.request.media import LocalFile, MediaRef, RemoteUri
 
 MediaKind = Literal["image", "video", "audio"]
 
@@ -24,17 +24,45 @@ MIME_BY_KIND: Final[dict[str, tuple[str, ...]]] = {
     "audio": catalog.AUDIO_MIME,
 }
 
+#: How a sentence names an API field.
+FIELD_LABELS: Final = {
+    "image_uri": "image",
+    "last_frame_uri": "last frame",
+    "audio_uri": "soundtrack",
+    "video_uri": "video",
+    "start_time": "start",
+}
+
 _SCHEME: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _DATA_URI: Final = re.compile(r"^data:([^;,]+)((?:;[^;,]*)*),")
 
 
 @dataclass(frozen=True)
-class MediaFacts:
-    """What the media layer probed about an input; checked against the catalog, never sent.
+class FieldProblem:
+    """One reason a request cannot succeed: the field, why, and what would be accepted."""
 
-    For audio-to-video it describes the audio (only `duration` matters); for retake, extend,
-    HDR and reframe the input video.
-    """
+    field: str
+    message: str
+    allowed: tuple[object, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS.get(self.field, self.field)
+
+    def __str__(self) -> str:
+        label = self.label
+        if label in self.message or self.field in self.message:
+            return self.message  # already a whole sentence about this field
+        # "duration is 1.2; it must be at least 2" reads better than "duration: is 1.2; …"
+        joiner = " " if self.message.startswith(("is ", "has ", "must ")) else ": "
+        return f"{label}{joiner}{self.message}"
+
+
+@dataclass(frozen=True)
+class MediaFacts:
+    """What the media layer probed about a request's main input; checked against the catalog
+    and used for the price, never sent. For audio-to-video it describes the audio (only
+    `duration` matters); for retake, extend, HDR and reframe the input video."""
 
     duration: float
     width: int | None = None
@@ -120,12 +148,23 @@ def as_resolution(out: Problems, field: str, value: object) -> Resolution | None
     return None
 
 
-def check_uri(out: Problems, field: str, uri: object, kind: MediaKind) -> None:
-    """An input reference the API can fetch: HTTPS URL, `data:` URI, or an opaque storage URI.
+def check_media(
+    out: Problems, field: str, ref: MediaRef | None, kind: MediaKind, *, missing: str = ""
+) -> None:
+    """A media input: a local file (the media layer checks it before upload) or a URI the API
+    can fetch (an https URL, a `data:` URI or an opaque storage URI)."""
+    match ref:
+        case None:
+            if missing:
+                out.append(FieldProblem(field, missing))
+        case LocalFile():
+            pass  # probed and checked for its role by the media layer, then uploaded
+        case RemoteUri(uri=uri):
+            check_uri(out, field, uri, kind)
 
-    Local paths are refused here: they must go through `LtxClient.upload()` first.
-    """
-    if not isinstance(uri, str) or not uri:
+
+def check_uri(out: Problems, field: str, uri: str, kind: MediaKind) -> None:
+    if not uri:
         out.append(FieldProblem(field, "is required (an https URL, data: URI or storage URI)"))
         return
     scheme_match = _SCHEME.match(uri)
@@ -138,9 +177,7 @@ def check_uri(out: Problems, field: str, uri: object, kind: MediaKind) -> None:
     elif scheme == "http":
         out.append(FieldProblem(field, "the API fetches only https URLs; upload the file instead"))
     elif scheme in ("", "file") or (len(scheme) == 1 and uri[1:3] in (":\\", ":/")):
-        out.append(
-            FieldProblem(field, "looks like a local file; upload it first (LtxClient.upload)")
-        )
+        out.append(FieldProblem(field, "looks like a local file; upload it first"))
     # Any other scheme is a storage URI from /v1/upload (e.g. ltx://uploads/…): opaque, accepted.
 
 
@@ -197,3 +234,12 @@ def check_video_input(
                 "(about 3 s at 24 fps)",
             )
         )
+
+
+def check_model(out: Problems, endpoint: catalog.Endpoint, model: object) -> catalog.Model | None:
+    allowed = tuple(m.value for m in catalog.ENDPOINT_MODELS[endpoint])
+    problem = catalog.model_problem(endpoint, str(model))
+    if problem is not None:
+        out.append(FieldProblem("model", problem, allowed))
+        return None
+    return catalog.Model(str(model))
