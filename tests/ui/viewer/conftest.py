@@ -98,7 +98,7 @@ class FrameLog(QObject):
         self,
         count: int,
         settled: Any = None,
-        timeout: float = 10.0,  # noqa: ASYNC109
+        timeout: float = 60.0,  # noqa: ASYNC109 - a hang guard, as in until()
     ) -> int:
         """Wait until `count` frames have arrived in all — and, given a `Player`, until the
         last one is the frame it says it shows with no seek pending; returns the last index."""
