@@ -338,6 +338,11 @@ class Player(QObject):
                 self._source_ready = True
                 self._media.setPosition(self._position_ms(self._start_frame))
                 self._media.pause()
+                # The new source's first frame may have come (from the decoder's thread) before
+                # this status and been dropped as the old source's; a seek to where the backend
+                # already is may then bring none. Without a frame soon, nudge it like a seek.
+                self._retries = 0
+                self._patience.start()
             case QMediaPlayer.MediaStatus.EndOfMedia:
                 self._at_end()
             case QMediaPlayer.MediaStatus.InvalidMedia:

@@ -182,6 +182,8 @@ class Reader:
     def start_tab_walk(self) -> None:
         self._focus_log.clear()
         presses = [0]
+        heard = [0]  # focus events seen when the last Tab was pressed
+        waited = [0]
 
         def step() -> bool:
             walk = self._focus_log
@@ -195,11 +197,17 @@ class Reader:
                 self.report["cycled"] = False
                 self.generate_and_listen()
                 return True
+            # The next Tab only once the last one's focus event came (or after 3 s): on a busy
+            # machine the app answers late, and Tabs pressed ahead of it were walked in bursts.
+            if presses[0] and len(walk) <= heard[0] and waited[0] < 25:
+                waited[0] += 1
+                return False
+            heard[0], waited[0] = len(walk), 0
             pyatspi.Registry.generateKeyboardEvent(TAB_KEYCODE, None, pyatspi.KEY_PRESSRELEASE)
             presses[0] += 1
             return False
 
-        self.poll(step, 120, 400, "the Tab walk did not finish")
+        self.poll(step, 120, 3000, "the Tab walk did not finish")
 
     def generate_and_listen(self) -> None:
         prompt = self.find(lambda n, role: role == "text" and n.name == "Prompt")
