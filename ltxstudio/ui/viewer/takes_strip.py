@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 
 from ltxstudio import media
 from ltxstudio.core.lineage import ExtendSegment, segment_to_json
-from ltxstudio.core.pricing import format_usd
 from ltxstudio.library.model import Take, edited_window, provenance_document
 from ltxstudio.library.view import LibraryView
 from ltxstudio.ui.background import Background
 from ltxstudio.ui.keyboard_reach import own_keys
+from ltxstudio.ui.money import money
 from ltxstudio.ui.theme import ACCENT, GREY, monospace_font
 from ltxstudio.ui.viewer.scrub_source import to_qimage
 
@@ -43,9 +43,10 @@ THUMB = QSize(112, 63)
 
 def take_cost(take: Take) -> str:
     try:
-        return format_usd(Decimal(take.provenance.estimate_usd or ""))
+        usd = Decimal(take.provenance.estimate_usd or "")
     except InvalidOperation:
         return ""
+    return money(usd, simulated=take.provenance.simulated)
 
 
 def take_time(take: Take) -> str:

@@ -150,6 +150,7 @@ class Controller:
         self.library = Library(root / "library.db", root / "lib", self.clock)
         self.undo_stack = UndoStack(self.library)
         self.cache_dir = root / "cache"
+        self.simulated = False
         self.queued: list[tuple[EditRequest, Lineage]] = []
 
     def set_active_take(self, clip_id: str, take_id: str) -> None:
