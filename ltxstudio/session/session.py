@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from ltxstudio.core.errors import UserFacingError
 from ltxstudio.core.events import Signal
+from ltxstudio.core.fsutil import sweep_stale_temps
 from ltxstudio.core.lineage import Lineage
 from ltxstudio.core.request import EditRequest, GenerationRequest, LocalFile, Request
 from ltxstudio.jobs.model import ACTIVE, Job, JobSpec, JobState
@@ -142,6 +143,7 @@ class Session:
 
     def start(self) -> None:
         """Run the queue in the background (re-attaching what an earlier run left)."""
+        sweep_export_temps(self.store, self.clock.time())
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self.runner.run(), name="runner")
 
@@ -364,6 +366,19 @@ class Session:
                 spent_usd=spent_since(finished, 0, self.backend_name),
             )
         )
+
+
+#: Exports finished this recently may have a killed writer's temporary file beside them.
+EXPORT_SWEEP_SECONDS = 24 * 3600.0
+
+
+def sweep_export_temps(jobs: Iterable[Job], now: float) -> None:
+    """Remove what a killed export left beside its target (`.<name>.<random>.tmp`, older than a
+    minute): an export that finished elsewhere never writes that target again to sweep it."""
+    for job in jobs:
+        target = job.spec.output_path
+        if target and job.finished_at is not None and now - job.finished_at < EXPORT_SWEEP_SECONDS:
+            sweep_stale_temps(Path(target))
 
 
 def _absolute(source: str) -> str:
