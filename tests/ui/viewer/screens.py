@@ -1,5 +1,6 @@
 """The viewer's screens for `make screenshots` (issue 7): a selection with its cost on the
-timeline, the retake dialog over the window, the takes strip after a retake, and A/B compare.
+timeline, the retake dialog over the window, the takes strip after a retake, A/B compare, and
+the HDR dialog and the HDR take it makes (issue 14).
 
 Called by `tests/ui/screenshots.py` with its running window and helpers, so the shots show the
 real app on the sandbox, not a panel on its own.
@@ -46,3 +47,12 @@ async def capture_viewer(
     await until(lambda: panel.pages.currentWidget() is panel.compare_view)
     await shoot("09-ab-compare")
     panel.compare_view.close_compare()
+
+    hdr = panel.open_hdr()
+    await shoot("21-hdr-dialog")
+    hdr.submit_button.click()
+    await until(lambda: len(session.library.takes(clip.id)) == 3, 180)
+    fresh = session.library.clip(clip.id).active_take_id
+    await until(lambda: panel.take is not None and panel.take.id == fresh)
+    await until(lambda: "EXR frames" in panel.takes.chip(fresh).detail.text(), 60)
+    await shoot("22-hdr-take")
