@@ -51,9 +51,11 @@ class _Waiter(QObject):
             self.done.set_result(None)
 
 
-async def until(signal: Any, predicate: Callable[[], bool], timeout: float = 10.0) -> None:  # noqa: ASYNC109
+async def until(signal: Any, predicate: Callable[[], bool], timeout: float = 60.0) -> None:  # noqa: ASYNC109
     """Wait for emissions of `signal` until `predicate()` holds (checked first and after each).
-    For signals emitted on the GUI thread; a video sink's frames go through `FrameLog`."""
+    For signals emitted on the GUI thread; a video sink's frames go through `FrameLog`.
+    `timeout` only stops a hang: on a shared 2-core machine under three test suites, a first
+    frame took over 10 s (CI), so it is generous, and nothing is asserted about speed."""
     if predicate():
         return
     done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -96,7 +98,7 @@ class FrameLog(QObject):
         self,
         count: int,
         settled: Any = None,
-        timeout: float = 10.0,  # noqa: ASYNC109
+        timeout: float = 60.0,  # noqa: ASYNC109 - a hang guard, as in until()
     ) -> int:
         """Wait until `count` frames have arrived in all — and, given a `Player`, until the
         last one is the frame it says it shows with no seek pending; returns the last index."""

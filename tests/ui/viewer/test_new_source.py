@@ -37,7 +37,7 @@ async def test_a_stale_frame_of_the_old_take_is_not_the_new_takes_first_frame(
     player._on_video_frame(stale)  # what the decoder thread's queued signal does, late
     # Seen failing before: the stale frame counted as loaded (state PAUSED at once) and the
     # new source's first frame never came, so the picture stayed the old one until a step.
-    await until(sink.videoFrameChanged, lambda: (180, 320) in sizes, timeout=10)
+    await until(sink.videoFrameChanged, lambda: (180, 320) in sizes)
     await until(player.state_changed, lambda: player.state is PlayState.PAUSED)
     assert player.frame == 0
 
