@@ -118,7 +118,7 @@ class FrameLog(QObject):
                 self._waiters.remove(waiter)
         return self.indices[-1]
 
-    async def after(self, trigger: Callable[[], object], player: Any, timeout: float = 10.0) -> int:  # noqa: ASYNC109
+    async def after(self, trigger: Callable[[], object], player: Any, timeout: float = 60.0) -> int:  # noqa: ASYNC109
         """Run `trigger`; wait for a new frame and for `player` to settle on it; its index."""
         count = len(self.indices)
         trigger()
