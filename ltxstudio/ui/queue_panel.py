@@ -140,6 +140,7 @@ class QueuePanel(QWidget):
             (Column.PROGRESS, 80),
             (Column.ETA, 56),
             (Column.RETRY, 70),
+            (Column.COST, 128),  # "$12.34 (simulated)" on the sandbox
         ):
             self.table.setColumnWidth(column, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -137,7 +137,7 @@ class EditDialog(QDialog):
         found = list(self.input_errors) + self.extra_problems()
         for problem in self.request().problems(self.facts.media_facts()):
             # The media layer already said what is wrong with the input, in its own words.
-            if not (self.input_errors and problem.field == "video"):
+            if not (self.input_errors and problem.field == "video_uri"):
                 found.append(str(problem))
         return list(dict.fromkeys(found))
 
