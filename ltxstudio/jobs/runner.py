@@ -100,7 +100,7 @@ class Runner:
             max_limit=self.config.concurrency,
             running=len(self._tasks),
             waiting=sum(j.state in (JobState.QUEUED, JobState.AWAITING_APPROVAL) for j in jobs),
-            spent_today_usd=spent_since(jobs, start_of_day(self.clock.time())),
+            spent_today_usd=spent_since(jobs, start_of_day(self.clock.time()), self.backend.name),
             daily_budget_usd=self.config.daily_budget_usd,
             throttled=self._gate.reason(self.clock.time()) if self._gate else None,
         )
@@ -325,7 +325,11 @@ class Runner:
             self._gate = None
             self._emit()
         budget = self.config.daily_budget_usd
-        spent = spent_since(self.store, start_of_day(now)) if budget is not None else Decimal(0)
+        spent = (
+            spent_since(self.store, start_of_day(now), self.backend.name)
+            if budget is not None
+            else Decimal(0)
+        )
         for job in self.store.in_state(JobState.QUEUED):
             if len(self._running_slots()) >= self.limit:
                 return

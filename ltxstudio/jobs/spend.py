@@ -9,10 +9,17 @@ from decimal import Decimal
 from ltxstudio.jobs.model import Job
 
 
-def spent_since(jobs: Iterable[Job], since: float) -> Decimal:
-    """Estimated spend of jobs the API may have billed since `since` (epoch seconds)."""
+def spent_since(jobs: Iterable[Job], since: float, backend: str) -> Decimal:
+    """Estimated spend on `backend` of jobs it may have billed since `since` (epoch seconds).
+
+    Per backend: the sandbox's play money must not count against the live account's budget,
+    nor the live spend show up as sandbox money (the journal holds both)."""
     return sum(
-        (j.estimate_usd for j in jobs if j.charged and (j.submitted_at or 0) >= since),
+        (
+            j.estimate_usd
+            for j in jobs
+            if j.backend == backend and j.charged and (j.submitted_at or 0) >= since
+        ),
         Decimal(0),
     )
 

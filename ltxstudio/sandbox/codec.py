@@ -123,6 +123,19 @@ def decode_audio(data: bytes) -> np.ndarray | None:
     return np.concatenate(chunks, axis=1).astype(np.float32)
 
 
+def _planar_float(rgb: np.ndarray) -> av.VideoFrame:
+    """A gbrpf32le frame filled plane by plane: swscale's rgbf32 → gbrpf32 conversion clamps
+    to [0, 1], which would cut every highlight an HDR frame exists to keep."""
+    height, width = rgb.shape[:2]
+    frame = av.VideoFrame(width, height, "gbrpf32le")
+    for plane, channel in zip(frame.planes, (1, 2, 0), strict=True):  # G, B, R
+        row = plane.line_size // 4
+        data = np.zeros((height, row), dtype=np.float32)
+        data[:, :width] = rgb[..., channel]
+        plane.update(data.tobytes())
+    return frame
+
+
 def exr_zip(frames: Iterator[np.ndarray], fps: Fraction) -> tuple[bytes, int]:
     """Write float RGB frames (H, W, 3, linear light) as half-float EXRs in a ZIP."""
     buffer = io.BytesIO()
@@ -135,9 +148,7 @@ def exr_zip(frames: Iterator[np.ndarray], fps: Fraction) -> tuple[bytes, int]:
             codec.pix_fmt = "gbrpf32le"
             codec.time_base = 1 / fps
             codec.options = {"compression": "zip1", "format": "half"}
-            frame = av.VideoFrame.from_ndarray(
-                np.ascontiguousarray(rgb, dtype=np.float32), format="rgbf32le"
-            ).reformat(format="gbrpf32le")
+            frame = _planar_float(rgb)
             frame.pts = count
             payload = b"".join(bytes(p) for p in codec.encode(frame))
             payload += b"".join(bytes(p) for p in codec.encode(None))

@@ -5,25 +5,34 @@ the same job): the library adds one take per job id, clips of new generations ar
 job id, and exports are atomic overwrites. The library is changed on the event loop's thread (its
 events reach Qt views); copying bytes to the user's output path runs in a worker thread.
 
-HDR results are frames, not a video: they are kept next to the take they were made from, with a
-provenance sidecar, and the take the user sees stays the same. When the API also returns an HDR
-video, that video becomes a new take with the frames attached.
+HDR results are frames, not a video (a ZIP of linear-light EXRs, contract §3): the take the user
+sees is a tone-mapped SDR preview made from them (`media.hdr_preview`, in a worker thread),
+filed as an HDR take of the clip with the EXR ZIP attached. Frames whose preview cannot be made
+are kept next to the take they were made from, with a provenance sidecar.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import shutil
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ltxstudio.core.fsutil import atomic_writer
+from ltxstudio import media
+from ltxstudio.core.catalog import DEFAULT_FPS
+from ltxstudio.core.fsutil import atomic_writer, sha256_file
 from ltxstudio.core.remote import ResultKey
 from ltxstudio.core.request import Request
 from ltxstudio.jobs.model import Job, JobOutput
 from ltxstudio.library.model import Provenance, Take, provenance_document, provenance_to_json
 from ltxstudio.library.store import Library, write_export
+from ltxstudio.media.errors import MediaError
+from ltxstudio.media.hdr_preview import hdr_preview
+
+log = logging.getLogger("ltxstudio.session")
 
 
 def _summarise(request: Request | None) -> dict[str, Any]:
@@ -63,13 +72,38 @@ class Filer:
         self.library = library
 
     async def __call__(self, job: Job) -> None:
-        take = self.file(job)
+        take = self.file(job, await self._hdr_preview(job))
         await asyncio.to_thread(self.library.sync)  # filed means on disk, even after a power cut
         await self.export(job, take)
 
-    def file(self, job: Job) -> Take | None:
+    async def _hdr_preview(self, job: Job) -> JobOutput | None:
+        """The SDR preview of an HDR job's EXR frames (made once; None for other jobs)."""
+        frames = next((o for o in job.outputs if o.key is ResultKey.EXR_FRAMES), None)
+        if frames is None or self.library.take_for_job(job.id) is not None:
+            return None
+        source = Path(frames.path)
+        path = source.with_name(source.name.removesuffix(".exr.zip") + ".sdr-preview.mp4")
+        try:
+            fps = await self._fps_of(job.spec.lineage.parent_take_id)
+            await asyncio.to_thread(hdr_preview, source, path, fps)
+            digest = await asyncio.to_thread(sha256_file, path)
+        except (MediaError, OSError) as exc:
+            log.warning("job %s: no SDR preview of its HDR frames: %s", job.id, exc)
+            return None
+        return JobOutput(ResultKey.VIDEO, str(path), path.stat().st_size, digest)
+
+    async def _fps_of(self, take_id: str | None) -> Fraction:
+        """The frame rate of the take the frames were made from (one EXR per input frame)."""
+        if take_id is not None:
+            path = self.library.path_of(self.library.take(take_id))
+            video = (await media.run(media.probe, path)).first_video
+            if video is not None and video.fps:
+                return video.fps
+        return Fraction(DEFAULT_FPS)
+
+    def file(self, job: Job, preview: JobOutput | None = None) -> Take | None:
         outputs = {o.key: o for o in job.outputs}
-        video, frames = outputs.get(ResultKey.VIDEO), outputs.get(ResultKey.EXR_FRAMES)
+        video, frames = outputs.get(ResultKey.VIDEO) or preview, outputs.get(ResultKey.EXR_FRAMES)
         lineage = job.spec.lineage
         parent = lineage.parent_take_id
         take = self.library.take_for_job(job.id)

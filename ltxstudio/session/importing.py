@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from pathlib import Path
 
+from ltxstudio.core.fsutil import sha256_file
 from ltxstudio.library.model import Provenance, Take, TakeKind
 from ltxstudio.library.store import Library
 
 
 async def import_file(library: Library, path: Path) -> Take:
     """The library take this file is (by content), importing it as a new clip if none is."""
-    digest = await asyncio.to_thread(_sha256, path)
+    digest = await asyncio.to_thread(sha256_file, path)
     found = library.takes_with_sha(digest)
     if found:
         return found[-1]
@@ -27,11 +27,3 @@ async def import_file(library: Library, path: Path) -> Take:
         staged.unlink(missing_ok=True)
     await asyncio.to_thread(library.sync)
     return take
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -363,7 +363,7 @@ class Session:
             DrainSummary(
                 completed=sum(j.state is JobState.COMPLETED for j in finished),
                 failed=sum(j.state is not JobState.COMPLETED for j in finished),
-                spent_usd=spent_since(finished, 0),
+                spent_usd=spent_since(finished, 0, self.backend_name),
             )
         )
 

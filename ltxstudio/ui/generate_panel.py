@@ -31,12 +31,13 @@ from PySide6.QtWidgets import (
 
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Endpoint, Model, Resolution, Tier
-from ltxstudio.core.pricing import CostBasis, Quote, UnpricedError, format_usd, quote
+from ltxstudio.core.pricing import CostBasis, Quote, UnpricedError, quote
 from ltxstudio.core.request import AudioToVideo, GenerationRequest, MediaFacts
 from ltxstudio.session.forms import Mode, generation_request
 from ltxstudio.session.history import Presets
 from ltxstudio.ui.keyboard_reach import own_keys
 from ltxstudio.ui.media_picker import AUDIO_FILTER, IMAGE_FILTER, Inspector, MediaPicker
+from ltxstudio.ui.money import money
 from ltxstudio.ui.prompt_editor import PromptEditor
 
 Estimator = Callable[[GenerationRequest, MediaFacts | None], Quote]
@@ -79,10 +80,12 @@ class GeneratePanel(QWidget):
         presets: Presets | None = None,
         image_inspector: Inspector | None = None,
         audio_inspector: Inspector | None = None,
+        simulated: bool = False,
     ) -> None:
         super().__init__()
         self.setObjectName("generatePanel")
         self._estimate = estimate
+        self.simulated = simulated
         self._presets = presets
         self._filling = False
 
@@ -463,11 +466,13 @@ class GeneratePanel(QWidget):
         try:
             if isinstance(req, AudioToVideo) and seconds is None:
                 rate = quote(CostBasis(Endpoint.AUDIO_TO_VIDEO, 1, req.model, req.resolution))
-                text = self.tr("%1 per second of audio").replace("%1", format_usd(rate.usd))
+                text = self.tr("%1 per second of audio").replace(
+                    "%1", money(rate.usd, simulated=self.simulated)
+                )
                 priced = rate
             else:
                 priced = self._estimate(req, facts)
-                text = format_usd(priced.usd)
+                text = money(priced.usd, simulated=self.simulated)
                 if not audio_mode and getattr(req, "duration", 6) is None:
                     text = self.tr("up to %1").replace("%1", text)
             if not priced.published:

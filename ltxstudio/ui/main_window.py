@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
             presets=session.presets,
             image_inspector=inspector(Role.FIRST_FRAME, work),
             audio_inspector=inspector(Role.SOUNDTRACK, work),
+            simulated=session.simulated,
         )
         self.generate.last_frame._inspector = inspector(Role.LAST_FRAME, work)
         guard_wheels(self.generate)  # the wheel scrolls the panel, not the combo under it

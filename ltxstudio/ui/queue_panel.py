@@ -45,6 +45,7 @@ from ltxstudio.core.pricing import format_usd
 from ltxstudio.jobs.model import Job
 from ltxstudio.jobs.queue_state import HoldReason, QueueStatus
 from ltxstudio.ui.models.job_table import Column, JobRole, JobTableModel, ProgressRole
+from ltxstudio.ui.money import money
 from ltxstudio.ui.queue_actions import JobActions, QueueController
 from ltxstudio.ui.session_view import QueueCounts, count_jobs
 from ltxstudio.ui.theme import AMBER, RED
@@ -139,6 +140,7 @@ class QueuePanel(QWidget):
             (Column.PROGRESS, 80),
             (Column.ETA, 56),
             (Column.RETRY, 70),
+            (Column.COST, 128),  # "$12.34 (simulated)" on the sandbox
         ):
             self.table.setColumnWidth(column, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -183,9 +185,12 @@ class QueuePanel(QWidget):
         )
         self.show_counts(count_jobs(self.model.store, status.hold is not None, self._backend))
         budget = status.daily_budget_usd
-        spent = format_usd(status.spent_today_usd)
+        simulated = self.controller.simulated
+        spent = money(status.spent_today_usd, simulated=simulated)
         self.spend.setText(
-            self.tr("spent today %1 / %2").replace("%1", spent).replace("%2", format_usd(budget))
+            self.tr("spent today %1 / %2")
+            .replace("%1", format_usd(status.spent_today_usd))
+            .replace("%2", money(budget, simulated=simulated))
             if budget is not None
             else self.tr("spent today %1").replace("%1", spent)
         )

@@ -46,6 +46,10 @@ class SessionController:
         return self.session.clips
 
     @property
+    def simulated(self) -> bool:
+        return self.session.simulated
+
+    @property
     def cache_dir(self) -> Path:
         return self.session.paths.cache / "viewer"
 

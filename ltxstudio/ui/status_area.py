@@ -14,6 +14,7 @@ from ltxstudio.jobs.model import Job, JobState
 from ltxstudio.jobs.queue_state import Hold, HoldReason, QueueStatus
 from ltxstudio.session import DrainSummary
 from ltxstudio.ui.announcer import Announcer
+from ltxstudio.ui.money import job_money, money
 from ltxstudio.ui.plain_errors import plain_reason, scrub
 from ltxstudio.ui.session_view import Connection, ConnectionState, SessionView
 from ltxstudio.ui.theme import AMBER, GREEN
@@ -142,8 +143,12 @@ class StatusArea(QObject):
     def drained(self, summary: DrainSummary) -> None:
         self.notify(
             self.tr("Queue finished"),
-            f"{summary.completed} done, {summary.failed} not, {format_usd(summary.spent_usd)} "
-            + ("simulated" if self.view.session.simulated else "estimated"),
+            f"{summary.completed} done, {summary.failed} not, "
+            + (
+                money(summary.spent_usd, simulated=True)
+                if self.view.session.simulated
+                else f"{format_usd(summary.spent_usd)} estimated"
+            ),
         )
 
     def resumed(self, count: int) -> None:
@@ -168,7 +173,7 @@ class StatusArea(QObject):
         text = (
             self.tr("Queued: %1 · estimated %2")
             .replace("%1", job.spec.title[:60])
-            .replace("%2", format_usd(job.estimate_usd))
+            .replace("%2", job_money(job))
         )
         self.bar.showMessage(text, 5000)
         self.announcer.announce(text)

@@ -24,10 +24,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from ltxstudio.core.clock import Clock
-from ltxstudio.core.pricing import format_usd
 from ltxstudio.jobs.model import Job, JobState
 from ltxstudio.jobs.view import JobList
 from ltxstudio.ui.eta import EtaBook, Timing, clock_text, elapsed_text
+from ltxstudio.ui.money import job_money
 from ltxstudio.ui.plain_errors import plain_reason, scrub
 from ltxstudio.ui.theme import state_colour
 
@@ -205,7 +205,7 @@ class JobTableModel(QAbstractTableModel):
             case Column.RETRY:
                 return str(job.attempts) if job.attempts else ""
             case Column.COST:
-                return format_usd(job.estimate_usd)
+                return job_money(job)
 
     def state_text(self, job: Job, row: int) -> str:
         now = self._clock.time()
@@ -234,7 +234,7 @@ class JobTableModel(QAbstractTableModel):
             case JobState.COMPLETED:
                 seconds = getattr(job.spec.request, "duration", None)
                 length = f" · {float(seconds):.1f} s" if isinstance(seconds, int | float) else ""
-                return f"done{length} · {format_usd(job.estimate_usd)}"
+                return f"done{length} · {job_money(job)}"
             case JobState.FAILED:
                 text = job.note or (plain_reason(job.error) if job.error else "failed")
                 return scrub(text).splitlines()[0]

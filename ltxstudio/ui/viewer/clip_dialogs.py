@@ -27,15 +27,15 @@ class HdrDialog(EditDialog):
             .replace("%4", str(facts.height))
         )
         self.form.addRow(self.tr("Frames"), limit)
-        self.form.addRow(
-            "",
-            QLabel(
-                self.tr(
-                    "LTX returns a ZIP of EXR frames (linear HDR), one per input frame; it is "
-                    "kept with this clip."
-                )
-            ),
+        self.returns = QLabel(
+            self.tr(
+                "LTX returns a ZIP of EXR frames (linear-light HDR), one per input frame, "
+                "not a video. It joins this clip as an HDR take: a tone-mapped SDR preview "
+                "to watch, with the EXR frames beside it (the take's menu: Reveal EXR frames)."
+            )
         )
+        self.returns.setWordWrap(True)
+        self.form.addRow("", self.returns)
         self._finish_form()
 
     def request(self) -> Hdr:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from ltxstudio import media
 from ltxstudio.core import catalog
 from ltxstudio.core.catalog import Endpoint, ExtendMode, Model, RetakeMode
-from ltxstudio.core.pricing import format_usd
 from ltxstudio.core.request import (
     EditRequest,
     Extend,
@@ -37,6 +36,7 @@ from ltxstudio.core.request import (
 from ltxstudio.core.segments import Window, plan_extend, retake_problem
 from ltxstudio.core.timebase import frames_in
 from ltxstudio.media import Role, Severity
+from ltxstudio.ui.money import money
 from ltxstudio.ui.prompt_editor import PromptEditor
 from ltxstudio.ui.theme import AMBER, GREY, RED
 from ltxstudio.ui.viewer.facts import ClipFacts, estimate
@@ -54,6 +54,8 @@ class EditDialog(QDialog):
 
     role: Role
     endpoint: Endpoint
+    #: Sandbox money: the estimate says "(simulated)".
+    simulated = False
 
     def __init__(self, title: str, submit: str, facts: ClipFacts, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -135,7 +137,7 @@ class EditDialog(QDialog):
         found = list(self.input_errors) + self.extra_problems()
         for problem in self.request().problems(self.facts.media_facts()):
             # The media layer already said what is wrong with the input, in its own words.
-            if not (self.input_errors and problem.field == "video"):
+            if not (self.input_errors and problem.field == "video_uri"):
                 found.append(str(problem))
         return list(dict.fromkeys(found))
 
@@ -144,7 +146,7 @@ class EditDialog(QDialog):
         usd = estimate(self.request(), self.facts)
         note = self.cost_note()
         text = self.tr("Estimated cost: %1").replace(
-            "%1", format_usd(usd) if usd is not None else self.tr("unknown")
+            "%1", money(usd, simulated=self.simulated) if usd is not None else self.tr("unknown")
         )
         self.cost.setText(f"<b>{text}</b>" + (f'<br><span style="color:{GREY}">{note}</span>'))
         self.reason.setText("\n".join(f"✖ {p}" for p in problems))

@@ -7,9 +7,9 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ltxstudio.core.pricing import format_usd
 from ltxstudio.core.request import EditRequest, LocalFile, Retake
 from ltxstudio.session.lineage import edit_lineage
+from ltxstudio.ui.money import money
 from ltxstudio.ui.theme import AMBER, RED
 from ltxstudio.ui.viewer.actions import ViewerActions
 from ltxstudio.ui.viewer.clip_dialogs import HdrDialog, ReframeDialog
@@ -76,7 +76,7 @@ class ViewerEdits(QObject):
             span = f"{window.start:.2f}–{window.end:.2f} s · {window.label(facts.fps)}"
             request = self.retake_request()
             usd = estimate(request, facts) if request is not None else None
-            cost = format_usd(usd) if usd is not None else "?"
+            cost = money(usd, simulated=self.controller.simulated) if usd is not None else "?"
             snapped = self.selection.snap_note
             spoken = (
                 self.tr("selection %1 to %2 s, %3, est. %4")
@@ -109,6 +109,9 @@ class ViewerEdits(QObject):
         if self.dialog is not None:
             self.dialog.close()
         self.dialog = dialog
+        if self.controller.simulated:
+            dialog.simulated = True
+            dialog.refresh()  # its price says "simulated"
         dialog.submitted.connect(self._queue)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.destroyed.connect(lambda: setattr(self, "dialog", None))

@@ -11,8 +11,15 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
-from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QKeyEvent, QMouseEvent, QPixmap
+from PySide6.QtCore import QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeyEvent,
+    QMouseEvent,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -28,11 +35,12 @@ from PySide6.QtWidgets import (
 
 from ltxstudio import media
 from ltxstudio.core.lineage import ExtendSegment, segment_to_json
-from ltxstudio.core.pricing import format_usd
-from ltxstudio.library.model import Take, edited_window, provenance_document
+from ltxstudio.library.model import Take, TakeKind, edited_window, provenance_document
 from ltxstudio.library.view import LibraryView
+from ltxstudio.media.hdr_preview import exr_frame_count
 from ltxstudio.ui.background import Background
 from ltxstudio.ui.keyboard_reach import own_keys
+from ltxstudio.ui.money import money
 from ltxstudio.ui.theme import ACCENT, GREY, monospace_font
 from ltxstudio.ui.viewer.scrub_source import to_qimage
 
@@ -43,9 +51,10 @@ THUMB = QSize(112, 63)
 
 def take_cost(take: Take) -> str:
     try:
-        return format_usd(Decimal(take.provenance.estimate_usd or ""))
+        usd = Decimal(take.provenance.estimate_usd or "")
     except InvalidOperation:
         return ""
+    return money(usd, simulated=take.provenance.simulated)
 
 
 def take_time(take: Take) -> str:
@@ -63,13 +72,23 @@ def poster_time(take: Take, duration: float | None = None) -> float:
     return start + length / 2
 
 
+def hdr_frames(library: LibraryView, take: Take) -> Path | None:
+    """An HDR take's EXR ZIP (kept beside its SDR preview), or None for any other take."""
+    if take.kind is not TakeKind.HDR:
+        return None
+    zips = [library.root / rel for rel in take.extras if rel.endswith(".exr.zip")]
+    return zips[0] if zips else None
+
+
 class TakeChip(QFrame):
     clicked = Signal(str)
     menu_requested = Signal(str, QPoint)
 
-    def __init__(self, take: Take, active: bool) -> None:
+    def __init__(self, take: Take, active: bool, exr_frames: Path | None = None) -> None:
         super().__init__()
         self.take = take
+        #: An HDR take's EXR frames (the ZIP LTX returned); its file is their SDR preview.
+        self.exr_frames = exr_frames
         self.setObjectName("takeChip")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         own_keys(self, (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter))
@@ -80,7 +99,9 @@ class TakeChip(QFrame):
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setStyleSheet("background: #2b2d31; color: #8a8f98;")
         self.picture.setText("…")
-        self.title = QLabel(take.label)
+        self.title = QLabel(
+            f"<b>HDR</b> · {self.tr('SDR preview')}" if exr_frames is not None else take.label
+        )
         self.title.setObjectName("takeTitle")
         self.detail = QLabel(" · ".join(p for p in (take_time(take), take_cost(take)) if p))
         self.detail.setObjectName("takeDetail")
@@ -115,6 +136,11 @@ class TakeChip(QFrame):
         font = self.title.font()
         font.setBold(self.active)
         self.title.setFont(font)
+
+    def show_frame_count(self, count: int) -> None:
+        frames = self.tr("%1 EXR frames").replace("%1", str(count))
+        self.detail.setText(" · ".join(p for p in (frames, take_cost(self.take)) if p))
+        self.setAccessibleName(f"HDR, {frames}, {self.accessibleName()}")
 
     def set_picture(self, pixmap: QPixmap) -> None:
         self.picture.setPixmap(
@@ -189,7 +215,7 @@ class TakesStrip(QWidget):
             chip.deleteLater()
         self.chips = []
         for take in takes:
-            chip = TakeChip(take, take.id == active)
+            chip = TakeChip(take, take.id == active, hdr_frames(library, take))
             chip.clicked.connect(self.activate_requested)
             chip.menu_requested.connect(self._menu)
             self._row.insertWidget(self._row.count() - 1, chip)
@@ -220,6 +246,12 @@ class TakesStrip(QWidget):
             chip.picture.setToolTip(exc.message if isinstance(exc, media.MediaError) else str(exc))
             return
         chip.set_picture(QPixmap.fromImage(to_qimage(thumb.image)))
+        if chip.exr_frames is not None:
+            try:
+                count = await media.run(exr_frame_count, chip.exr_frames)
+            except (media.MediaError, OSError):
+                return
+            chip.show_frame_count(count)
 
     def _menu(self, take_id: str, where: QPoint) -> None:
         chip = self.chip(take_id)
@@ -230,6 +262,9 @@ class TakesStrip(QWidget):
         )
         compare.setEnabled(not chip.active)
         menu.addAction(self.tr("Show provenance"), lambda: self.provenance_requested.emit(take_id))
+        if chip.exr_frames is not None:
+            folder = QUrl.fromLocalFile(str(chip.exr_frames.parent))
+            menu.addAction(self.tr("Reveal EXR frames"), lambda: QDesktopServices.openUrl(folder))
         menu.addSeparator()
         menu.addAction(self.tr("Delete (to trash)"), lambda: self.delete_requested.emit(take_id))
         menu.popup(where)

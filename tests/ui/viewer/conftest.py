@@ -118,7 +118,7 @@ class FrameLog(QObject):
                 self._waiters.remove(waiter)
         return self.indices[-1]
 
-    async def after(self, trigger: Callable[[], object], player: Any, timeout: float = 10.0) -> int:  # noqa: ASYNC109
+    async def after(self, trigger: Callable[[], object], player: Any, timeout: float = 60.0) -> int:  # noqa: ASYNC109
         """Run `trigger`; wait for a new frame and for `player` to settle on it; its index."""
         count = len(self.indices)
         trigger()
@@ -152,6 +152,7 @@ class Controller:
         self.library = Library(root / "library.db", root / "lib", self.clock)
         self.undo_stack = UndoStack(self.library)
         self.cache_dir = root / "cache"
+        self.simulated = False
         self.queued: list[tuple[EditRequest, Lineage]] = []
 
     def set_active_take(self, clip_id: str, take_id: str) -> None:

@@ -1,5 +1,6 @@
 """The viewer's screens for `make screenshots` (issue 7): a selection with its cost on the
-timeline, the retake dialog over the window, the takes strip after a retake, and A/B compare.
+timeline, the retake dialog over the window, the takes strip after a retake, A/B compare, and
+the HDR dialog and the HDR take it makes (issue 14).
 
 Called by `tests/ui/screenshots.py` with its running window and helpers, so the shots show the
 real app on the sandbox, not a panel on its own.
@@ -46,3 +47,30 @@ async def capture_viewer(
     await until(lambda: panel.pages.currentWidget() is panel.compare_view)
     await shoot("09-ab-compare")
     panel.compare_view.close_compare()
+
+    # HDR takes at most 181 frames up to 1080p: a 4 s clip of its own.
+    from ltxstudio.core.catalog import Model, Resolution
+    from ltxstudio.session.forms import Mode, generation_request
+
+    short = await session.generate(
+        generation_request(
+            Mode.TEXT,
+            "Waves roll onto a pebble beach at noon. The camera holds still. We hear the surf.",
+            Model.LTX_2_3_FAST,
+            Resolution(1280, 720),
+            24,
+            4,
+        )
+    )
+    await session.wait([short])
+    source = session.clips.take_for_job(short.id)
+    window.library.clip_activated.emit(source.clip_id)
+    await until(lambda: panel.take is not None and panel.take.id == source.id)
+    hdr = panel.open_hdr()
+    await shoot("21-hdr-dialog")
+    hdr.submit_button.click()
+    await until(lambda: len(session.clips.takes(source.clip_id)) == 2, 180)
+    fresh = session.clips.clip(source.clip_id).active_take_id
+    await until(lambda: panel.take is not None and panel.take.id == fresh)
+    await until(lambda: "EXR frames" in panel.takes.chip(fresh).detail.text(), 60)
+    await shoot("22-hdr-take")

@@ -73,7 +73,7 @@ async def test_compare_plays_in_sync_and_diffs_parameters(
     assert rows["segment.start_time"] == ("—", "2.0", True)
     assert rows["request.prompt"][2] is False
     assert rows["duration"] == ("5.000 s", "5.000 s", False)
-    assert rows["cost (estimated)"] == ("$0.40", "$0.50", True)
+    assert rows["cost (estimated)"] == ("$0.40 (simulated)", "$0.50 (simulated)", True)
     cv.only_differences.setChecked(True)
     shown = {cv.table.item(r, 0).text() for r in range(cv.table.rowCount())}
     assert "kind" in shown

@@ -56,7 +56,7 @@ async def test_switch_undo_redo_and_fresh_takes(
     assert [c.take.id for c in chips] == [original.id, retake.id]
     assert [c.active for c in chips] == [False, True]
     assert chips[1].title.text() == "retake 2–4 s"
-    assert chips[1].detail.text().endswith("$0.50")
+    assert chips[1].detail.text().endswith("$0.50 (simulated)")  # sandbox money says so
     dialog = panel.open_extend()
     assert dialog is not None
     assert dialog.prompt.toPlainText().startswith("A lighthouse")
