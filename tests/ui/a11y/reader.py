@@ -184,6 +184,7 @@ class Reader:
         presses = [0]
         heard = [0]  # focus events seen when the last Tab was pressed
         waited = [0]
+        missed = [0]  # Tabs whose focus event never came: after 3, stop waiting for them
 
         def step() -> bool:
             walk = self._focus_log
@@ -197,11 +198,14 @@ class Reader:
                 self.report["cycled"] = False
                 self.generate_and_listen()
                 return True
-            # The next Tab only once the last one's focus event came (or after 3 s): on a busy
+            # The next Tab only once the last one's focus event came (or after 1 s): on a busy
             # machine the app answers late, and Tabs pressed ahead of it were walked in bursts.
-            if presses[0] and len(walk) <= heard[0] and waited[0] < 25:
-                waited[0] += 1
-                return False
+            # Where events do not come at all, waiting stops after three misses.
+            if presses[0] and len(walk) <= heard[0] and missed[0] < 3:
+                if waited[0] < 8:
+                    waited[0] += 1
+                    return False
+                missed[0] += 1
             heard[0], waited[0] = len(walk), 0
             pyatspi.Registry.generateKeyboardEvent(TAB_KEYCODE, None, pyatspi.KEY_PRESSRELEASE)
             presses[0] += 1
