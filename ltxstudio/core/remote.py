@@ -18,6 +18,14 @@ from ltxstudio.core.errors import LtxStudioError
 #: `(bytes_done, bytes_total or None)`, called as an upload or download advances.
 Progress = Callable[[int, int | None], None]
 
+#: The backend name of the offline emulator; every other backend is a live API's base URL.
+SANDBOX_BACKEND = "sandbox"
+
+
+def simulated(backend: str) -> bool:
+    """Whether work on `backend` is the sandbox's: simulated clips, play money."""
+    return backend == SANDBOX_BACKEND
+
 
 class ResultKey(StrEnum):
     """What a completed job's result map holds (contract §3): a video, or HDR's EXR frames."""

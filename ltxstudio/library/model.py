@@ -16,6 +16,7 @@ from ltxstudio.core.lineage import (
     segment_from_json,
     segment_to_json,
 )
+from ltxstudio.core.remote import simulated
 
 __all__ = ["Clip", "Provenance", "Take", "TakeKind"]
 
@@ -42,7 +43,7 @@ class Provenance:
 
     @property
     def simulated(self) -> bool:
-        return self.backend == "sandbox"
+        return simulated(self.backend)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ltxstudio.core.catalog import LEGACY_API_BASE_URL, POLL_INTERVAL_SECONDS
 from ltxstudio.core.clock import Clock, SystemClock
 from ltxstudio.core.errors import UserFacingError
+from ltxstudio.core.remote import SANDBOX_BACKEND
 from ltxstudio.core.request import FieldProblem
 from ltxstudio.jobs.journal import Journal
 from ltxstudio.jobs.queue_state import RunnerConfig
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ltxstudio.session")
 
-SANDBOX = "sandbox"
+SANDBOX = SANDBOX_BACKEND
 
 
 class NoApiKey(UserFacingError):

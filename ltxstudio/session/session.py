@@ -22,6 +22,7 @@ from ltxstudio.core.errors import UserFacingError
 from ltxstudio.core.events import Signal
 from ltxstudio.core.fsutil import sweep_stale_temps
 from ltxstudio.core.lineage import Lineage
+from ltxstudio.core.remote import simulated
 from ltxstudio.core.request import EditRequest, GenerationRequest, LocalFile, Request
 from ltxstudio.jobs.model import ACTIVE, Job, JobSpec, JobState
 from ltxstudio.jobs.queue_state import Hold, QueueStatus
@@ -35,7 +36,7 @@ from ltxstudio.session.fixing import fix_inputs
 from ltxstudio.session.history import Presets, PromptHistory
 from ltxstudio.session.importing import import_file
 from ltxstudio.session.lineage import edit_lineage
-from ltxstudio.session.opening import SANDBOX, Parts, SessionOptions, open_parts, poll_interval
+from ltxstudio.session.opening import Parts, SessionOptions, open_parts, poll_interval
 from ltxstudio.session.preflight import BadInput, Preflight, destination_problems, preflight
 from ltxstudio.session.undo_groups import UndoGroups
 from ltxstudio.settings import store
@@ -139,7 +140,7 @@ class Session:
 
     @property
     def simulated(self) -> bool:
-        return self.backend_name == SANDBOX
+        return simulated(self.backend_name)
 
     def start(self) -> None:
         """Run the queue in the background (re-attaching what an earlier run left)."""

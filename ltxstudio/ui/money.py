@@ -11,8 +11,8 @@ from decimal import Decimal
 from PySide6.QtCore import QCoreApplication
 
 from ltxstudio.core.pricing import format_usd
+from ltxstudio.core.remote import simulated
 from ltxstudio.jobs.model import Job
-from ltxstudio.session.opening import SANDBOX
 
 
 def money(usd: Decimal, *, simulated: bool) -> str:
@@ -24,4 +24,4 @@ def money(usd: Decimal, *, simulated: bool) -> str:
 
 
 def job_money(job: Job) -> str:
-    return money(job.estimate_usd, simulated=job.backend == SANDBOX)
+    return money(job.estimate_usd, simulated=simulated(job.backend))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -13,7 +12,6 @@ from ltxstudio.core.catalog import Model, Resolution
 from ltxstudio.core.request import (
     AudioToVideo,
     Extend,
-    FieldProblem,
     GenerationRequest,
     Hdr,
     ImageToVideo,
@@ -26,28 +24,10 @@ from ltxstudio.core.request import (
     Retake,
     TextToVideo,
 )
-from tests.support.requests import request_from_body
+from tests.support.requests import Probed, request_from_body
 
 R = Resolution.parse
 DATA_PNG = "data:image/png;base64,iVBORw0KGgo="
-
-
-@dataclass(frozen=True)
-class Probed:
-    """A request with the facts the media layer probed about its input (never sent)."""
-
-    request: Request
-    facts: MediaFacts | None
-
-    def problems(self) -> list[FieldProblem]:
-        return self.request.problems(self.facts)
-
-    def validate(self) -> None:
-        self.request.validate(self.facts)
-
-    def to_body(self) -> dict[str, Any]:
-        self.validate()
-        return self.request.to_body()
 
 
 def probed(request: Request, kw: dict[str, Any]) -> Any:
